@@ -1,0 +1,153 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { EventEmitter } from "eventemitter3";
+import { ChatService } from "./chat-service.js";
+import { EmulatorEventFeed, WebhookSubscription, type WebhookOptions } from "./event-grid-feed.js";
+import { toEventGridEvents, type ChatChange } from "./event-grid.js";
+import { FaultController } from "./faults.js";
+import { createRequestListener, type RequestLogEntry } from "./http-api.js";
+import { IdentityService } from "./identity-service.js";
+import { readSnapshot, SnapshotWriter } from "./persistence.js";
+import { EmulatorState } from "./state.js";
+import { certificateFits, createCertificate } from "./tls.js";
+
+export interface EmulatorOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  /**
+   * Keep the state in this JSON file: loaded at start, rewritten atomically after changes and
+   * at close. Users, tokens, threads, the access key and the certificate survive a restart.
+   */
+  dataFile?: string;
+  /** Base64 access key of the connection string; random unless given or loaded. */
+  accessKey?: string;
+  /** Name of the emulated resource, used in the Event Grid `topic`. */
+  resourceName?: string;
+  /** Webhooks to deliver Event Grid events to; each must pass the validation handshake. */
+  webhooks?: Array<string | WebhookOptions>;
+  /** The emulator's clock (epoch ms), for tests of token expiry and request-date skew. */
+  now?: () => number;
+}
+
+export interface Emulator {
+  /** `https://127.0.0.1:PORT`: the endpoint for `ChatClient`. */
+  readonly endpoint: string;
+  /** `endpoint=https://127.0.0.1:PORT/;accesskey=...`: for `CommunicationIdentityClient`. */
+  readonly connectionString: string;
+  /** PEM of the self-signed certificate: pass it as `tlsOptions: { ca }` to the SDK clients. */
+  readonly caPem: string;
+  readonly accessKey: string;
+  /** The GUID in every user id this emulator issues (`8:acs:<resourceId>_<guid>`). */
+  readonly resourceId: string;
+  readonly host: string;
+  readonly port: number;
+  /** Every change, as the Event Grid events ACS publishes for it. */
+  readonly events: EmulatorEventFeed;
+  /** Inject 429s, 503s, delays and dropped connections into the next matching requests. */
+  readonly faults: FaultController;
+  /** Emits `request` after each request is answered (or dropped). */
+  readonly requests: EventEmitter<{ request: [RequestLogEntry] }>;
+  /** Subscribes a webhook; resolves once it passed Event Grid's validation handshake. */
+  addWebhook(options: string | WebhookOptions): Promise<WebhookSubscription>;
+  /** Writes pending changes to the data file now (no-op without one). */
+  flush(): Promise<void>;
+  /** Stops listening, drops open connections, and writes the data file. */
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? "127.0.0.1";
+  const now = options.now ?? Date.now;
+  const saved = options.dataFile ? await readSnapshot(options.dataFile) : undefined;
+  let state = saved ? EmulatorState.fromSnapshot(saved) : undefined;
+  const tls = state?.tls && certificateFits(state.tls, host) ? state.tls : await createCertificate(host);
+  if (!state) {
+    state = new EmulatorState(
+      randomUUID(),
+      options.accessKey ?? randomBytes(32).toString("base64"),
+      randomBytes(32).toString("base64"),
+      tls,
+    );
+  } else if (state.tls !== tls) {
+    state = EmulatorState.fromSnapshot({ ...state.toSnapshot(), tls });
+  }
+  const finalState = state;
+
+  const resourceName = options.resourceName ?? "acs-emulator";
+  const topic = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Communication/communicationServices/${resourceName}`;
+  const events = new EmulatorEventFeed();
+  const webhooks: WebhookSubscription[] = [];
+  const publish = (change: ChatChange) => {
+    if (!events.hasListeners() && webhooks.length === 0) return;
+    const converted = toEventGridEvents(change, topic);
+    events.publish(converted);
+    for (const webhook of webhooks) webhook.enqueue(converted);
+  };
+
+  const writer = options.dataFile ? new SnapshotWriter(options.dataFile, () => finalState.toSnapshot()) : undefined;
+  if (writer && !saved) writer.markDirty();
+  const faults = new FaultController();
+  const requests = new EventEmitter<{ request: [RequestLogEntry] }>();
+  let endpoint = "";
+  const listener = createRequestListener({
+    endpoint: () => endpoint,
+    accessKey: finalState.accessKey,
+    chat: new ChatService(finalState, now, publish),
+    identity: new IdentityService(finalState, now),
+    faults,
+    now,
+    onRequest: (entry) => requests.emit("request", entry),
+    onMutation: () => writer?.markDirty(),
+  });
+
+  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void listener(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  endpoint = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  const addWebhook = async (webhook: string | WebhookOptions) => {
+    const subscription = new WebhookSubscription(typeof webhook === "string" ? { url: webhook } : webhook, topic);
+    await subscription.validate();
+    webhooks.push(subscription);
+    return subscription;
+  };
+  try {
+    for (const webhook of options.webhooks ?? []) await addWebhook(webhook);
+  } catch (error) {
+    server.close();
+    server.closeAllConnections();
+    throw error;
+  }
+
+  return {
+    endpoint,
+    connectionString: `endpoint=${endpoint}/;accesskey=${finalState.accessKey}`,
+    caPem: tls.cert,
+    accessKey: finalState.accessKey,
+    resourceId: finalState.resourceId,
+    host,
+    port,
+    events,
+    faults,
+    requests,
+    addWebhook,
+    flush: async () => writer?.flush(),
+    close: async () => {
+      for (const webhook of webhooks) webhook.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await writer?.flush();
+    },
+  };
+}

@@ -1,0 +1,363 @@
+/**
+ * The HTTP face of the emulator: routes ACS's REST paths to the services, authenticates
+ * (bearer user tokens for chat, HMAC for identity), applies injected faults, builds absolute
+ * `nextLink`s, and answers errors in ACS's `{ error: { code, message } }` shape.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ApiError, badRequest, notFound } from "./api-error.js";
+import { verifyHmacRequest } from "./auth.js";
+import type { ChatService, Page } from "./chat-service.js";
+import type { FaultController } from "./faults.js";
+import type { IdentityService } from "./identity-service.js";
+import {
+  addParticipantsSchema,
+  createIdentitySchema,
+  createThreadSchema,
+  identifierSchema,
+  issueTokenSchema,
+  parseBody,
+  sendMessageSchema,
+  sendReadReceiptSchema,
+  typingSchema,
+  updateMessageSchema,
+  updateThreadSchema,
+} from "./requests.js";
+
+/** One request as the emulator saw it, for logs and for counting requests in tests and demos. */
+export interface RequestLogEntry {
+  method: string;
+  /** Percent-decoded path, without the query. */
+  path: string;
+  /** The route, with ids replaced: `POST /chat/threads/{threadId}/messages`. */
+  operation: string;
+  status: number;
+  durationInMs: number;
+  /** The ACS user whose token the request carried, for chat requests that authenticated. */
+  userId?: string;
+  /** Set when an injected fault answered or delayed the request. */
+  fault?: string;
+}
+
+export interface HttpApiDependencies {
+  endpoint: () => string;
+  accessKey: string;
+  chat: ChatService;
+  identity: IdentityService;
+  faults: FaultController;
+  now: () => number;
+  onRequest: (entry: RequestLogEntry) => void;
+  onMutation: () => void;
+}
+
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview\d*)?$/;
+const SUPPORTED_VERSIONS = "2021-09-07, 2023-11-07, 2024-03-07, 2025-03-15";
+
+interface Request {
+  method: string;
+  rawUrl: string;
+  url: URL;
+  params: Record<string, string>;
+  headers: IncomingMessage["headers"];
+  body: Buffer;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Handler = (request: Request, userId: string | undefined) => Reply;
+
+interface Route {
+  method: string;
+  template: string;
+  segments: string[];
+  auth: "user" | "hmac";
+  handler: Handler;
+}
+
+export function createRequestListener(deps: HttpApiDependencies) {
+  const { chat, identity } = deps;
+  const routes: Route[] = [];
+  const route = (method: string, template: string, auth: Route["auth"], handler: Handler) =>
+    routes.push({ method, template, segments: template.split("/").slice(1), auth, handler });
+
+  // ---- identity (HMAC) ----
+  route("POST", "/identities", "hmac", (r) => ({ status: 201, body: identity.createUser(parseBody(createIdentitySchema, r.body)) }));
+  route("POST", "/identities/{userId}/:issueAccessToken", "hmac", (r) => ({
+    status: 200,
+    body: identity.issueToken(r.params.userId!, parseBody(issueTokenSchema, r.body)),
+  }));
+  route("POST", "/identities/{userId}/:revokeAccessTokens", "hmac", (r) => {
+    identity.revokeTokens(r.params.userId!);
+    return { status: 204 };
+  });
+  route("DELETE", "/identities/{userId}", "hmac", (r) => {
+    identity.deleteUser(r.params.userId!);
+    return { status: 204 };
+  });
+
+  // ---- chat (user token) ----
+  const listReply = <T>(r: Request, page: Page<T>): Reply => ({
+    status: 200,
+    body: { value: page.value, ...(page.next ? { nextLink: nextLink(deps.endpoint(), r, page.next) } : {}) },
+  });
+  route("POST", "/chat/threads", "user", (r, user) => {
+    const result = chat.createThread(user!, parseBody(createThreadSchema, r.body), header(r, "repeatability-request-id"));
+    return { status: 201, body: result, headers: { location: `${deps.endpoint()}/chat/threads/${encodeURIComponent(result.chatThread.id)}` } };
+  });
+  route("GET", "/chat/threads", "user", (r, user) =>
+    listReply(r, chat.listThreads(user!, { maxPageSize: intQuery(r, "maxPageSize"), startTime: timeQuery(r), cursor: cursorQuery(r) })),
+  );
+  route("GET", "/chat/threads/{threadId}", "user", (r, user) => ({ status: 200, body: chat.getThread(user!, r.params.threadId!) }));
+  route("PATCH", "/chat/threads/{threadId}", "user", (r, user) => {
+    chat.updateThread(user!, r.params.threadId!, parseBody(updateThreadSchema, r.body));
+    return { status: 204 };
+  });
+  route("DELETE", "/chat/threads/{threadId}", "user", (r, user) => {
+    chat.deleteThread(user!, r.params.threadId!);
+    return { status: 204 };
+  });
+  route("POST", "/chat/threads/{threadId}/messages", "user", (r, user) => ({
+    status: 201,
+    body: chat.sendMessage(user!, r.params.threadId!, parseBody(sendMessageSchema, r.body)),
+  }));
+  route("GET", "/chat/threads/{threadId}/messages", "user", (r, user) =>
+    listReply(
+      r,
+      chat.listMessages(user!, r.params.threadId!, { maxPageSize: intQuery(r, "maxPageSize"), startTime: timeQuery(r), cursor: cursorQuery(r) }),
+    ),
+  );
+  route("GET", "/chat/threads/{threadId}/messages/{messageId}", "user", (r, user) => ({
+    status: 200,
+    body: chat.getMessage(user!, r.params.threadId!, r.params.messageId!),
+  }));
+  route("PATCH", "/chat/threads/{threadId}/messages/{messageId}", "user", (r, user) => {
+    chat.updateMessage(user!, r.params.threadId!, r.params.messageId!, parseBody(updateMessageSchema, r.body));
+    return { status: 204 };
+  });
+  route("DELETE", "/chat/threads/{threadId}/messages/{messageId}", "user", (r, user) => {
+    chat.deleteMessage(user!, r.params.threadId!, r.params.messageId!);
+    return { status: 204 };
+  });
+  route("GET", "/chat/threads/{threadId}/participants", "user", (r, user) =>
+    listReply(r, chat.listParticipants(user!, r.params.threadId!, { maxPageSize: intQuery(r, "maxPageSize"), skip: intQuery(r, "skip") })),
+  );
+  route("POST", "/chat/threads/{threadId}/participants/:add", "user", (r, user) => ({
+    status: 201,
+    body: chat.addParticipants(user!, r.params.threadId!, parseBody(addParticipantsSchema, r.body)),
+  }));
+  route("POST", "/chat/threads/{threadId}/participants/:remove", "user", (r, user) => {
+    chat.removeParticipant(user!, r.params.threadId!, parseBody(identifierSchema, r.body));
+    return { status: 204 };
+  });
+  route("POST", "/chat/threads/{threadId}/typing", "user", (r, user) => {
+    parseBody(typingSchema, r.body);
+    chat.sendTyping(user!, r.params.threadId!);
+    return { status: 200 };
+  });
+  route("POST", "/chat/threads/{threadId}/readReceipts", "user", (r, user) => {
+    chat.sendReadReceipt(user!, r.params.threadId!, parseBody(sendReadReceiptSchema, r.body).chatMessageId);
+    return { status: 200 };
+  });
+  route("GET", "/chat/threads/{threadId}/readReceipts", "user", (r, user) =>
+    listReply(r, chat.listReadReceipts(user!, r.params.threadId!, { maxPageSize: intQuery(r, "maxPageSize"), skip: intQuery(r, "skip") })),
+  );
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const method = req.method ?? "GET";
+    const rawUrl = req.url ?? "/";
+    const url = new URL(rawUrl, "https://emulator.invalid");
+    const path = decodePath(url.pathname);
+    const entry: RequestLogEntry = { method, path: path ?? url.pathname, operation: `${method} ${path}`, status: 0, durationInMs: 0 };
+    const finish = (reply: Reply | undefined) => {
+      entry.status = reply?.status ?? 0;
+      entry.durationInMs = performance.now() - started;
+      if (reply) send(res, req, reply);
+      else req.socket.destroy();
+      deps.onRequest(entry);
+    };
+
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      finish(errorReply(error instanceof ApiError ? error : badRequest("The request body could not be read.")));
+      return;
+    }
+
+    const fault = deps.faults.take(method, path ?? url.pathname);
+    if (fault) {
+      entry.fault = fault.kind === "status" ? String(fault.status) : fault.kind;
+      if (fault.kind === "drop") return finish(undefined);
+      if (fault.kind === "status") {
+        const retryAfter = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : undefined;
+        return finish(errorReply(new ApiError(fault.status, faultCode(fault.status), "Fault injected by the emulator.", undefined, retryAfter)));
+      }
+      await new Promise((resolve) => setTimeout(resolve, fault.delayInMs));
+    }
+
+    try {
+      if (path === undefined) throw badRequest("The request path is not valid percent-encoding.");
+      const matched = matchRoute(routes, method, path);
+      entry.operation = `${method} ${matched.route.template}`;
+      const apiVersion = url.searchParams.get("api-version");
+      if (!apiVersion) throw new ApiError(400, "MissingApiVersionParameter", "The api-version query parameter is required.");
+      if (!API_VERSION.test(apiVersion)) {
+        throw new ApiError(400, "UnsupportedApiVersion", `The api-version '${apiVersion}' is not valid. Supported versions: ${SUPPORTED_VERSIONS}.`);
+      }
+      const request: Request = { method, rawUrl, url, params: matched.params, headers: req.headers, body };
+      let userId: string | undefined;
+      if (matched.route.auth === "user") {
+        userId = identity.authenticateChat(header(request, "authorization"));
+        entry.userId = userId;
+      } else {
+        verifyHmacRequest({ method, rawUrl, headers: req.headers, body }, deps.accessKey, deps.now());
+      }
+      const reply = matched.route.handler(request, userId);
+      if (method !== "GET") deps.onMutation();
+      finish(reply);
+    } catch (error) {
+      finish(errorReply(error));
+    }
+  };
+}
+
+function matchRoute(routes: Route[], method: string, path: string): { route: Route; params: Record<string, string> } {
+  const segments = path.split("/").slice(1);
+  let pathMatched = false;
+  for (const route of routes) {
+    if (route.segments.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const ok = route.segments.every((part, i) => {
+      const actual = segments[i]!;
+      if (part.startsWith("{")) {
+        params[part.slice(1, -1)] = actual;
+        return actual.length > 0;
+      }
+      return part === actual;
+    });
+    if (!ok) continue;
+    pathMatched = true;
+    if (route.method === method) return { route, params };
+  }
+  if (pathMatched) throw new ApiError(405, "MethodNotAllowed", `${method} is not allowed on ${path}.`);
+  throw notFound(`No ACS operation at ${method} ${path}.`);
+}
+
+function decodePath(pathname: string): string | undefined {
+  try {
+    return pathname
+      .split("/")
+      .map((segment) => decodeURIComponent(segment))
+      .join("/");
+  } catch {
+    return undefined;
+  }
+}
+
+function header(request: { headers: IncomingMessage["headers"] }, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function intQuery(request: Request, name: string): number | undefined {
+  const raw = request.url.searchParams.get(name);
+  if (raw === null) return undefined;
+  if (!/^-?\d+$/.test(raw)) throw badRequest(`${name} must be an integer; got '${raw}'.`, name);
+  return Number(raw);
+}
+
+function timeQuery(request: Request): number | undefined {
+  const raw = request.url.searchParams.get("startTime");
+  if (raw === null) return undefined;
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) throw badRequest(`startTime must be a date-time; got '${raw}'.`, "startTime");
+  return ms;
+}
+
+function cursorQuery(request: Request): Record<string, string> | undefined {
+  const raw = request.url.searchParams.get("syncState");
+  if (raw === null) return undefined;
+  try {
+    const cursor = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as unknown;
+    if (cursor && typeof cursor === "object" && Object.values(cursor).every((v) => typeof v === "string")) {
+      return cursor as Record<string, string>;
+    }
+  } catch {
+    // answered below
+  }
+  throw badRequest("The syncState continuation token is invalid.", "syncState");
+}
+
+/**
+ * An absolute next-page URL, as the real service returns: the same path with the thread id
+ * unencoded, an opaque cursor, and the query the first request carried (the SDK adds nothing
+ * to it). Skip-paged lists carry `skip` instead of a cursor.
+ */
+function nextLink(endpoint: string, request: Request, next: Record<string, string>): string {
+  const query = new URLSearchParams();
+  if (next.skip !== undefined) query.set("skip", next.skip);
+  else query.set("syncState", Buffer.from(JSON.stringify(next)).toString("base64url"));
+  for (const name of ["startTime", "maxPageSize", "api-version"]) {
+    const value = request.url.searchParams.get(name);
+    if (value !== null) query.set(name, value);
+  }
+  return `${endpoint}${decodePath(request.url.pathname)}?${query.toString()}`;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError(413, "RequestEntityTooLarge", `The request body is over ${MAX_BODY_BYTES} bytes.`));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function faultCode(status: number): string {
+  if (status === 429) return "TooManyRequests";
+  if (status === 503) return "ServiceUnavailable";
+  return status >= 500 ? "InternalServerError" : "BadRequest";
+}
+
+function errorReply(error: unknown): Reply {
+  if (error instanceof ApiError) return { status: error.status, body: error.toBody(), headers: error.headers };
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: 500, body: { error: { code: "InternalServerError", message } } };
+}
+
+function send(res: ServerResponse, req: IncomingMessage, reply: Reply): void {
+  const headers: Record<string, string> = {
+    "ms-cv": randomUUID().replace(/-/g, "").slice(0, 22),
+    "api-supported-versions": SUPPORTED_VERSIONS,
+    ...reply.headers,
+  };
+  const clientRequestId = req.headers["x-ms-client-request-id"];
+  if (typeof clientRequestId === "string") headers["x-ms-client-request-id"] = clientRequestId;
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, { ...headers, "content-length": "0" });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    ...headers,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}

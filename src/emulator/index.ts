@@ -1,0 +1,11 @@
+/**
+ * `twilio-conversations-acs/emulator`: a local Azure Communication Services Chat + Identity
+ * service over HTTPS, which the real `@azure/communication-chat` and
+ * `@azure/communication-identity` SDKs talk to as they would to Azure.
+ */
+export { startEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
+export type { AcsChatEvent, AcsChatEventDataMap, AcsChatEventType, EventGridEvent, EventIdentifier, EventThreadParticipant } from "./event-grid.js";
+export { EmulatorEventFeed, WebhookSubscription, type WebhookOptions, type WebhookStatus } from "./event-grid-feed.js";
+export type { Fault, FaultController, FaultHandle, FaultRule } from "./faults.js";
+export type { RequestLogEntry } from "./http-api.js";
+export { ACS_LIMITS } from "./limits.js";

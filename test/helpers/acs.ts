@@ -1,0 +1,53 @@
+/**
+ * Test plumbing: real @azure/communication-chat and @azure/communication-identity clients
+ * pointed at an emulator, trusting its certificate through `tlsOptions` (never by turning TLS
+ * checks off).
+ */
+import { ChatClient, type ChatThreadClient } from "@azure/communication-chat";
+import { AzureCommunicationTokenCredential } from "@azure/communication-common";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import type { Emulator } from "../../src/emulator/index.js";
+
+export interface TestUser {
+  id: string;
+  token: string;
+  chat: ChatClient;
+  thread(threadId: string): ChatThreadClient;
+}
+
+export function identityClient(emulator: Emulator): CommunicationIdentityClient {
+  return new CommunicationIdentityClient(emulator.connectionString, { tlsOptions: { ca: emulator.caPem } });
+}
+
+export function chatClientFor(emulator: Emulator, token: string): ChatClient {
+  return new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), {
+    tlsOptions: { ca: emulator.caPem },
+    // Tests that count retries set their own; the default 3 retries with back-off would slow failures.
+    retryOptions: { maxRetries: 3, retryDelayInMs: 50, maxRetryDelayInMs: 200 },
+  });
+}
+
+export async function createUser(emulator: Emulator, identity = identityClient(emulator)): Promise<TestUser> {
+  const { user, token } = await identity.createUserAndToken(["chat"]);
+  const chat = chatClientFor(emulator, token);
+  return { id: user.communicationUserId, token, chat, thread: (threadId) => chat.getChatThreadClient(threadId) };
+}
+
+export const userRef = (user: { id: string }) => ({ communicationUserId: user.id });
+
+/** Collects every item of a paged ACS list. */
+export async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+/** Whatever the promise rejects with, or a failure when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { statusCode?: number; code?: string; message: string };
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from "tsup";
+
+const shared = { format: ["esm", "cjs"] as const, dts: true, sourcemap: true, target: "es2022", clean: false };
+
+export default defineConfig([
+  // The Twilio-shaped client runs in browsers, React Native and Node: no Node built-ins here.
+  { ...shared, entry: { index: "src/index.ts" }, platform: "neutral" },
+  { ...shared, entry: { "server/index": "src/server/index.ts", "emulator/index": "src/emulator/index.ts" }, platform: "node", target: "node20" },
+  { entry: { cli: "src/cli.ts" }, format: ["esm"], platform: "node", target: "node20", banner: { js: "#!/usr/bin/env node" }, clean: false },
+]);
