@@ -1,6 +1,6 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-const shared = { format: ["esm", "cjs"] as const, dts: true, sourcemap: true, target: "es2022", clean: false };
+const shared: Options = { format: ["esm", "cjs"], dts: true, sourcemap: true, target: "es2022", clean: false };
 
 export default defineConfig([
   // The Twilio-shaped client runs in browsers, React Native and Node: no Node built-ins here.

@@ -190,6 +190,16 @@ export function createRequestListener(deps: HttpApiDependencies) {
       return;
     }
 
+    // Resolve the route first so that faulted requests are logged under their operation too.
+    let matched: ReturnType<typeof matchRoute> | ApiError;
+    try {
+      if (path === undefined) throw badRequest("The request path is not valid percent-encoding.");
+      matched = matchRoute(routes, method, path);
+      entry.operation = `${method} ${matched.route.template}`;
+    } catch (error) {
+      matched = error as ApiError;
+    }
+
     const fault = deps.faults.take(method, path ?? url.pathname);
     if (fault) {
       entry.fault = fault.kind === "status" ? String(fault.status) : fault.kind;
@@ -202,9 +212,7 @@ export function createRequestListener(deps: HttpApiDependencies) {
     }
 
     try {
-      if (path === undefined) throw badRequest("The request path is not valid percent-encoding.");
-      const matched = matchRoute(routes, method, path);
-      entry.operation = `${method} ${matched.route.template}`;
+      if (matched instanceof ApiError) throw matched;
       const apiVersion = url.searchParams.get("api-version");
       if (!apiVersion) throw new ApiError(400, "MissingApiVersionParameter", "The api-version query parameter is required.");
       if (!API_VERSION.test(apiVersion)) {

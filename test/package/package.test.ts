@@ -1,0 +1,71 @@
+/**
+ * The package as its users get it: built with tsup, installable in ESM and CJS with correct
+ * types (arethetypeswrong, publint), and a main entry that bundles for the browser with no Node
+ * built-ins, inside the size budget.
+ */
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { publint } from "publint";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = new URL("../../", import.meta.url).pathname;
+/** Gzipped browser bundle of the main entry, ACS SDK included: the Twilio SDK it replaces is 145 KB. */
+const BROWSER_BUDGET_BYTES = 100 * 1024;
+
+describe("the built package", () => {
+  beforeAll(async () => {
+    await run("npm", ["run", "build"], { cwd: root });
+  }, 120_000);
+
+  it("passes publint with no warnings", async () => {
+    const { messages } = await publint({ pkgDir: root, strict: true });
+    expect(messages).toEqual([]);
+  });
+
+  it("has types that resolve in every module mode (arethetypeswrong)", async () => {
+    const attw = new URL("node_modules/.bin/attw", `file://${root}`).pathname;
+    const { stdout } = await run(attw, ["--pack", ".", "--format", "json"], { cwd: root, maxBuffer: 10 * 1024 * 1024 });
+    const report = JSON.parse(stdout) as { analysis: { problems: unknown[] } };
+    expect(report.analysis.problems).toEqual([]);
+  }, 120_000);
+
+  it("bundles the main entry for browsers without Node built-ins, within budget", async () => {
+    const result = await build({
+      entryPoints: [`${root}dist/index.js`],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      minify: true,
+      write: false,
+      logLevel: "silent",
+    });
+    const bundle = result.outputFiles[0]!.contents;
+    expect(new TextDecoder().decode(bundle)).not.toMatch(/from\s*["']node:/);
+    expect(gzipSync(bundle).length).toBeLessThan(BROWSER_BUDGET_BYTES);
+  });
+
+  it("ships an executable bin that prints its usage", async () => {
+    const cli = await readFile(`${root}dist/cli.js`, "utf8");
+    expect(cli.startsWith("#!/usr/bin/env node")).toBe(true);
+    const { stdout } = await run(process.execPath, [`${root}dist/cli.js`, "emulator", "--help"]);
+    expect(stdout).toContain("twilio-conversations-acs emulator [--port N]");
+  });
+
+  it("loads every entry from CJS and ESM", async () => {
+    const script = `
+      const emulator = require("twilio-conversations-acs/emulator");
+      if (typeof emulator.startEmulator !== "function") throw new Error("CJS emulator entry");
+      import("twilio-conversations-acs/emulator").then((m) => {
+        if (typeof m.startEmulator !== "function") throw new Error("ESM emulator entry");
+        return import("twilio-conversations-acs");
+      }).then((m) => { if (typeof m.version !== "string") throw new Error("ESM main entry"); console.log("ok"); });
+    `;
+    // The package resolves itself by name through its own exports map.
+    const { stdout } = await run(process.execPath, ["-e", script], { cwd: root });
+    expect(stdout.trim()).toBe("ok");
+  });
+});
