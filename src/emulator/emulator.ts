@@ -9,6 +9,7 @@ import { FaultController } from "./faults.js";
 import { createRequestListener, type RequestLogEntry } from "./http-api.js";
 import { IdentityService } from "./identity-service.js";
 import { readSnapshot, SnapshotWriter } from "./persistence.js";
+import { RateLimiter } from "./rate-limits.js";
 import { EmulatorState } from "./state.js";
 import { certificateFits, createCertificate } from "./tls.js";
 
@@ -28,6 +29,11 @@ export interface EmulatorOptions {
   resourceName?: string;
   /** Webhooks to deliver Event Grid events to; each must pass the validation handshake. */
   webhooks?: Array<string | WebhookOptions>;
+  /**
+   * Enforce ACS Chat's documented rate limits (429 with Retry-After). Off by default so that
+   * tests sending many messages stay fast.
+   */
+  rateLimits?: boolean;
   /** The emulator's clock (epoch ms), for tests of token expiry and request-date skew. */
   now?: () => number;
 }
@@ -101,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
     onRequest: (entry) => requests.emit("request", entry),
     onMutation: () => writer?.markDirty(),
+    ...(options.rateLimits ? { rateLimiter: new RateLimiter(now) } : {}),
   });
 
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void listener(req, res));

@@ -10,6 +10,7 @@ import { verifyHmacRequest } from "./auth.js";
 import type { ChatService, Page } from "./chat-service.js";
 import type { FaultController } from "./faults.js";
 import type { IdentityService } from "./identity-service.js";
+import type { RateLimiter } from "./rate-limits.js";
 import {
   addParticipantsSchema,
   createIdentitySchema,
@@ -48,6 +49,8 @@ export interface HttpApiDependencies {
   now: () => number;
   onRequest: (entry: RequestLogEntry) => void;
   onMutation: () => void;
+  /** ACS's rate limits, when the emulator enforces them. */
+  rateLimiter?: RateLimiter;
 }
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -223,6 +226,12 @@ export function createRequestListener(deps: HttpApiDependencies) {
       if (matched.route.auth === "user") {
         userId = identity.authenticateChat(header(request, "authorization"));
         entry.userId = userId;
+        const retryAfterSeconds = deps.rateLimiter?.admit(`${method} ${matched.route.template}`, userId, matched.params.threadId);
+        if (retryAfterSeconds !== undefined) {
+          throw new ApiError(429, "TooManyRequests", "The request exceeds an ACS Chat rate limit.", undefined, {
+            "retry-after": String(retryAfterSeconds),
+          });
+        }
       } else {
         verifyHmacRequest({ method, rawUrl, headers: req.headers, body }, deps.accessKey, deps.now());
       }

@@ -9,3 +9,4 @@ export { EmulatorEventFeed, WebhookSubscription, type WebhookOptions, type Webho
 export type { Fault, FaultController, FaultHandle, FaultRule } from "./faults.js";
 export type { RequestLogEntry } from "./http-api.js";
 export { ACS_LIMITS } from "./limits.js";
+export { ACS_RATE_LIMITS } from "./rate-limits.js";
