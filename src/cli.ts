@@ -2,9 +2,9 @@
  * The `twilio-conversations-acs` command. `twilio-conversations-acs emulator` runs the local
  * ACS Chat + Identity emulator until Ctrl-C.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./emulator/index.js";
 
@@ -50,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
   const dataFile = values.data ? resolve(values.data) : undefined;
   const emulator = await startEmulator({ port, host: values.host, dataFile });
   const caFile = resolve(values["ca-file"] ?? (dataFile ? `${dataFile}.ca.pem` : join(tmpdir(), `acs-emulator-${emulator.port}.pem`)));
+  mkdirSync(dirname(caFile), { recursive: true });
   writeFileSync(caFile, emulator.caPem);
 
   process.stdout.write(

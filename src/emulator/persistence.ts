@@ -1,9 +1,13 @@
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import type { EmulatorSnapshot } from "./state.js";
 
-/** Reads a snapshot written by {@link SnapshotWriter}; `undefined` when the file does not exist yet. */
+/**
+ * Reads a snapshot written by {@link SnapshotWriter}; `undefined` when the file does not exist
+ * yet. Removes temporary files a killed writer left behind: the snapshot itself is always whole.
+ */
 export async function readSnapshot(file: string): Promise<EmulatorSnapshot | undefined> {
+  await removeStaleTemporaries(file);
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -75,10 +79,20 @@ export class SnapshotWriter {
   }
 }
 
+const temporaryPrefix = (file: string) => `.${basename(file)}.`;
+
+async function removeStaleTemporaries(file: string): Promise<void> {
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  const prefix = temporaryPrefix(file);
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith(".tmp")) await unlink(join(dirname(file), name)).catch(() => undefined);
+  }
+}
+
 async function writeAtomically(file: string, contents: string): Promise<void> {
   const folder = dirname(file);
   await mkdir(folder, { recursive: true });
-  const temporary = join(folder, `.${basename(file)}.${process.pid}.tmp`);
+  const temporary = join(folder, `${temporaryPrefix(file)}${process.pid}.tmp`);
   const handle = await open(temporary, "w");
   try {
     await handle.writeFile(contents, "utf8");
