@@ -68,19 +68,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? "127.0.0.1";
   const now = options.now ?? Date.now;
   const saved = options.dataFile ? await readSnapshot(options.dataFile) : undefined;
-  let state = saved ? EmulatorState.fromSnapshot(saved) : undefined;
-  const tls = state?.tls && certificateFits(state.tls, host) ? state.tls : await createCertificate(host);
-  if (!state) {
-    state = new EmulatorState(
-      randomUUID(),
-      options.accessKey ?? randomBytes(32).toString("base64"),
-      randomBytes(32).toString("base64"),
-      tls,
-    );
-  } else if (state.tls !== tls) {
-    state = EmulatorState.fromSnapshot({ ...state.toSnapshot(), tls });
-  }
-  const finalState = state;
+  const state = saved
+    ? EmulatorState.fromSnapshot(saved)
+    : new EmulatorState(randomUUID(), options.accessKey ?? randomBytes(32).toString("base64"), randomBytes(32).toString("base64"));
+  // A saved certificate is reused while it is valid for this host: clients that trust it keep working.
+  if (!state.tls || !certificateFits(state.tls, host)) state.tls = await createCertificate(host);
+  const tls = state.tls;
 
   const resourceName = options.resourceName ?? "acs-emulator";
   const topic = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Communication/communicationServices/${resourceName}`;
@@ -93,16 +86,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const webhook of webhooks) webhook.enqueue(converted);
   };
 
-  const writer = options.dataFile ? new SnapshotWriter(options.dataFile, () => finalState.toSnapshot()) : undefined;
-  if (writer && !saved) writer.markDirty();
+  const writer = options.dataFile ? new SnapshotWriter(options.dataFile, () => state.toSnapshot()) : undefined;
+  writer?.markDirty(); // a new file, or a renewed certificate, is on disk from the start
   const faults = new FaultController();
   const requests = new EventEmitter<{ request: [RequestLogEntry] }>();
   let endpoint = "";
   const listener = createRequestListener({
     endpoint: () => endpoint,
-    accessKey: finalState.accessKey,
-    chat: new ChatService(finalState, now, publish),
-    identity: new IdentityService(finalState, now),
+    accessKey: state.accessKey,
+    chat: new ChatService(state, now, publish),
+    identity: new IdentityService(state, now),
     faults,
     now,
     onRequest: (entry) => requests.emit("request", entry),
@@ -137,10 +130,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   return {
     endpoint,
-    connectionString: `endpoint=${endpoint}/;accesskey=${finalState.accessKey}`,
+    connectionString: `endpoint=${endpoint}/;accesskey=${state.accessKey}`,
     caPem: tls.cert,
-    accessKey: finalState.accessKey,
-    resourceId: finalState.resourceId,
+    accessKey: state.accessKey,
+    resourceId: state.resourceId,
     host,
     port,
     events,

@@ -90,7 +90,8 @@ export class EmulatorState {
     readonly resourceId: string,
     readonly accessKey: string,
     readonly tokenSigningKey: string,
-    readonly tls?: TlsMaterial,
+    /** Kept so that clients trusting the certificate keep working across restarts. */
+    public tls?: TlsMaterial,
   ) {}
 
   /**
