@@ -1,6 +1,95 @@
 /**
  * `twilio-conversations-acs`: the `@twilio/conversations` 3.x API on Azure Communication
- * Services Chat. The Twilio-shaped client (Client, Conversation, Message, ...) is built on the
- * emulator and lands in the next milestone; this entry already fixes the package layout.
+ * Services Chat. Every name Twilio exports is exported here; change the import and keep the app.
  */
-export const version = "0.1.0";
+
+// ---- Twilio's runtime exports ----
+export { Client, type ClientEvents } from "./conversations/client.js";
+export { Conversation, type ConversationEvents } from "./conversations/conversation.js";
+export { Message, type MessageEvents } from "./conversations/message.js";
+export { MessageBuilder, UnsentMessage } from "./conversations/message-builder.js";
+export { Participant, type ParticipantEvents } from "./conversations/participant.js";
+export { User, type UserEvents } from "./conversations/user.js";
+export { Media } from "./conversations/media.js";
+export { RestPaginator } from "./conversations/rest-paginator.js";
+export { AggregatedDeliveryReceipt, DetailedDeliveryReceipt, type DeliveryAmount, type DeliveryStatus } from "./conversations/delivery-receipts.js";
+export {
+  NotificationTypes,
+  PushNotification,
+  type PushNotificationData,
+  type PushNotificationDescriptor,
+  type PushNotificationType,
+} from "./conversations/push-notification.js";
+export {
+  ContentTemplate,
+  ContentTemplateVariable,
+  type ContentData,
+  type ContentDataAction,
+  type ContentDataActionOther,
+  type ContentDataActionPhone,
+  type ContentDataActionReply,
+  type ContentDataActionUrl,
+  type ContentDataCallToAction,
+  type ContentDataCard,
+  type ContentDataListItem,
+  type ContentDataListPicker,
+  type ContentDataLocation,
+  type ContentDataMedia,
+  type ContentDataOther,
+  type ContentDataQuickReply,
+  type ContentDataReply,
+  type ContentDataText,
+} from "./conversations/content-template.js";
+export { ChannelMetadata } from "./conversations/channel-metadata.js";
+export { EmailRecipientDescriptor, UnknownRecipientDescriptor, type EmailRecipientLevel, type RecipientDescriptor } from "./conversations/recipients.js";
+export { CancellablePromise } from "./conversations/cancellable-promise.js";
+
+// ---- Twilio's type exports ----
+export type {
+  ClientOptions,
+  ConnectionState,
+  ConversationBindings,
+  ConversationEmailBinding,
+  ConversationLimits,
+  ConversationState,
+  ConversationStatus,
+  ConversationUpdatedEventArgs,
+  ConversationUpdateReason,
+  CreateConversationOptions,
+  JSONArray,
+  JSONObject,
+  JSONValue,
+  LastMessage,
+  MediaCategory,
+  MessageType,
+  MessageUpdatedEventArgs,
+  MessageUpdateReason,
+  NotificationLevel,
+  NotificationsChannelType,
+  Paginator,
+  ParticipantBindingOptions,
+  ParticipantBindings,
+  ParticipantEmailBinding,
+  ParticipantEmailLevel,
+  ParticipantType,
+  ParticipantUpdatedEventArgs,
+  ParticipantUpdateReason,
+  SendEmailOptions,
+  SendMediaOptions,
+  State,
+  UserUpdatedEventArgs,
+  UserUpdateReason,
+} from "./conversations/types.js";
+
+// ---- this library's own ----
+export {
+  AcsRequestError,
+  ConflictError,
+  InvalidArgumentError,
+  LimitExceededError,
+  NotFoundError,
+  UnsupportedFeatureError,
+} from "./conversations/errors.js";
+export type { IdentityResolver, UserProfile } from "./identity/identity-resolver.js";
+export { encodeClientToken as createClientToken, type ClientTokenFields } from "./mapping/client-token.js";
+export { VERSION as version } from "./version.js";

@@ -1,0 +1,25 @@
+import type { ChatClient } from "@azure/communication-chat";
+import type { KnownIdentities } from "../identity/identity-resolver.js";
+import type { ClientEvents } from "./client.js";
+import type { Conversation } from "./conversation.js";
+import type { User } from "./user.js";
+
+/** What the Client shares with its conversations: ACS access, who we are, and its events. */
+export interface ClientContext {
+  readonly chatClient: ChatClient;
+  readonly self: { readonly identity: string; readonly userId: string };
+  readonly identities: KnownIdentities;
+  /** Resolves once the client initialized; rejects with the reason when initialization failed. */
+  ensureReady(): Promise<void>;
+  /** Re-emits a conversation-level event on the client, as Twilio's client does for every conversation. */
+  bubble<E extends "messageAdded" | "messageRemoved" | "messageUpdated" | "participantJoined" | "participantLeft" | "participantUpdated" | "conversationUpdated" | "typingStarted" | "typingEnded">(
+    event: E,
+    ...args: Parameters<ClientEvents[E]>
+  ): void;
+  conversationJoined(conversation: Conversation): void;
+  conversationLeft(conversation: Conversation): void;
+  conversationRemoved(conversation: Conversation): void;
+  /** Rejects with Twilio's conflict error when another conversation has the unique name. */
+  assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void>;
+  getUser(identity: string): Promise<User>;
+}

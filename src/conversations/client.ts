@@ -1,0 +1,481 @@
+import { ChatClient, type ChatThreadItem } from "@azure/communication-chat";
+import { acsCall } from "../acs/acs-errors.js";
+import { SwappableTokenCredential } from "../acs/token-credential.js";
+import { KnownIdentities, type UserProfile } from "../identity/identity-resolver.js";
+import { ACS_LIMITS } from "../mapping/acs-limits.js";
+import { assertMetadataFits, withAttributes } from "../mapping/attributes.js";
+import { decodeClientToken, isClientToken, readAcsTokenClaims } from "../mapping/client-token.js";
+import { METADATA_KEYS } from "../mapping/metadata-keys.js";
+import { VERSION } from "../version.js";
+import { checkArgument, createConversationOptions, nonEmptyString } from "./arguments.js";
+import { CancellablePromise } from "./cancellable-promise.js";
+import type { ClientContext } from "./client-context.js";
+import type { ContentTemplate } from "./content-template.js";
+import { Conversation } from "./conversation.js";
+import { ConflictError, InvalidArgumentError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
+import type { Media } from "./media.js";
+import type { Message } from "./message.js";
+import type { Participant } from "./participant.js";
+import { parsePushNotification, type PushNotification } from "./push-notification.js";
+import { ReplayEventEmitter } from "./replay-event-emitter.js";
+import { RestPaginator } from "./rest-paginator.js";
+import type {
+  ClientOptions,
+  ConnectionError,
+  ConnectionState,
+  ConversationUpdateReason,
+  CreateConversationOptions,
+  MessageUpdateReason,
+  NotificationsChannelType,
+  Paginator,
+  ParticipantUpdateReason,
+  State,
+  UserUpdateReason,
+} from "./types.js";
+import { User } from "./user.js";
+
+export type ClientEvents = {
+  conversationAdded: (conversation: Conversation) => void;
+  conversationJoined: (conversation: Conversation) => void;
+  conversationLeft: (conversation: Conversation) => void;
+  conversationRemoved: (conversation: Conversation) => void;
+  conversationUpdated: (data: { conversation: Conversation; updateReasons: ConversationUpdateReason[] }) => void;
+  participantJoined: (participant: Participant) => void;
+  participantLeft: (participant: Participant) => void;
+  participantUpdated: (data: { participant: Participant; updateReasons: ParticipantUpdateReason[] }) => void;
+  messageAdded: (message: Message) => void;
+  messageRemoved: (message: Message) => void;
+  messageUpdated: (data: { message: Message; updateReasons: MessageUpdateReason[] }) => void;
+  tokenAboutToExpire: () => void;
+  tokenExpired: () => void;
+  typingEnded: (participant: Participant) => void;
+  typingStarted: (participant: Participant) => void;
+  pushNotification: (pushNotification: PushNotification) => void;
+  userSubscribed: (user: User) => void;
+  userUnsubscribed: (user: User) => void;
+  userUpdated: (data: { user: User; updateReasons: UserUpdateReason[] }) => void;
+  stateChanged: (state: State) => void;
+  initialized: () => void;
+  initFailed: ({ error }: { error?: ConnectionError }) => void;
+  connectionStateChanged: (state: ConnectionState) => void;
+  connectionError: (data: ConnectionError) => void;
+};
+
+/** What a token (ours, or a plain ACS token with options) says about who and where. */
+interface Session {
+  endpoint: string;
+  acsToken: string;
+  userId: string;
+  identity: string;
+}
+
+/**
+ * The entry point, as in Twilio: `new Client(token)` starts initializing at once; listen for
+ * `initialized` (or `onWithReplay`), then each conversation the user is in arrives as
+ * `conversationAdded` and `conversationJoined`.
+ */
+export class Client extends ReplayEventEmitter<ClientEvents> {
+  static readonly conversationAdded = "conversationAdded";
+  static readonly conversationJoined = "conversationJoined";
+  static readonly conversationLeft = "conversationLeft";
+  static readonly conversationRemoved = "conversationRemoved";
+  static readonly conversationUpdated = "conversationUpdated";
+  static readonly participantJoined = "participantJoined";
+  static readonly participantLeft = "participantLeft";
+  static readonly participantUpdated = "participantUpdated";
+  static readonly messageAdded = "messageAdded";
+  static readonly messageRemoved = "messageRemoved";
+  static readonly messageUpdated = "messageUpdated";
+  static readonly tokenAboutToExpire = "tokenAboutToExpire";
+  static readonly tokenExpired = "tokenExpired";
+  static readonly typingEnded = "typingEnded";
+  static readonly typingStarted = "typingStarted";
+  static readonly pushNotification = "pushNotification";
+  static readonly userSubscribed = "userSubscribed";
+  static readonly userUnsubscribed = "userUnsubscribed";
+  static readonly userUpdated = "userUpdated";
+  static readonly stateChanged = "stateChanged";
+  static readonly initialized = "initialized";
+  static readonly initFailed = "initFailed";
+  static readonly connectionStateChanged = "connectionStateChanged";
+  static readonly connectionError = "connectionError";
+
+  /** This library's version. */
+  static readonly version: string = VERSION;
+  readonly version: string = VERSION;
+  connectionState: ConnectionState = "unknown";
+
+  /** Parses a push payload as Twilio does; ACS sends none, apps may still hold Twilio payloads. */
+  static parsePushNotification(notificationPayload: unknown): PushNotification {
+    return parsePushNotification(notificationPayload);
+  }
+  parsePushNotification: typeof Client.parsePushNotification = Client.parsePushNotification;
+
+  /** Twilio's push registration plumbing: ACS's web SDK has no push notifications. */
+  static populateInitRegistrations(reg: unknown): void {
+    void reg;
+    throw pushUnsupported("Client.populateInitRegistrations");
+  }
+
+  private session: Session;
+  private readonly credential: SwappableTokenCredential;
+  private readonly chatClient: ChatClient;
+  private readonly identities: KnownIdentities;
+  private readonly options: ClientOptions;
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly users = new Map<string, User>();
+  private readonly self: User;
+  private readonly ready: Promise<void>;
+  private readonly conversationsLoaded: Promise<void>;
+  private readonly context: ClientContext;
+  private shutDown = false;
+
+  /**
+   * @param token a token from this library's server kit, or an ACS user access token with
+   *   `options.endpoint` and `options.identity`.
+   */
+  constructor(token: string, options?: ClientOptions | null) {
+    super();
+    checkArgument(nonEmptyString, token, "token");
+    this.options = options ?? {};
+    this.session = sessionOf(token, this.options);
+    this.credential = new SwappableTokenCredential(this.session.acsToken);
+    this.chatClient = new ChatClient(this.session.endpoint, this.credential, this.options.chatClientOptions);
+    this.identities = new KnownIdentities(this.options.identityResolver);
+    this.identities.remember(this.session.identity, this.session.userId);
+    this.context = this.createContext();
+    this.self = new User(this.session.identity, this.session.userId, undefined, this.userHost());
+    this.users.set(this.session.identity, this.self);
+
+    let listed: (threads: ChatThreadItem[]) => void = () => undefined;
+    let listingFailed: (error: unknown) => void = () => undefined;
+    const threadsListed = new Promise<ChatThreadItem[]>((resolve, reject) => {
+      listed = resolve;
+      listingFailed = reject;
+    });
+    this.ready = threadsListed.then(() => undefined);
+    this.conversationsLoaded = threadsListed.then((threads) => this.loadConversations(threads));
+    // Callers await `ready` themselves; unobserved rejections must not crash the app.
+    this.ready.catch(() => undefined);
+    this.conversationsLoaded.catch(() => undefined);
+    // Start after the constructor returns, so listeners added right after `new Client()` hear everything.
+    queueMicrotask(() => void this.initialize().then(listed, listingFailed));
+  }
+
+  /** Escape hatch: the ACS ChatClient this client drives. */
+  get acs(): { readonly chatClient: ChatClient; readonly userId: string } {
+    return { chatClient: this.chatClient, userId: this.session.userId };
+  }
+
+  get user(): User {
+    return this.self;
+  }
+
+  /** ACS has no presence: reachability is always off. */
+  get reachabilityEnabled(): boolean {
+    return false;
+  }
+
+  /** The token the client was last given. */
+  get token(): string {
+    return this.session.acsToken;
+  }
+
+  /** @deprecated Twilio's: use `new Client()` and the `initialized` event. Resolves once initialized. */
+  static async create(token: string, options?: ClientOptions | null): Promise<Client> {
+    const client = new Client(token, options);
+    await client.ready;
+    return client;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.shutDown) return;
+    this.shutDown = true;
+    this.credential.dispose();
+    this.setConnectionState("disconnected");
+  }
+
+  /**
+   * Swaps the token used from the next request on; subscriptions and objects stay. A token for
+   * another user or endpoint is refused.
+   */
+  async updateToken(token: string): Promise<Client> {
+    checkArgument(nonEmptyString, token, "token");
+    const next = sessionOf(token, { ...this.options, endpoint: this.options.endpoint ?? this.session.endpoint, identity: this.session.identity });
+    if (next.userId !== this.session.userId) throw new InvalidArgumentError("token", "the new token is for another user");
+    if (next.endpoint !== this.session.endpoint) throw new InvalidArgumentError("token", "the new token is for another ACS endpoint");
+    this.credential.update(next.acsToken);
+    this.session = next;
+    return this;
+  }
+
+  async getConversationBySid(conversationSid: string): Promise<Conversation> {
+    checkArgument(nonEmptyString, conversationSid, "conversationSid");
+    await this.conversationsLoaded;
+    const known = this.conversations.get(conversationSid);
+    if (known) return known;
+    try {
+      const properties = await acsCall("getProperties", () => this.chatClient.getChatThreadClient(conversationSid).getProperties());
+      return this.addConversation(properties, "joined");
+    } catch (error) {
+      throw new NotFoundError(`Conversation with SID ${conversationSid} was not found.`, { cause: error });
+    }
+  }
+
+  /** ACS shows a thread only to its participants: the same as getConversationBySid. */
+  peekConversationBySid(conversationSid: string): Promise<Conversation> {
+    return this.getConversationBySid(conversationSid);
+  }
+
+  /** Finds the conversation among those the user is in (unique names live in thread metadata). */
+  async getConversationByUniqueName(uniqueName: string): Promise<Conversation> {
+    checkArgument(nonEmptyString, uniqueName, "uniqueName");
+    await this.conversationsLoaded;
+    const find = () => [...this.conversations.values()].find((c) => c.uniqueName === uniqueName);
+    const found = find() ?? (await this.refreshConversations(), find());
+    if (!found) throw new NotFoundError(`Conversation with unique name ${uniqueName} was not found.`);
+    return found;
+  }
+
+  async getSubscribedConversations(): Promise<Paginator<Conversation>> {
+    await this.conversationsLoaded;
+    return new RestPaginator<Conversation>([...this.conversations.values()], () => Promise.reject(new Error("No next page")), null, null);
+  }
+
+  /**
+   * Creates an ACS thread with the friendly name as topic and attributes and unique name in its
+   * metadata. ACS makes the creator a participant; the conversation reports `notParticipating`
+   * until `join()`, as Twilio's does.
+   */
+  async createConversation(options?: CreateConversationOptions): Promise<Conversation> {
+    const checked = checkArgument(createConversationOptions, options, "options") ?? {};
+    await this.ready;
+    const metadata: Record<string, string> = checked.attributes !== undefined ? withAttributes(undefined, checked.attributes, "options.attributes") : {};
+    if (checked.uniqueName !== undefined) metadata[METADATA_KEYS.uniqueName] = checked.uniqueName;
+    assertMetadataFits(metadata, "Conversation attributes and unique name");
+    if (checked.uniqueName !== undefined) await this.assertUniqueNameFree(checked.uniqueName);
+    const created = await acsCall("createChatThread", () =>
+      this.chatClient.createChatThread(
+        { topic: checked.friendlyName ?? "" },
+        {
+          participants: [{ id: { communicationUserId: this.session.userId }, displayName: this.session.identity, metadata: { [METADATA_KEYS.identity]: this.session.identity } }],
+          ...(Object.keys(metadata).length ? { metadata } : {}),
+        },
+      ),
+    );
+    if (!created.chatThread) throw new NotFoundError("ACS created no thread");
+    await this.conversationsLoaded;
+    return this.addConversation(created.chatThread, "notParticipating");
+  }
+
+  setPushRegistrationId(channelType: NotificationsChannelType, registrationId: string): Promise<void> {
+    void [channelType, registrationId];
+    return Promise.reject(pushUnsupported("Client.setPushRegistrationId"));
+  }
+
+  unsetPushRegistrationId(channelType: NotificationsChannelType): Promise<void> {
+    void channelType;
+    return Promise.reject(pushUnsupported("Client.unsetPushRegistrationId"));
+  }
+
+  removePushRegistrations(channelType: NotificationsChannelType, registrationId: string): Promise<void> {
+    void [channelType, registrationId];
+    return Promise.reject(pushUnsupported("Client.removePushRegistrations"));
+  }
+
+  /** Parses the payload and emits `pushNotification`, as Twilio does for payloads the app hands it. */
+  async handlePushNotification(notificationPayload: unknown): Promise<void> {
+    this.emit("pushNotification", parsePushNotification(notificationPayload));
+  }
+
+  /** A user by Twilio identity, through the identity resolver (which also keeps profiles, if any). */
+  async getUser(identity: string): Promise<User> {
+    checkArgument(nonEmptyString, identity, "identity");
+    await this.ready;
+    const known = this.users.get(identity);
+    if (known) return known;
+    const resolver = this.options.identityResolver;
+    const [userId, profile] = await Promise.all([this.identities.userIdOf(identity), resolver?.getProfile?.(identity)]);
+    if (!userId && !profile) throw new NotFoundError(`User with identity ${identity} was not found`);
+    const user = new User(identity, userId, profile, this.userHost());
+    this.users.set(identity, user);
+    this.emit("userSubscribed", user);
+    return user;
+  }
+
+  async getSubscribedUsers(): Promise<Array<User>> {
+    await this.ready;
+    return [...this.users.values()];
+  }
+
+  getTemporaryContentUrlsForMediaSids(mediaSids: string[]): CancellablePromise<Map<string, string>> {
+    void mediaSids;
+    return new CancellablePromise((_, reject) =>
+      reject(new UnsupportedFeatureError("Client.getTemporaryContentUrlsForMediaSids", "Media", "media attachments arrive with the media store milestone.")),
+    );
+  }
+
+  getTemporaryContentUrlsForMedia(contentSet: Media[]): CancellablePromise<Map<string, string>> {
+    return new CancellablePromise((resolve, reject) => {
+      Promise.all(contentSet.map(async (media) => [media.sid, await media.getContentTemporaryUrl()] as const)).then(
+        (pairs) => resolve(new Map(pairs.filter((pair): pair is readonly [string, string] => pair[1] !== null))),
+        reject,
+      );
+    });
+  }
+
+  /** Content templates belong to Twilio's Content API. */
+  getContentTemplates(): Promise<Readonly<ContentTemplate[]>> {
+    return Promise.reject(new UnsupportedFeatureError("Client.getContentTemplates", "Content templates", "content templates are a Twilio Content API feature."));
+  }
+
+  // ---- internals ----
+
+  private async initialize(): Promise<ChatThreadItem[]> {
+    this.setConnectionState("connecting");
+    try {
+      const threads: ChatThreadItem[] = [];
+      for await (const thread of this.chatClient.listChatThreads({ maxPageSize: ACS_LIMITS.maxPageSize })) {
+        if (!thread.deletedOn) threads.push(thread);
+      }
+      this.setConnectionState("connected");
+      this.emit("stateChanged", "initialized");
+      this.emit("initialized");
+      return threads;
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      const connectionError: ConnectionError = {
+        terminal: status === 401 || status === 403,
+        message: error instanceof Error ? error.message : String(error),
+        ...(status !== undefined ? { httpStatusCode: status } : {}),
+      };
+      this.setConnectionState(status === 401 ? "denied" : "error");
+      this.emit("connectionError", connectionError);
+      this.emit("stateChanged", "failed");
+      this.emit("initFailed", { error: connectionError });
+      throw Object.assign(new Error(`Client initialization failed: ${connectionError.message}`, { cause: error }), { name: "InitializationError" });
+    }
+  }
+
+  /** Reads each thread's properties and announces it: `conversationAdded`, then `conversationJoined`. */
+  private async loadConversations(threads: ChatThreadItem[]): Promise<void> {
+    for (const thread of threads) {
+      if (this.conversations.has(thread.id)) continue;
+      try {
+        const properties = await acsCall("getProperties", () => this.chatClient.getChatThreadClient(thread.id).getProperties());
+        this.addConversation(properties, "joined", thread.lastMessageReceivedOn);
+      } catch (error) {
+        this.emit("connectionError", { terminal: false, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  /** Picks up threads created or joined since the last listing. */
+  private async refreshConversations(): Promise<void> {
+    const threads: ChatThreadItem[] = [];
+    for await (const thread of this.chatClient.listChatThreads({ maxPageSize: ACS_LIMITS.maxPageSize })) {
+      if (!thread.deletedOn && !this.conversations.has(thread.id)) threads.push(thread);
+    }
+    await this.loadConversations(threads);
+  }
+
+  private addConversation(
+    properties: ConstructorParameters<typeof Conversation>[1],
+    status: "joined" | "notParticipating",
+    lastMessageReceivedOn?: Date,
+  ): Conversation {
+    const existing = this.conversations.get(properties.id);
+    if (existing) return existing;
+    const conversation = new Conversation(this.context, properties, status, lastMessageReceivedOn);
+    this.conversations.set(conversation.sid, conversation);
+    this.emit("conversationAdded", conversation);
+    if (status === "joined") this.emit("conversationJoined", conversation);
+    return conversation;
+  }
+
+  private async assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void> {
+    await this.conversationsLoaded;
+    const taken = [...this.conversations.values()].some((c) => c.uniqueName === uniqueName && c.sid !== exceptSid);
+    if (taken) throw new ConflictError(`Conversation with provided unique name already exists: ${uniqueName}`, 50353);
+  }
+
+  private createContext(): ClientContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read the current session
+    const client = this;
+    return {
+      chatClient: this.chatClient,
+      self: {
+        get identity() {
+          return client.session.identity;
+        },
+        get userId() {
+          return client.session.userId;
+        },
+      },
+      identities: this.identities,
+      ensureReady: () => (this.shutDown ? Promise.reject(new Error("The client was shut down.")) : this.ready),
+      bubble: (event, ...args) => void (this.emit as (name: string, ...values: unknown[]) => boolean)(event, ...args),
+      conversationJoined: (conversation) => this.emit("conversationJoined", conversation),
+      conversationLeft: (conversation) => {
+        this.emit("conversationLeft", conversation);
+        this.dropConversation(conversation);
+      },
+      conversationRemoved: (conversation) => {
+        if (conversation.status === "joined") this.emit("conversationLeft", conversation);
+        this.dropConversation(conversation);
+      },
+      assertUniqueNameFree: (uniqueName, exceptSid) => this.assertUniqueNameFree(uniqueName, exceptSid),
+      getUser: (identity) => this.getUser(identity),
+    };
+  }
+
+  private dropConversation(conversation: Conversation): void {
+    if (!this.conversations.delete(conversation.sid)) return;
+    conversation._markRemoved();
+    this.emit("conversationRemoved", conversation);
+  }
+
+  private userHost() {
+    return {
+      updateProfile: async (user: User, changes: Partial<UserProfile>): Promise<UserProfile> => {
+        const resolver = this.options.identityResolver;
+        if (!resolver?.updateProfile) {
+          throw new UnsupportedFeatureError(
+            "User.updateFriendlyName and User.updateAttributes",
+            "Users and profiles",
+            "ACS has no user profiles; give the client an identityResolver that keeps them (the server kit's directory).",
+          );
+        }
+        const profile = await resolver.updateProfile(user.identity, changes);
+        return profile;
+      },
+      unsubscribe: (user: User) => {
+        if (user === this.self || !this.users.delete(user.identity)) return;
+        this.emit("userUnsubscribed", user);
+      },
+    };
+  }
+
+  private setConnectionState(state: ConnectionState): void {
+    if (state === this.connectionState) return;
+    this.connectionState = state;
+    this.emit("connectionStateChanged", state);
+  }
+}
+
+/** Endpoint, user and identity from a server-kit token, or from an ACS token plus options. */
+function sessionOf(token: string, options: ClientOptions): Session {
+  if (isClientToken(token)) {
+    const fields = decodeClientToken(token);
+    return { endpoint: fields.endpoint, acsToken: fields.acsToken, userId: fields.acsUserId, identity: fields.identity };
+  }
+  const { skypeid } = readAcsTokenClaims(token);
+  if (!options.endpoint) throw new InvalidArgumentError("options.endpoint", "an ACS user token needs the ACS endpoint (or use a token from the server kit)");
+  if (!options.identity) throw new InvalidArgumentError("options.identity", "an ACS user token needs the user's Twilio identity (or use a token from the server kit)");
+  if (!skypeid) throw new InvalidArgumentError("token", "the ACS user token names no user (skypeid claim)");
+  return { endpoint: options.endpoint, acsToken: token, userId: `8:${skypeid}`, identity: options.identity };
+}
+
+function pushUnsupported(feature: string): UnsupportedFeatureError {
+  return new UnsupportedFeatureError(feature, "Push notifications", "ACS Chat's JavaScript SDK has no push notification registration.");
+}

@@ -1,0 +1,667 @@
+import type { ChatMessage, ChatParticipant, ChatThreadClient, ChatThreadProperties } from "@azure/communication-chat";
+import { acsCall } from "../acs/acs-errors.js";
+import { ACS_LIMITS, metadataSize, utf8Length } from "../mapping/acs-limits.js";
+import { assertMetadataFits, decodeAttributes, encodeAttributes, withAttributes } from "../mapping/attributes.js";
+import { decodeControlMessage, encodeControlMessage } from "../mapping/control-message.js";
+import { toConversationData, type ConversationData } from "../mapping/conversation.js";
+import type { JSONValue } from "../mapping/json.js";
+import { METADATA_KEYS } from "../mapping/metadata-keys.js";
+import { toAcsParticipant, toParticipantData } from "../mapping/participant.js";
+import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
+import type { ClientContext } from "./client-context.js";
+import { AcsRequestError, InvalidArgumentError, LimitExceededError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
+import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
+import { MessageWindow } from "./message-window.js";
+import { Message, type MessageHost } from "./message.js";
+import { Participant, type ParticipantHost } from "./participant.js";
+import { ReplayEventEmitter } from "./replay-event-emitter.js";
+import { RestPaginator } from "./rest-paginator.js";
+import type {
+  ConversationBindings,
+  ConversationLimits,
+  ConversationState,
+  ConversationStatus,
+  ConversationUpdateReason,
+  LastMessage,
+  MessageUpdateReason,
+  NotificationLevel,
+  Paginator,
+  PaginatorOptions,
+  ParticipantBindingOptions,
+  ParticipantResponse,
+  ParticipantUpdateReason,
+  SendEmailOptions,
+  SendMediaOptions,
+} from "./types.js";
+import type { RecipientDescriptor } from "./recipients.js";
+import type { User } from "./user.js";
+
+export type ConversationEvents = {
+  participantJoined: (participant: Participant) => void;
+  participantLeft: (participant: Participant) => void;
+  participantUpdated: (data: { participant: Participant; updateReasons: ParticipantUpdateReason[] }) => void;
+  messageAdded: (message: Message) => void;
+  messageRemoved: (message: Message) => void;
+  messageUpdated: (data: { message: Message; updateReasons: MessageUpdateReason[] }) => void;
+  typingEnded: (participant: Participant) => void;
+  typingStarted: (participant: Participant) => void;
+  updated: (data: { conversation: Conversation; updateReasons: ConversationUpdateReason[] }) => void;
+  removed: (conversation: Conversation) => void;
+};
+
+/** Twilio's default page size for `getMessages`. */
+const DEFAULT_PAGE_SIZE = 30;
+const READ_HORIZON = "Read horizon and unread counts";
+
+/**
+ * A conversation: an ACS chat thread. `sid` is the thread id, `friendlyName` its topic;
+ * `attributes` and `uniqueName` live in thread metadata.
+ */
+export class Conversation extends ReplayEventEmitter<ConversationEvents> {
+  static readonly participantJoined = "participantJoined";
+  static readonly participantLeft = "participantLeft";
+  static readonly participantUpdated = "participantUpdated";
+  static readonly messageAdded = "messageAdded";
+  static readonly messageRemoved = "messageRemoved";
+  static readonly messageUpdated = "messageUpdated";
+  static readonly typingEnded = "typingEnded";
+  static readonly typingStarted = "typingStarted";
+  static readonly updated = "updated";
+  static readonly removed = "removed";
+
+  readonly sid: string;
+  private data: ConversationData;
+  private currentStatus: ConversationStatus;
+  private updatedOn: Date;
+  private newestMessage: LastMessage | undefined;
+  private readonly thread: ChatThreadClient;
+  private readonly window: MessageWindow;
+  private readonly messagesBySid = new Map<string, Message>();
+  private readonly participantsBySid = new Map<string, Participant>();
+  private rosterLoaded = false;
+  /** Attribute updates of participants, from the latest snapshot control message. */
+  private participantAttributes: Record<string, JSONValue> = {};
+  private readonly messageHost: MessageHost;
+  private readonly participantHost: ParticipantHost;
+
+  /** @internal Built by the Client. */
+  constructor(
+    private readonly context: ClientContext,
+    properties: ChatThreadProperties,
+    status: ConversationStatus,
+    lastMessageReceivedOn?: Date,
+  ) {
+    super();
+    this.sid = properties.id;
+    this.data = toConversationData(properties);
+    this.currentStatus = status;
+    this.updatedOn = lastMessageReceivedOn ?? properties.createdOn;
+    this.newestMessage = lastMessageReceivedOn ? { dateCreated: lastMessageReceivedOn } : undefined;
+    this.thread = context.chatClient.getChatThreadClient(this.sid);
+    this.window = new MessageWindow(async ({ maxPageSize, continuationToken }) => {
+      // The SDK writes the next page's link into the settings object it was given.
+      const settings: { continuationToken?: string } = continuationToken ? { continuationToken } : {};
+      const page = await acsCall("listMessages", () => this.thread.listMessages({ maxPageSize }).byPage(settings).next());
+      const items = page.done ? [] : page.value;
+      return { items, ...(settings.continuationToken ? { continuationToken: settings.continuationToken } : {}) };
+    });
+    this.messageHost = {
+      identityOf: (userId) => context.identities.knownIdentityOf(userId),
+      updateMessageBody: (message, body) => this.updateMessageBody(message, body),
+      updateMessageAttributes: (message, attributes) => this.updateMessageAttributes(message, attributes),
+      removeMessage: (message) => this.removeMessage(message),
+      participantOf: (message) => this.participantOf(message),
+    };
+    this.participantHost = {
+      removeParticipant: (participant) => this.removeParticipant(participant),
+      updateParticipantAttributes: (participant, attributes) => this.updateParticipantAttributes(participant, attributes),
+      userOf: (participant) => this.userOf(participant),
+    };
+  }
+
+  /** Escape hatch: the ACS thread client behind this conversation. */
+  get acs(): { readonly threadClient: ChatThreadClient } {
+    return { threadClient: this.thread };
+  }
+
+  get uniqueName(): string | null {
+    return this.data.uniqueName;
+  }
+  get status(): ConversationStatus {
+    return this.currentStatus;
+  }
+  get friendlyName(): string | null {
+    return this.data.friendlyName;
+  }
+  get dateUpdated(): Date | null {
+    return this.updatedOn;
+  }
+  get dateCreated(): Date | null {
+    return this.data.dateCreated;
+  }
+  get createdBy(): string {
+    const userId = this.data.createdByUserId;
+    return (userId && this.context.identities.knownIdentityOf(userId)) ?? "";
+  }
+  get attributes(): JSONValue {
+    return this.data.attributes;
+  }
+  get lastReadMessageIndex(): number | null {
+    return null;
+  }
+  get lastMessage(): LastMessage | undefined {
+    return this.newestMessage;
+  }
+  /** ACS has no push notifications to mute. */
+  get notificationLevel(): NotificationLevel {
+    return "default";
+  }
+  get bindings(): ConversationBindings {
+    return {};
+  }
+  get limits(): ConversationLimits {
+    return {
+      mediaAttachmentsCountLimit: 0,
+      mediaAttachmentSizeLimitInMb: 0,
+      mediaAttachmentsTotalSizeLimitInMb: 0,
+      emailHistoriesAllowedContentTypes: [],
+      emailBodiesAllowedContentTypes: [],
+    };
+  }
+  /** Conversation states (active, inactive, closed) are Twilio's; ACS threads have none. */
+  get state(): ConversationState | undefined {
+    return undefined;
+  }
+
+  // ---- participants ----
+
+  /** Adds a user by Twilio identity, resolved to an ACS user through the client's identity resolver. */
+  async add(identity: string, attributes?: JSONValue): Promise<ParticipantResponse> {
+    checkArgument(nonEmptyString, identity, "identity");
+    if (attributes !== undefined) checkArgument(jsonValue, attributes, "attributes");
+    await this.context.ensureReady();
+    const userId = await this.context.identities.userIdOf(identity);
+    if (!userId) {
+      throw new NotFoundError(
+        `User with identity '${identity}' is not known: ACS needs its user id. Give the client an identityResolver (the server kit's directory) that knows it.`,
+      );
+    }
+    const acsParticipant = toAcsParticipant(userId, identity, attributes);
+    assertMetadataFits(acsParticipant.metadata ?? {}, `Attributes of participant '${identity}'`);
+    const result = await acsCall("addParticipants", () => this.thread.addParticipants({ participants: [acsParticipant] }));
+    const refused = result.invalidParticipants?.[0];
+    if (refused) {
+      throw new AcsRequestError(`ACS refused participant '${identity}': ${refused.message}`, Number(refused.code) || undefined, refused.code);
+    }
+    this.context.identities.remember(identity, userId);
+    const now = new Date();
+    this.upsertParticipant(acsParticipant, now);
+    return {
+      account_sid: "",
+      chat_service_sid: "",
+      conversation_sid: this.sid,
+      role_sid: "",
+      sid: userId,
+      attributes: encodeAttributes(attributes ?? {}),
+      date_created: now.toISOString(),
+      date_updated: now.toISOString(),
+      identity,
+      messaging_binding: null,
+      url: "",
+      links: { conversation: "" },
+    };
+  }
+
+  /** SMS, WhatsApp and email participants need Twilio's channels. */
+  async addNonChatParticipant(proxyAddress: string, address: string, attributes?: JSONValue, bindingOptions?: ParticipantBindingOptions): Promise<ParticipantResponse> {
+    void [proxyAddress, address, attributes, bindingOptions];
+    throw new UnsupportedFeatureError("Conversation.addNonChatParticipant", "SMS, WhatsApp and email participants", "ACS chat threads hold chat users only.");
+  }
+
+  async getParticipants(): Promise<Participant[]> {
+    await this.loadRoster();
+    return [...this.participantsBySid.values()];
+  }
+
+  async getParticipantsCount(): Promise<number> {
+    return (await this.getParticipants()).length;
+  }
+
+  async getParticipantBySid(participantSid: string): Promise<Participant | null> {
+    checkArgument(nonEmptyString, participantSid, "participantSid");
+    await this.ensureRoster();
+    const participant = this.participantsBySid.get(participantSid);
+    if (!participant) throw new NotFoundError(`Participant with SID ${participantSid} was not found`);
+    return participant;
+  }
+
+  async getParticipantByIdentity(identity?: string | null): Promise<Participant | null> {
+    checkArgument(nonEmptyString, identity, "identity");
+    await this.ensureRoster();
+    const participant = [...this.participantsBySid.values()].find((p) => p.identity === identity);
+    if (!participant) throw new NotFoundError(`Participant with identity ${identity} was not found`);
+    return participant;
+  }
+
+  /** Removes a participant given by identity, sid or object. */
+  async removeParticipant(participant: string | Participant): Promise<void> {
+    const key = participant instanceof Participant ? participant.sid : checkArgument(nonEmptyString, participant, "participant");
+    await this.ensureRoster();
+    const target =
+      this.participantsBySid.get(key) ?? [...this.participantsBySid.values()].find((p) => p.identity === key);
+    const userId = target?.sid ?? (key.startsWith("8:") ? key : await this.context.identities.userIdOf(key));
+    if (!userId) throw new NotFoundError(`Participant ${key} was not found`);
+    await acsCall("removeParticipant", () => this.thread.removeParticipant({ communicationUserId: userId }));
+    this.dropParticipant(userId);
+  }
+
+  // ---- membership ----
+
+  /**
+   * ACS makes the creator a participant at creation; Twilio reports `notParticipating` until
+   * `join()`. Joining a conversation you are in resolves at once; a non-participant cannot add
+   * itself in ACS (the server kit's join endpoint does it).
+   */
+  async join(): Promise<Conversation> {
+    await this.context.ensureReady();
+    if (this.currentStatus === "joined") return this;
+    await acsCall("getProperties", () => this.thread.getProperties());
+    this.setStatus("joined");
+    this.context.conversationJoined(this);
+    return this;
+  }
+
+  async leave(): Promise<Conversation> {
+    await this.context.ensureReady();
+    if (this.currentStatus !== "joined") return this;
+    await acsCall("removeParticipant", () => this.thread.removeParticipant({ communicationUserId: this.context.self.userId }));
+    this.dropParticipant(this.context.self.userId);
+    this.setStatus("notParticipating");
+    this.context.conversationLeft(this);
+    return this;
+  }
+
+  async delete(): Promise<Conversation> {
+    await this.context.ensureReady();
+    await acsCall("deleteChatThread", () => this.context.chatClient.deleteChatThread(this.sid));
+    this.context.conversationRemoved(this);
+    return this;
+  }
+
+  // ---- properties ----
+
+  async getAttributes(): Promise<JSONValue> {
+    await this.refreshProperties();
+    return this.data.attributes;
+  }
+
+  async updateAttributes(attributes: JSONValue): Promise<Conversation> {
+    checkArgument(jsonValue, attributes, "attributes");
+    await this.context.ensureReady();
+    await this.writeMetadata(withAttributes(this.data.metadata, attributes), ["attributes"]);
+    return this;
+  }
+
+  async updateFriendlyName(friendlyName: string): Promise<Conversation> {
+    checkArgument(nonEmptyString, friendlyName, "friendlyName");
+    await this.context.ensureReady();
+    if (friendlyName === this.data.friendlyName) return this;
+    await acsCall("updateTopic", () => this.thread.updateTopic(friendlyName));
+    this.data = { ...this.data, friendlyName };
+    this.touch(["friendlyName"]);
+    return this;
+  }
+
+  /** Unique names live in thread metadata; the client checks they are unique among the conversations it sees. */
+  async updateUniqueName(uniqueName: string | null): Promise<Conversation> {
+    if (uniqueName !== null) checkArgument(nonEmptyString, uniqueName, "uniqueName");
+    await this.context.ensureReady();
+    if (uniqueName === this.data.uniqueName) return this;
+    if (uniqueName !== null) await this.context.assertUniqueNameFree(uniqueName, this.sid);
+    const metadata = { ...this.data.metadata };
+    // ACS metadata holds strings and has no way to delete a key through the SDK: empty means none.
+    metadata[METADATA_KEYS.uniqueName] = uniqueName ?? "";
+    await this.writeMetadata(metadata, ["uniqueName"]);
+    return this;
+  }
+
+  // ---- messages ----
+
+  /**
+   * Twilio's paging: `items` ascending by index; `prevPage()` goes to older messages and
+   * `nextPage()` to newer, whatever the direction; `anchor` (an index) is inclusive.
+   */
+  async getMessages(pageSize: number = DEFAULT_PAGE_SIZE, anchor?: number, direction: "backwards" | "forward" = "backwards"): Promise<Paginator<Message>> {
+    checkArgument(nonNegativeInteger, pageSize, "pageSize");
+    if (anchor !== undefined) checkArgument(nonNegativeInteger, anchor, "anchor");
+    checkArgument(messagesDirection, direction, "direction");
+    await this.context.ensureReady();
+    const firstReadSize = Math.min(ACS_LIMITS.maxPageSize, Math.max(50, pageSize * 2));
+    const page = await this.window.page(pageSize, anchor, direction, firstReadSize);
+    const items = page.messages.map((raw) => this.materialize(raw));
+    const oldest = items[0]?.index ?? anchor ?? 0;
+    const newest = items[items.length - 1]?.index ?? anchor ?? 0;
+    const token = (anchorIndex: number, dir: "backwards" | "forward") => JSON.stringify([anchorIndex, dir]);
+    return new RestPaginator<Message>(
+      items,
+      (pageToken) => {
+        const [nextAnchor, nextDirection] = JSON.parse(pageToken) as [number, "backwards" | "forward"];
+        return this.getMessages(pageSize, nextAnchor, nextDirection);
+      },
+      page.hasOlder ? token(Math.max(oldest - 1, 0), "backwards") : null,
+      page.hasNewer ? token(newest + 1, "forward") : null,
+    );
+  }
+
+  /** Counts the user messages, reading the whole thread (ACS keeps no count). */
+  async getMessagesCount(): Promise<number> {
+    await this.context.ensureReady();
+    return (await this.window.all()).length;
+  }
+
+  prepareMessage(): MessageBuilder {
+    return new MessageBuilder(this.limits, { sendUnsent: (unsent) => this.sendUnsent(unsent) });
+  }
+
+  /** Sends a text message; resolves to its index. Media arrives with the media milestone. */
+  async sendMessage(message: null | string | FormData | SendMediaOptions, messageAttributes?: JSONValue, emailOptions?: SendEmailOptions): Promise<number> {
+    if (message !== null && typeof message !== "string") {
+      throw new UnsupportedFeatureError("Conversation.sendMessage with media", "Media", "media attachments arrive with the media store milestone.");
+    }
+    if (emailOptions !== undefined) void emailOptions;
+    if (messageAttributes !== undefined) checkArgument(jsonValue, messageAttributes, "messageAttributes");
+    return this.sendText(message ?? "", messageAttributes);
+  }
+
+  async typing(): Promise<void> {
+    await this.context.ensureReady();
+    await acsCall("sendTypingNotification", () => this.thread.sendTypingNotification({ senderDisplayName: this.context.self.identity }));
+  }
+
+  // ---- read horizon: the receipts milestone ----
+
+  async advanceLastReadMessageIndex(index: number): Promise<number> {
+    void index;
+    throw readHorizonPending("Conversation.advanceLastReadMessageIndex");
+  }
+  async updateLastReadMessageIndex(index: number | null): Promise<number> {
+    void index;
+    throw readHorizonPending("Conversation.updateLastReadMessageIndex");
+  }
+  async setAllMessagesRead(): Promise<number> {
+    throw readHorizonPending("Conversation.setAllMessagesRead");
+  }
+  async setAllMessagesUnread(): Promise<number> {
+    throw readHorizonPending("Conversation.setAllMessagesUnread");
+  }
+  async getUnreadMessagesCount(): Promise<number | null> {
+    throw readHorizonPending("Conversation.getUnreadMessagesCount");
+  }
+
+  /** Notification levels mute push notifications, which ACS's web SDK does not have. */
+  async setUserNotificationLevel(notificationLevel: NotificationLevel): Promise<void> {
+    void notificationLevel;
+    throw new UnsupportedFeatureError("Conversation.setUserNotificationLevel", "Push notifications", "ACS Chat's JavaScript SDK has no push notifications to mute.");
+  }
+
+  /** Recipients are email recipients: none for chat, as Twilio answers for chat conversations. */
+  async getMessageRecipients(options?: PaginatorOptions): Promise<Paginator<RecipientDescriptor>> {
+    void options;
+    return new RestPaginator<RecipientDescriptor>([], () => Promise.reject(new Error("No next page")), null, null);
+  }
+
+  // ---- internals shared with Message, Participant and the client ----
+
+  /** @internal The conversation was found gone (deleted, or this user removed). */
+  _markRemoved(): void {
+    if (this.currentStatus === "joined") this.setStatus("notParticipating");
+    this.emit("removed", this);
+  }
+
+  private async sendUnsent(unsent: UnsentMessage): Promise<number> {
+    if (unsent.mediaContent.length > 0) {
+      throw new UnsupportedFeatureError("UnsentMessage.send with media", "Media", "media attachments arrive with the media store milestone.");
+    }
+    if (unsent.text !== undefined && typeof unsent.text !== "string") throw new InvalidArgumentError("body", "expected a string");
+    checkArgument(jsonValue, unsent.attributes, "attributes");
+    return this.sendText(unsent.text ?? "", unsent.attributes);
+  }
+
+  private async sendText(body: string, attributes: JSONValue | undefined): Promise<number> {
+    await this.context.ensureReady();
+    const metadata = attributes !== undefined ? withAttributes(undefined, attributes, "messageAttributes") : undefined;
+    this.assertMessageFits(body, metadata, "Message body and attributes");
+    const sent = await acsCall("sendMessage", () =>
+      this.thread.sendMessage({ content: body }, { senderDisplayName: this.context.self.identity, ...(metadata ? { metadata } : {}) }),
+    );
+    // ACS answers only the id; the index (sequenceId) needs the message itself.
+    const raw = await acsCall("getMessage", () => this.thread.getMessage(sent.id));
+    this.acceptNewMessage(raw);
+    return this.materialize(raw).index;
+  }
+
+  /** @internal A message that was not in the window before: adds it and emits `messageAdded`. */
+  private acceptNewMessage(raw: ChatMessage): void {
+    this.window.absorb([raw]);
+    if (this.messagesBySid.has(raw.id)) return;
+    const message = this.materialize(raw);
+    this.newestMessage = { index: message.index, dateCreated: message.dateCreated ?? new Date() };
+    this.emit("messageAdded", message);
+    this.context.bubble("messageAdded", message);
+    this.touch(["lastMessage"]);
+  }
+
+  /** The one Message instance for an ACS message, updated (and `updated` emitted) when it changed. */
+  private materialize(raw: ChatMessage): Message {
+    const attributes = this.window.foldedAttributes(raw) ?? decodeAttributes(raw.metadata);
+    const existing = this.messagesBySid.get(raw.id);
+    if (!existing) {
+      const message = new Message(this, raw, attributes, this.messageHost);
+      this.messagesBySid.set(raw.id, message);
+      return message;
+    }
+    const reasons = existing._update(raw, attributes);
+    if (reasons.length > 0) {
+      const args = { message: existing, updateReasons: reasons };
+      this.emit("messageUpdated", args);
+      this.context.bubble("messageUpdated", args);
+    }
+    return existing;
+  }
+
+  private async updateMessageBody(message: Message, body: string): Promise<void> {
+    checkArgument(anyString, body, "body");
+    await this.context.ensureReady();
+    // Keep the attributes others folded in: an edit of the sender's own message supersedes them otherwise.
+    const metadata = withAttributes(message.acs.message.metadata, message.attributes);
+    this.assertMessageFits(body, metadata, "Message body and attributes");
+    await acsCall("updateMessage", () => this.thread.updateMessage(message.sid, { content: body, metadata }));
+    await this.rereadMessage(message.sid);
+  }
+
+  /** Own messages are edited in place; others' (reactions) get a control message, since ACS lets only the sender edit. */
+  private async updateMessageAttributes(message: Message, attributes: JSONValue): Promise<void> {
+    checkArgument(jsonValue, attributes, "attributes");
+    await this.context.ensureReady();
+    if (message.participantSid === this.context.self.userId) {
+      const metadata = withAttributes(message.acs.message.metadata, attributes);
+      this.assertMessageFits(message.body ?? "", metadata, "Message body and attributes");
+      await acsCall("updateMessage", () => this.thread.updateMessage(message.sid, { metadata }));
+      await this.rereadMessage(message.sid);
+      return;
+    }
+    const control = encodeControlMessage({ kind: "messageAttributes", targetMessageId: message.sid, attributes });
+    this.assertMessageFits(control.content, control.metadata, "Message attributes");
+    const sent = await acsCall("sendMessage", () =>
+      this.thread.sendMessage({ content: control.content }, { senderDisplayName: this.context.self.identity, metadata: control.metadata }),
+    );
+    const carrier = await acsCall("getMessage", () => this.thread.getMessage(sent.id));
+    this.window.absorb([carrier]);
+    this.materialize(message.acs.message);
+  }
+
+  private async removeMessage(message: Message): Promise<void> {
+    await this.context.ensureReady();
+    await acsCall("deleteMessage", () => this.thread.deleteMessage(message.sid));
+    this.messagesBySid.delete(message.sid);
+    this.emit("messageRemoved", message);
+    this.context.bubble("messageRemoved", message);
+  }
+
+  private async rereadMessage(messageId: string): Promise<void> {
+    const raw = await acsCall("getMessage", () => this.thread.getMessage(messageId));
+    this.window.absorb([raw]);
+    this.materialize(raw);
+  }
+
+  private async participantOf(message: Message): Promise<Participant> {
+    await this.ensureRoster();
+    const bySid = message.participantSid ? this.participantsBySid.get(message.participantSid) : undefined;
+    const participant = bySid ?? [...this.participantsBySid.values()].find((p) => p.identity === message.author);
+    if (!participant) throw new NotFoundError(`Participant with SID '${message.participantSid}' or identity '${message.author}' was not found`);
+    return participant;
+  }
+
+  private async userOf(participant: Participant): Promise<User> {
+    if (!participant.identity) throw new NotFoundError(`Participant ${participant.sid} has no identity`);
+    return this.context.getUser(participant.identity);
+  }
+
+  /**
+   * ACS cannot update a participant's metadata. The attributes of every participant whose
+   * attributes changed go into one snapshot control message, and the thread metadata points at
+   * the latest snapshot: reading them costs one request, and the pointer's change is an ACS
+   * thread event other clients see.
+   */
+  private async updateParticipantAttributes(participant: Participant, attributes: JSONValue): Promise<void> {
+    checkArgument(jsonValue, attributes, "attributes");
+    await this.refreshProperties();
+    const snapshot = { ...(await this.readParticipantSnapshot()), [participant.sid]: attributes };
+    const control = encodeControlMessage({ kind: "participantAttributes", attributesByUserId: snapshot });
+    this.assertMessageFits(control.content, control.metadata, "Participant attributes of this conversation");
+    const sent = await acsCall("sendMessage", () =>
+      this.thread.sendMessage({ content: control.content }, { senderDisplayName: this.context.self.identity, metadata: control.metadata }),
+    );
+    await this.writeMetadata({ ...this.data.metadata, [METADATA_KEYS.participantAttributes]: sent.id }, []);
+    this.participantAttributes = snapshot;
+    this.applyParticipantAttributes();
+  }
+
+  private async readParticipantSnapshot(): Promise<Record<string, JSONValue>> {
+    const pointer = this.data.metadata[METADATA_KEYS.participantAttributes];
+    if (!pointer) return {};
+    const carrier = await acsCall("getMessage", () => this.thread.getMessage(pointer));
+    const control = decodeControlMessage(carrier.metadata);
+    return control?.kind === "participantAttributes" ? control.attributesByUserId : {};
+  }
+
+  private applyParticipantAttributes(): void {
+    for (const participant of this.participantsBySid.values()) {
+      const attributes = this.participantAttributes[participant.sid] ?? decodeAttributes(participant.acs.participant.metadata);
+      const reasons = participant._update(participant.acs.participant, attributes);
+      if (reasons.length > 0) this.context.bubble("participantUpdated", { participant, updateReasons: reasons });
+    }
+  }
+
+  private async ensureRoster(): Promise<void> {
+    if (!this.rosterLoaded) await this.loadRoster();
+  }
+
+  /** Reads the participants (and the participant-attributes snapshot); later reads emit joined/left for differences. */
+  private async loadRoster(): Promise<void> {
+    await this.context.ensureReady();
+    // The participant-attributes pointer lives in thread metadata: read it fresh with the roster.
+    await this.refreshProperties();
+    const participants: ChatParticipant[] = [];
+    await acsCall("listParticipants", async () => {
+      for await (const participant of this.thread.listParticipants({ maxPageSize: ACS_LIMITS.participantsPerRequest })) participants.push(participant);
+    });
+    this.participantAttributes = await this.readParticipantSnapshot();
+    const seen = new Set<string>();
+    for (const participant of participants) {
+      const data = toParticipantData(participant);
+      if (!data) continue;
+      seen.add(data.sid);
+      this.upsertParticipant(participant, null);
+    }
+    if (this.rosterLoaded) {
+      for (const sid of [...this.participantsBySid.keys()]) if (!seen.has(sid)) this.dropParticipant(sid);
+    }
+    this.rosterLoaded = true;
+  }
+
+  private upsertParticipant(raw: ChatParticipant, joinedOn: Date | null): void {
+    const data = toParticipantData(raw);
+    if (!data) return;
+    if (data.identity) this.context.identities.remember(data.identity, data.sid);
+    const attributes = this.participantAttributes[data.sid] ?? data.attributes;
+    const existing = this.participantsBySid.get(data.sid);
+    if (existing) {
+      const reasons = existing._update(raw, attributes);
+      if (reasons.length > 0) {
+        const args = { participant: existing, updateReasons: reasons };
+        this.emit("participantUpdated", args);
+        this.context.bubble("participantUpdated", args);
+      }
+      return;
+    }
+    const participant = new Participant(this, raw, { ...data, attributes }, this.participantHost, joinedOn);
+    this.participantsBySid.set(data.sid, participant);
+    // The first roster read only learns who is there; later arrivals are joins.
+    if (this.rosterLoaded || joinedOn) {
+      this.emit("participantJoined", participant);
+      this.context.bubble("participantJoined", participant);
+    }
+  }
+
+  private dropParticipant(userId: string): void {
+    const participant = this.participantsBySid.get(userId);
+    if (!participant) return;
+    this.participantsBySid.delete(userId);
+    this.emit("participantLeft", participant);
+    this.context.bubble("participantLeft", participant);
+  }
+
+  private async refreshProperties(): Promise<void> {
+    await this.context.ensureReady();
+    const properties = await acsCall("getProperties", () => this.thread.getProperties());
+    const next = toConversationData(properties);
+    const reasons: ConversationUpdateReason[] = [];
+    if (next.friendlyName !== this.data.friendlyName) reasons.push("friendlyName");
+    if (next.uniqueName !== this.data.uniqueName) reasons.push("uniqueName");
+    if (JSON.stringify(next.attributes) !== JSON.stringify(this.data.attributes)) reasons.push("attributes");
+    this.data = next;
+    if (reasons.length > 0) this.touch(reasons);
+  }
+
+  /** Writes thread metadata (all keys: ACS merges, we keep ours whole) after checking ACS's 1 KB. */
+  private async writeMetadata(metadata: Record<string, string>, reasons: ConversationUpdateReason[]): Promise<void> {
+    assertMetadataFits(metadata, "Conversation attributes, unique name and participant-attributes pointer");
+    await acsCall("updateProperties", () => this.thread.updateProperties({ metadata }));
+    this.data = { ...toConversationData({ id: this.sid, topic: this.data.friendlyName ?? "", createdOn: this.data.dateCreated, metadata }), createdByUserId: this.data.createdByUserId };
+    if (reasons.length > 0) this.touch(reasons);
+  }
+
+  private assertMessageFits(content: string, metadata: Record<string, string> | undefined, subject: string): void {
+    const size = utf8Length(content) + utf8Length(this.context.self.identity) + metadataSize(metadata);
+    if (size > ACS_LIMITS.messageSizeBytes) throw new LimitExceededError(subject, size, ACS_LIMITS.messageSizeBytes, "bytes (ACS message size)");
+  }
+
+  private setStatus(status: ConversationStatus): void {
+    if (status === this.currentStatus) return;
+    this.currentStatus = status;
+    this.touch(["status"]);
+  }
+
+  private touch(reasons: ConversationUpdateReason[]): void {
+    this.updatedOn = new Date();
+    const args = { conversation: this, updateReasons: [...reasons, ...(reasons.includes("lastMessage") ? [] : (["dateUpdated"] as const))] };
+    this.emit("updated", args);
+    this.context.bubble("conversationUpdated", args);
+  }
+}
+
+function readHorizonPending(feature: string): UnsupportedFeatureError {
+  return new UnsupportedFeatureError(feature, READ_HORIZON, "read receipts arrive with the read-horizon milestone of this library.");
+}
+

@@ -1,0 +1,76 @@
+/**
+ * The errors this library throws. Few, each one something a caller can act on; check
+ * `error.name` rather than `instanceof` across bundles.
+ */
+
+/** Where MIGRATION.md explains a feature ACS does not have. */
+export const MIGRATION_GUIDE_URL = "https://www.npmjs.com/package/twilio-conversations-acs#migrating-from-twilio";
+
+/** A Twilio feature with no ACS Chat equivalent (SMS/WhatsApp participants, push, content templates, email). */
+export class UnsupportedFeatureError extends Error {
+  override readonly name = "UnsupportedFeatureError";
+  constructor(
+    /** The Twilio member, e.g. `Conversation.addNonChatParticipant`. */
+    readonly feature: string,
+    /** The MIGRATION.md section that explains the gap and what to do instead. */
+    readonly migrationSection: string,
+    reason: string,
+  ) {
+    super(`${feature} is not supported on Azure Communication Services: ${reason} See MIGRATION.md, "${migrationSection}".`);
+  }
+}
+
+/** An argument of the wrong type or shape, named by its field, caught before any request. */
+export class InvalidArgumentError extends TypeError {
+  override readonly name = "InvalidArgumentError";
+  constructor(
+    /** The parameter or option path, e.g. `options.friendlyName`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** Data too large for ACS (metadata, message size, participant counts), caught before any request. */
+export class LimitExceededError extends RangeError {
+  override readonly name = "LimitExceededError";
+  constructor(
+    /** What was too large, e.g. `Conversation attributes`. */
+    readonly subject: string,
+    readonly size: number,
+    readonly limit: number,
+    readonly unit: string,
+  ) {
+    super(`${subject} take ${size} ${unit}; ACS allows at most ${limit} ${unit}.`);
+  }
+}
+
+/** A conversation, participant, message or user that does not exist or is not visible to this user. */
+export class NotFoundError extends Error {
+  override readonly name = "NotFoundError";
+}
+
+/** A unique name already taken. `code` is Twilio's (50353), so apps that check it keep working. */
+export class ConflictError extends Error {
+  override readonly name = "ConflictError";
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+/** ACS answered an error. `statusCode` and `code` are ACS's; `cause` is the SDK's RestError. */
+export class AcsRequestError extends Error {
+  override readonly name = "AcsRequestError";
+  constructor(
+    message: string,
+    readonly statusCode: number | undefined,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,27 @@
+import { CancellablePromise } from "./cancellable-promise.js";
+import type { MediaCategory } from "./types.js";
+
+/** Where a Media gets fresh temporary URLs from (the media store of the media milestone). */
+export type TemporaryUrlSource = (media: Media) => Promise<string | null>;
+
+/**
+ * A file attached to a message. Its bytes live in a media store; `getContentTemporaryUrl()`
+ * asks the store for a fresh, short-lived URL each time, as Twilio's does.
+ */
+export class Media {
+  constructor(
+    readonly sid: string,
+    readonly filename: string | null,
+    readonly contentType: string,
+    readonly size: number,
+    readonly category: MediaCategory,
+    private readonly temporaryUrlSource?: TemporaryUrlSource,
+  ) {}
+
+  getContentTemporaryUrl(): CancellablePromise<string | null> {
+    return new CancellablePromise<string | null>((resolve, reject) => {
+      if (!this.temporaryUrlSource) return resolve(null);
+      this.temporaryUrlSource(this).then(resolve, reject);
+    });
+  }
+}

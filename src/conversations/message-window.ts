@@ -1,0 +1,183 @@
+/**
+ * One conversation's ACS messages as far as this client has read them, and Twilio's paging over
+ * them. ACS lists newest first with a forward-only cursor and no anchor; Twilio pages by index in
+ * both directions. The window keeps a contiguous run of messages from the newest it has seen down
+ * to `low`, extends it downwards with the stored cursor, and serves pages from it: a page the
+ * window already covers costs no request.
+ */
+import type { ChatMessage } from "@azure/communication-chat";
+import type { JSONValue } from "../mapping/json.js";
+import { decodeControlMessage } from "../mapping/control-message.js";
+import { indexFromSequenceId } from "../mapping/message-index.js";
+import { messageKind } from "../mapping/message.js";
+
+export interface AcsPage {
+  items: ChatMessage[];
+  /** Continuation towards older messages; absent on the last page. */
+  continuationToken?: string;
+}
+
+/** Reads one ACS page: the newest when `continuationToken` is absent. */
+export type PageReader = (request: { maxPageSize: number; continuationToken?: string }) => Promise<AcsPage>;
+
+export interface WindowPage {
+  /** User messages of the page, ascending by index. */
+  messages: ChatMessage[];
+  /** Whether an older user message exists below the page. */
+  hasOlder: boolean;
+  /** Whether a newer user message exists above the page. */
+  hasNewer: boolean;
+}
+
+interface FoldedAttributes {
+  attributes: JSONValue;
+  createdOn: Date;
+  sequence: number;
+}
+
+/** Bulk size for walking older pages: ACS's maximum, the fewest requests. */
+const OLDER_PAGE_SIZE = 200;
+
+export class MessageWindow {
+  private readonly bySequence = new Map<number, ChatMessage>();
+  /** Highest and lowest sequence covered; every sequence between them is in `bySequence`. */
+  private high = 0;
+  private low = Number.POSITIVE_INFINITY;
+  private olderToken: string | undefined;
+  private reachedOldest = false;
+  /** Attributes carried by control messages, by target message id: the latest wins. */
+  private readonly folded = new Map<string, FoldedAttributes>();
+
+  constructor(private readonly readPage: PageReader) {}
+
+  /** Every message of the window, for lookups by id or index. */
+  get(index: number): ChatMessage | undefined {
+    return this.bySequence.get(index);
+  }
+
+  /** Attributes that control messages set on a message after its own last edit, if any. */
+  foldedAttributes(message: ChatMessage): JSONValue | undefined {
+    const folded = this.folded.get(message.id);
+    if (!folded) return undefined;
+    const ownUpdate = message.editedOn ?? message.createdOn;
+    return folded.createdOn.getTime() >= ownUpdate.getTime() ? folded.attributes : undefined;
+  }
+
+  /** Adds or replaces messages read elsewhere (a send, an event) and keeps the run contiguous. */
+  absorb(messages: ChatMessage[]): void {
+    for (const message of messages) {
+      const sequence = indexFromSequenceId(message.sequenceId);
+      // Only messages adjacent to or inside the run keep it contiguous; others are read again later.
+      if (this.high === 0 || sequence > this.high + 1 || sequence < this.low) continue;
+      this.store(message, sequence);
+      this.high = Math.max(this.high, sequence);
+    }
+  }
+
+  /** Reads the newest page (one request) and joins it to the run, or restarts the run from it. */
+  async refreshNewest(pageSize: number): Promise<void> {
+    const page = await this.readPage({ maxPageSize: pageSize });
+    if (page.items.length === 0) {
+      this.reachedOldest = true;
+      return;
+    }
+    const sequences = page.items.map((m) => indexFromSequenceId(m.sequenceId));
+    const pageHigh = Math.max(...sequences);
+    const pageLow = Math.min(...sequences);
+    if (this.high === 0 || pageLow > this.high + 1) {
+      // First read, or more new messages than one page: what we had no longer joins up.
+      this.bySequence.clear();
+      this.low = pageLow;
+      this.olderToken = page.continuationToken;
+      this.reachedOldest = page.continuationToken === undefined;
+    }
+    page.items.forEach((message, i) => this.store(message, sequences[i]!));
+    this.high = Math.max(this.high, pageHigh);
+  }
+
+  /** Reads the next older page; false when the oldest message is already in the window. */
+  async extendOlder(): Promise<boolean> {
+    if (this.reachedOldest) return false;
+    const page = await this.readPage({ maxPageSize: OLDER_PAGE_SIZE, continuationToken: this.olderToken });
+    for (const message of page.items) {
+      const sequence = indexFromSequenceId(message.sequenceId);
+      this.store(message, sequence);
+      this.low = Math.min(this.low, sequence);
+    }
+    this.olderToken = page.continuationToken;
+    this.reachedOldest = page.continuationToken === undefined || page.items.length === 0;
+    return true;
+  }
+
+  /** Twilio's `getMessages` over ACS: see Conversation.getMessages for the contract. */
+  async page(pageSize: number, anchor: number | undefined, direction: "backwards" | "forward", firstReadSize: number): Promise<WindowPage> {
+    if (direction === "backwards") {
+      const top = anchor ?? Number.POSITIVE_INFINITY;
+      if (this.high === 0 || top > this.high) await this.refreshNewest(firstReadSize);
+      const older = await this.collectDown(top, pageSize + 1);
+      const messages = older.slice(0, pageSize).reverse();
+      const newestIndex = messages.length ? indexFromSequenceId(messages[messages.length - 1]!.sequenceId) : top;
+      return { messages, hasOlder: older.length > pageSize, hasNewer: this.hasUserMessageAbove(newestIndex) };
+    }
+    const bottom = anchor ?? 0;
+    if (this.high === 0) await this.refreshNewest(firstReadSize);
+    while (this.low > bottom && (await this.extendOlder()));
+    let newer = this.collectUp(bottom, pageSize + 1);
+    if (newer.length <= pageSize) {
+      await this.refreshNewest(firstReadSize);
+      newer = this.collectUp(bottom, pageSize + 1);
+    }
+    const messages = newer.slice(0, pageSize);
+    const oldestIndex = messages.length ? indexFromSequenceId(messages[0]!.sequenceId) : bottom;
+    return { messages, hasOlder: (await this.collectDown(oldestIndex - 1, 1)).length > 0, hasNewer: newer.length > pageSize };
+  }
+
+  /** Every user message, reading the whole thread. */
+  async all(): Promise<ChatMessage[]> {
+    if (this.high === 0) await this.refreshNewest(OLDER_PAGE_SIZE);
+    while (await this.extendOlder());
+    return this.collectUp(0, Number.POSITIVE_INFINITY);
+  }
+
+  /** User messages at or below `top`, newest first, reading older pages until `count` or the oldest. */
+  private async collectDown(top: number, count: number): Promise<ChatMessage[]> {
+    const found: ChatMessage[] = [];
+    let sequence = Math.min(top, this.high);
+    for (;;) {
+      for (; sequence >= this.low && found.length < count; sequence--) {
+        const message = this.bySequence.get(sequence);
+        if (message && messageKind(message) === "user") found.push(message);
+      }
+      if (found.length >= count || !(await this.extendOlder())) return found;
+    }
+  }
+
+  /** User messages at or above `bottom` in the window, oldest first. */
+  private collectUp(bottom: number, count: number): ChatMessage[] {
+    const found: ChatMessage[] = [];
+    for (let sequence = Math.max(bottom, this.low); sequence <= this.high && found.length < count; sequence++) {
+      const message = this.bySequence.get(sequence);
+      if (message && messageKind(message) === "user") found.push(message);
+    }
+    return found;
+  }
+
+  private hasUserMessageAbove(index: number): boolean {
+    for (let sequence = index + 1; sequence <= this.high; sequence++) {
+      const message = this.bySequence.get(sequence);
+      if (message && messageKind(message) === "user") return true;
+    }
+    return false;
+  }
+
+  private store(message: ChatMessage, sequence: number): void {
+    this.bySequence.set(sequence, message);
+    const control = messageKind(message) === "control" ? decodeControlMessage(message.metadata) : undefined;
+    if (control?.kind === "messageAttributes") {
+      const current = this.folded.get(control.targetMessageId);
+      if (!current || current.sequence < sequence) {
+        this.folded.set(control.targetMessageId, { attributes: control.attributes, createdOn: message.createdOn, sequence });
+      }
+    }
+  }
+}

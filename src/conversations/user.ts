@@ -1,0 +1,88 @@
+import type { UserProfile } from "../identity/identity-resolver.js";
+import type { JSONValue } from "../mapping/json.js";
+import { ReplayEventEmitter } from "./replay-event-emitter.js";
+import type { UserUpdateReason } from "./types.js";
+
+export type UserEvents = {
+  updated: (data: { user: User; updateReasons: UserUpdateReason[] }) => void;
+  userSubscribed: (user: User) => void;
+  userUnsubscribed: (user: User) => void;
+};
+
+/** Where a user's profile is kept: ACS has no user profiles, the app's directory may. */
+export interface UserHost {
+  updateProfile(user: User, changes: Partial<UserProfile>): Promise<UserProfile>;
+  unsubscribe(user: User): void;
+}
+
+/**
+ * A user known by Twilio identity. ACS has no profiles or presence: `friendlyName` and
+ * `attributes` come from the identity directory when it keeps profiles; `isOnline` and
+ * `isNotifiable` are null, as Twilio reports them when reachability is off.
+ */
+export class User extends ReplayEventEmitter<UserEvents> {
+  readonly updated = "updated";
+  readonly userSubscribed = "userSubscribed";
+  readonly userUnsubscribed = "userUnsubscribed";
+
+  private profile: UserProfile;
+  private subscribed = true;
+
+  /** @internal Built by the Client. */
+  constructor(
+    private readonly userIdentity: string,
+    /** The ACS user id, when known. */
+    readonly acsUserId: string | undefined,
+    profile: UserProfile | undefined,
+    private readonly host: UserHost,
+  ) {
+    super();
+    this.profile = profile ?? { friendlyName: null, attributes: {} };
+  }
+
+  get identity(): string {
+    return this.userIdentity;
+  }
+  set identity(_identity: string) {
+    // Twilio exposes a setter for its internal use; an identity never changes here.
+  }
+  get friendlyName(): string | null {
+    return this.profile.friendlyName;
+  }
+  get attributes(): JSONValue {
+    return this.profile.attributes;
+  }
+  get isOnline(): boolean | null {
+    return null;
+  }
+  get isNotifiable(): boolean | null {
+    return null;
+  }
+  get isSubscribed(): boolean {
+    return this.subscribed;
+  }
+
+  updateAttributes(attributes: JSONValue): Promise<User> {
+    return this.applyProfile({ attributes });
+  }
+
+  updateFriendlyName(friendlyName: string): Promise<User> {
+    return this.applyProfile({ friendlyName });
+  }
+
+  async unsubscribe(): Promise<void> {
+    if (!this.subscribed) return;
+    this.subscribed = false;
+    this.host.unsubscribe(this);
+  }
+
+  private async applyProfile(changes: Partial<UserProfile>): Promise<User> {
+    const next = await this.host.updateProfile(this, changes);
+    const reasons: UserUpdateReason[] = [];
+    if (next.friendlyName !== this.profile.friendlyName) reasons.push("friendlyName");
+    if (JSON.stringify(next.attributes) !== JSON.stringify(this.profile.attributes)) reasons.push("attributes");
+    this.profile = next;
+    if (reasons.length > 0) this.emit("updated", { user: this, updateReasons: reasons });
+    return this;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Twilio apps name users by identity ("alice"); ACS names them `8:acs:...`. One resolver maps
+ * between them: the client knows its own pair, learns the pairs carried in participant metadata,
+ * and asks the app's resolver (the server kit's directory, later) for the rest.
+ */
+import type { JSONValue } from "../mapping/json.js";
+
+export interface UserProfile {
+  friendlyName: string | null;
+  attributes: JSONValue;
+}
+
+export interface IdentityResolver {
+  /** The ACS user id of a Twilio identity, creating the ACS user if the directory does that; undefined when unknown. */
+  userIdOf(identity: string): Promise<string | undefined>;
+  /** The Twilio identity of an ACS user id; undefined when unknown. */
+  identityOf(userId: string): Promise<string | undefined>;
+  /** The user's profile (friendlyName, attributes), where the directory keeps profiles. */
+  getProfile?(identity: string): Promise<UserProfile | undefined>;
+  /** Stores profile changes, where the directory keeps profiles. */
+  updateProfile?(identity: string, changes: Partial<UserProfile>): Promise<UserProfile>;
+}
+
+/** The pairs this client knows, in memory, in front of the app's resolver. */
+export class KnownIdentities implements IdentityResolver {
+  private readonly userIds = new Map<string, string>();
+  private readonly identities = new Map<string, string>();
+
+  constructor(readonly fallback?: IdentityResolver) {}
+
+  remember(identity: string, userId: string): void {
+    this.userIds.set(identity, userId);
+    this.identities.set(userId, identity);
+  }
+
+  /** The identity, if this client already knows it: for synchronous getters such as `Message.author`. */
+  knownIdentityOf(userId: string): string | undefined {
+    return this.identities.get(userId);
+  }
+
+  async userIdOf(identity: string): Promise<string | undefined> {
+    const known = this.userIds.get(identity);
+    if (known) return known;
+    const resolved = await this.fallback?.userIdOf(identity);
+    if (resolved) this.remember(identity, resolved);
+    return resolved;
+  }
+
+  async identityOf(userId: string): Promise<string | undefined> {
+    const known = this.identities.get(userId);
+    if (known) return known;
+    const resolved = await this.fallback?.identityOf(userId);
+    if (resolved) this.remember(resolved, userId);
+    return resolved;
+  }
+}

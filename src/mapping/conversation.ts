@@ -1,0 +1,30 @@
+/** ACS thread properties <-> the data of a Twilio Conversation. */
+import type { ChatThreadProperties } from "@azure/communication-chat";
+import { decodeAttributes } from "./attributes.js";
+import type { JSONValue } from "./json.js";
+import { METADATA_KEYS } from "./metadata-keys.js";
+
+export interface ConversationData {
+  sid: string;
+  /** Twilio's friendlyName is the ACS topic; an empty topic reads as no name. */
+  friendlyName: string | null;
+  uniqueName: string | null;
+  attributes: JSONValue;
+  createdByUserId: string | null;
+  dateCreated: Date;
+  /** The thread metadata as ACS holds it, for updates that must keep the other keys. */
+  metadata: Record<string, string>;
+}
+
+export function toConversationData(properties: ChatThreadProperties): ConversationData {
+  const metadata = properties.metadata ?? {};
+  return {
+    sid: properties.id,
+    friendlyName: properties.topic || null,
+    uniqueName: metadata[METADATA_KEYS.uniqueName] ?? null,
+    attributes: decodeAttributes(metadata),
+    createdByUserId: properties.createdBy?.kind === "communicationUser" ? properties.createdBy.communicationUserId : null,
+    dateCreated: properties.createdOn,
+    metadata,
+  };
+}

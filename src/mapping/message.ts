@@ -1,0 +1,51 @@
+/** ACS chat messages -> the data of a Twilio Message. */
+import type { ChatMessage } from "@azure/communication-chat";
+import { decodeAttributes } from "./attributes.js";
+import { isControlMetadata } from "./control-message.js";
+import type { JSONValue } from "./json.js";
+import { indexFromSequenceId } from "./message-index.js";
+
+/**
+ * What a message of an ACS thread is to a Twilio app: a user message (a Twilio Message), a
+ * system message (participants or topic changed: events, not Messages), a control message
+ * (folded into its target), or deleted (gone, as Twilio removes deleted messages).
+ */
+export type MessageKind = "user" | "system" | "control" | "deleted";
+
+export function messageKind(message: ChatMessage): MessageKind {
+  if (message.deletedOn) return "deleted";
+  if (message.type !== "text" && message.type !== "html") return "system";
+  return isControlMetadata(message.metadata) ? "control" : "user";
+}
+
+export interface MessageData {
+  sid: string;
+  index: number;
+  body: string | null;
+  /** The ACS user id of the sender; the Twilio identity is resolved from it. */
+  senderUserId: string | null;
+  senderDisplayName: string | null;
+  attributes: JSONValue;
+  dateCreated: Date;
+  /** When the message was last edited, else when it was created (as Twilio reports). */
+  dateUpdated: Date;
+  edited: boolean;
+  /** ACS `version`: changes with every edit, so a changed version means changed data. */
+  version: string;
+}
+
+export function toMessageData(message: ChatMessage): MessageData {
+  const sender = message.sender?.kind === "communicationUser" ? message.sender.communicationUserId : null;
+  return {
+    sid: message.id,
+    index: indexFromSequenceId(message.sequenceId),
+    body: message.content?.message ?? null,
+    senderUserId: sender,
+    senderDisplayName: message.senderDisplayName || null,
+    attributes: decodeAttributes(message.metadata),
+    dateCreated: message.createdOn,
+    dateUpdated: message.editedOn ?? message.createdOn,
+    edited: message.editedOn !== undefined,
+    version: message.version,
+  };
+}

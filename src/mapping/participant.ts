@@ -1,0 +1,36 @@
+/** ACS chat participants <-> the data of a Twilio Participant. */
+import type { ChatParticipant } from "@azure/communication-chat";
+import { decodeAttributes, encodeAttributes } from "./attributes.js";
+import type { JSONValue } from "./json.js";
+import { METADATA_KEYS } from "./metadata-keys.js";
+
+export interface ParticipantData {
+  /** The ACS user id: the participant's `sid`. */
+  sid: string;
+  /** The Twilio identity carried in metadata, else the display name. */
+  identity: string | null;
+  attributes: JSONValue;
+  displayName: string | null;
+}
+
+export function toParticipantData(participant: ChatParticipant): ParticipantData | undefined {
+  if (!("communicationUserId" in participant.id)) return undefined;
+  return {
+    sid: participant.id.communicationUserId,
+    identity: participant.metadata?.[METADATA_KEYS.identity] || participant.displayName || null,
+    attributes: decodeAttributes(participant.metadata),
+    displayName: participant.displayName || null,
+  };
+}
+
+/** What we add a participant with: the identity as display name (native clients show it) and in metadata. */
+export function toAcsParticipant(userId: string, identity: string, attributes: JSONValue | undefined): ChatParticipant {
+  return {
+    id: { communicationUserId: userId },
+    displayName: identity,
+    metadata: {
+      [METADATA_KEYS.identity]: identity,
+      ...(attributes !== undefined ? { [METADATA_KEYS.attributes]: encodeAttributes(attributes) } : {}),
+    },
+  };
+}
