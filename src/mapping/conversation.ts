@@ -21,7 +21,8 @@ export function toConversationData(properties: ChatThreadProperties): Conversati
   return {
     sid: properties.id,
     friendlyName: properties.topic || null,
-    uniqueName: metadata[METADATA_KEYS.uniqueName] ?? null,
+    // Empty means none: ACS metadata cannot delete a key through the SDK.
+    uniqueName: metadata[METADATA_KEYS.uniqueName] || null,
     attributes: decodeAttributes(metadata),
     createdByUserId: properties.createdBy?.kind === "communicationUser" ? properties.createdBy.communicationUserId : null,
     dateCreated: properties.createdOn,

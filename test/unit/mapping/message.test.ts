@@ -285,7 +285,8 @@ describe("toConversationData", () => {
         if (uniqueName !== undefined) metadata.twilioUniqueName = uniqueName;
         const data = toConversationData(thread({ topic, metadata }));
         expect(data.friendlyName).toBe(topic === "" ? null : topic);
-        expect(data.uniqueName).toBe(uniqueName ?? null);
+        // An empty unique name is how a removed one is stored: it reads as none.
+        expect(data.uniqueName).toBe(uniqueName || null);
         expect(data.attributes).toEqual(withoutNegativeZero(attributes));
         expect(data.metadata).toEqual(metadata);
       }),
