@@ -334,10 +334,13 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   private async initialize(): Promise<ChatThreadItem[]> {
     this.setConnectionState("connecting");
     try {
+      const ownProfile = this.options.identityResolver?.getProfile?.(this.session.identity);
       const threads: ChatThreadItem[] = [];
       for await (const thread of this.chatClient.listChatThreads({ maxPageSize: ACS_LIMITS.maxPageSize })) {
         if (!thread.deletedOn) threads.push(thread);
       }
+      const profile = await ownProfile;
+      if (profile) this.self._setProfile(profile);
       this.setConnectionState("connected");
       this.emit("stateChanged", "initialized");
       this.emit("initialized");

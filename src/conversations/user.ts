@@ -76,6 +76,11 @@ export class User extends ReplayEventEmitter<UserEvents> {
     this.host.unsubscribe(this);
   }
 
+  /** @internal The directory's profile, read after construction. */
+  _setProfile(profile: UserProfile): void {
+    this.profile = profile;
+  }
+
   private async applyProfile(changes: Partial<UserProfile>): Promise<User> {
     const next = await this.host.updateProfile(this, changes);
     const reasons: UserUpdateReason[] = [];
