@@ -11,6 +11,41 @@ export type ListenerMap = { [event: string]: (...args: any[]) => void };
  */
 export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter<Events> {
   private readonly lastEmitted = new Map<PropertyKey, unknown[]>();
+  private maxListeners = 10;
+
+  // ---- Node EventEmitter members Twilio's emitter has and eventemitter3 lacks ----
+
+  /** Kept for Node EventEmitter compatibility; eventemitter3 never warns about listener counts. */
+  setMaxListeners(count: number): this {
+    this.maxListeners = count;
+    return this;
+  }
+
+  getMaxListeners(): number {
+    return this.maxListeners;
+  }
+
+  rawListeners<E extends keyof Events & string>(event: E): Array<Events[E]> {
+    return this.listeners(event as never) as Array<Events[E]>;
+  }
+
+  /** Adds the listener before the ones already there. */
+  prependListener<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return this.prepend(event, listener, false);
+  }
+
+  prependOnceListener<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return this.prepend(event, listener, true);
+  }
+
+  private prepend<E extends keyof Events & string>(event: E, listener: Events[E], once: boolean): this {
+    if (once) this.once(event as never, listener as never);
+    else this.on(event as never, listener as never);
+    // eventemitter3 (5.x) keeps one listener as an object and several as an array, newest last: move it first.
+    const stored = (this as unknown as { _events: Record<string, unknown> })._events[event];
+    if (Array.isArray(stored)) stored.unshift(stored.pop());
+    return this;
+  }
 
   override emit<E extends EventEmitter.EventNames<Events>>(event: E, ...args: EventEmitter.EventArgs<Events, E>): boolean {
     this.lastEmitted.set(event, args);
