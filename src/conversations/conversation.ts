@@ -336,7 +336,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     if (anchor !== undefined) checkArgument(nonNegativeInteger, anchor, "anchor");
     checkArgument(messagesDirection, direction, "direction");
     await this.context.ensureReady();
-    const firstReadSize = Math.min(ACS_LIMITS.maxPageSize, Math.max(50, pageSize * 2));
+    // One more than the page tells whether older messages exist; as the raw SDK would read.
+    const firstReadSize = Math.min(ACS_LIMITS.maxPageSize, pageSize + 1);
     const page = await this.window.page(pageSize, anchor, direction, firstReadSize);
     const items = page.messages.map((raw) => this.materialize(raw));
     const oldest = items[0]?.index ?? anchor ?? 0;
@@ -503,6 +504,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   private async removeMessage(message: Message): Promise<void> {
     await this.context.ensureReady();
     await acsCall("deleteMessage", () => this.thread.deleteMessage(message.sid));
+    // Keep the window's copy in step, so cached pages do not bring the message back.
+    this.window.absorb([{ ...message.acs.message, deletedOn: new Date() }]);
     this.messagesBySid.delete(message.sid);
     this.emit("messageRemoved", message);
     this.context.bubble("messageRemoved", message);
@@ -570,12 +573,14 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   /** Reads the participants (and the participant-attributes snapshot); later reads emit joined/left for differences. */
   private async loadRoster(): Promise<void> {
     await this.context.ensureReady();
-    // The participant-attributes pointer lives in thread metadata: read it fresh with the roster.
-    await this.refreshProperties();
+    // The participant-attributes pointer lives in thread metadata: read it fresh, alongside the roster.
     const participants: ChatParticipant[] = [];
-    await acsCall("listParticipants", async () => {
-      for await (const participant of this.thread.listParticipants({ maxPageSize: ACS_LIMITS.participantsPerRequest })) participants.push(participant);
-    });
+    await Promise.all([
+      this.refreshProperties(),
+      acsCall("listParticipants", async () => {
+        for await (const participant of this.thread.listParticipants({ maxPageSize: ACS_LIMITS.participantsPerRequest })) participants.push(participant);
+      }),
+    ]);
     this.participantAttributes = await this.readParticipantSnapshot();
     const seen = new Set<string>();
     for (const participant of participants) {

@@ -125,6 +125,8 @@ export class MessageWindow {
     let newer = this.collectUp(bottom, pageSize + 1);
     if (newer.length <= pageSize) {
       await this.refreshNewest(firstReadSize);
+      // More new messages than one read restart the run above `bottom`: walk back down to it.
+      while (this.low > bottom && (await this.extendOlder()));
       newer = this.collectUp(bottom, pageSize + 1);
     }
     const messages = newer.slice(0, pageSize);

@@ -26,7 +26,7 @@ export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter
   }
 
   rawListeners<E extends keyof Events & string>(event: E): Array<Events[E]> {
-    return this.listeners(event as never) as Array<Events[E]>;
+    return this.listeners(event as never) as unknown as Array<Events[E]>;
   }
 
   /** Adds the listener before the ones already there. */
