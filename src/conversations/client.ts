@@ -1,4 +1,5 @@
 import { ChatClient, type ChatThreadItem } from "@azure/communication-chat";
+import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { acsCall } from "../acs/acs-errors.js";
 import { SwappableTokenCredential } from "../acs/token-credential.js";
 import { KnownIdentities, type UserProfile } from "../identity/identity-resolver.js";
@@ -118,6 +119,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   private session: Session;
+  private givenToken: string;
   private readonly credential: SwappableTokenCredential;
   private readonly chatClient: ChatClient;
   private readonly identities: KnownIdentities;
@@ -139,13 +141,18 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     checkArgument(nonEmptyString, token, "token");
     this.options = options ?? {};
     this.session = sessionOf(token, this.options);
+    this.givenToken = token;
     this.credential = new SwappableTokenCredential(this.session.acsToken);
-    this.chatClient = new ChatClient(this.session.endpoint, this.credential, this.options.chatClientOptions);
+    // One HTTP client (one connection pool) for the ChatClient and every conversation's thread
+    // client: otherwise each conversation opens its own connections, as Twilio's one socket does not.
+    this.chatClient = new ChatClient(this.session.endpoint, this.credential, {
+      ...this.options.chatClientOptions,
+      httpClient: this.options.chatClientOptions?.httpClient ?? createDefaultHttpClient(),
+    });
     this.identities = new KnownIdentities(this.options.identityResolver);
     this.identities.remember(this.session.identity, this.session.userId);
     this.context = this.createContext();
-    this.self = new User(this.session.identity, this.session.userId, undefined, this.userHost());
-    this.users.set(this.session.identity, this.self);
+    this.self = this.trackUser(new User(this.session.identity, this.session.userId, undefined, this.userHost()));
 
     let listed: (threads: ChatThreadItem[]) => void = () => undefined;
     let listingFailed: (error: unknown) => void = () => undefined;
@@ -176,9 +183,9 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     return false;
   }
 
-  /** The token the client was last given. */
+  /** The token the client was last given, as given. */
   get token(): string {
-    return this.session.acsToken;
+    return this.givenToken;
   }
 
   /** @deprecated Twilio's: use `new Client()` and the `initialized` event. Resolves once initialized. */
@@ -206,6 +213,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     if (next.endpoint !== this.session.endpoint) throw new InvalidArgumentError("token", "the new token is for another ACS endpoint");
     this.credential.update(next.acsToken);
     this.session = next;
+    this.givenToken = token;
     return this;
   }
 
@@ -297,8 +305,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     const resolver = this.options.identityResolver;
     const [userId, profile] = await Promise.all([this.identities.userIdOf(identity), resolver?.getProfile?.(identity)]);
     if (!userId && !profile) throw new NotFoundError(`User with identity ${identity} was not found`);
-    const user = new User(identity, userId, profile, this.userHost());
-    this.users.set(identity, user);
+    const user = this.trackUser(new User(identity, userId, profile, this.userHost()));
+    user.emit("userSubscribed", user);
     this.emit("userSubscribed", user);
     return user;
   }
@@ -430,6 +438,13 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       assertUniqueNameFree: (uniqueName, exceptSid) => this.assertUniqueNameFree(uniqueName, exceptSid),
       getUser: (identity) => this.getUser(identity),
     };
+  }
+
+  /** Registers a user and re-emits its `updated` as the client's `userUpdated`, as Twilio's client does. */
+  private trackUser(user: User): User {
+    this.users.set(user.identity, user);
+    user.on("updated", (args) => this.emit("userUpdated", args));
+    return user;
   }
 
   private dropConversation(conversation: Conversation): void {

@@ -1,6 +1,7 @@
 /**
  * Twilio's rich content templates (Twilio Content API). ACS Chat has no content templates, so
- * `Client.getContentTemplates()` resolves to `[]` and `Message.getContentData()` to `null`. The
+ * `Client.getContentTemplates()` rejects with UnsupportedFeatureError and `Message.getContentData()`
+ * resolves to `null`. The
  * types and classes exist so that apps keep their annotations, `instanceof` checks and
  * `switch (data.type)` code; {@link ContentTemplate} can still be built from a Content API
  * response an app fetched itself.

@@ -9,7 +9,7 @@ import type { ChatMessage } from "@azure/communication-chat";
 import type { JSONValue } from "../mapping/json.js";
 import { decodeControlMessage } from "../mapping/control-message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
-import { messageKind } from "../mapping/message.js";
+import { messageKind, type MessageKind } from "../mapping/message.js";
 
 export interface AcsPage {
   items: ChatMessage[];
@@ -39,7 +39,7 @@ interface FoldedAttributes {
 const OLDER_PAGE_SIZE = 200;
 
 export class MessageWindow {
-  private readonly bySequence = new Map<number, ChatMessage>();
+  private readonly bySequence = new Map<number, { message: ChatMessage; kind: MessageKind }>();
   /** Highest and lowest sequence covered; every sequence between them is in `bySequence`. */
   private high = 0;
   private low = Number.POSITIVE_INFINITY;
@@ -52,7 +52,7 @@ export class MessageWindow {
 
   /** Every message of the window, for lookups by id or index. */
   get(index: number): ChatMessage | undefined {
-    return this.bySequence.get(index);
+    return this.bySequence.get(index)?.message;
   }
 
   /** Attributes that control messages set on a message after its own last edit, if any. */
@@ -147,8 +147,8 @@ export class MessageWindow {
     let sequence = Math.min(top, this.high);
     for (;;) {
       for (; sequence >= this.low && found.length < count; sequence--) {
-        const message = this.bySequence.get(sequence);
-        if (message && messageKind(message) === "user") found.push(message);
+        const entry = this.bySequence.get(sequence);
+        if (entry?.kind === "user") found.push(entry.message);
       }
       if (found.length >= count || !(await this.extendOlder())) return found;
     }
@@ -158,23 +158,23 @@ export class MessageWindow {
   private collectUp(bottom: number, count: number): ChatMessage[] {
     const found: ChatMessage[] = [];
     for (let sequence = Math.max(bottom, this.low); sequence <= this.high && found.length < count; sequence++) {
-      const message = this.bySequence.get(sequence);
-      if (message && messageKind(message) === "user") found.push(message);
+      const entry = this.bySequence.get(sequence);
+      if (entry?.kind === "user") found.push(entry.message);
     }
     return found;
   }
 
   private hasUserMessageAbove(index: number): boolean {
     for (let sequence = index + 1; sequence <= this.high; sequence++) {
-      const message = this.bySequence.get(sequence);
-      if (message && messageKind(message) === "user") return true;
+      if (this.bySequence.get(sequence)?.kind === "user") return true;
     }
     return false;
   }
 
   private store(message: ChatMessage, sequence: number): void {
-    this.bySequence.set(sequence, message);
-    const control = messageKind(message) === "control" ? decodeControlMessage(message.metadata) : undefined;
+    const kind = messageKind(message);
+    this.bySequence.set(sequence, { message, kind });
+    const control = kind === "control" ? decodeControlMessage(message.metadata) : undefined;
     if (control?.kind === "messageAttributes") {
       const current = this.folded.get(control.targetMessageId);
       if (!current || current.sequence < sequence) {

@@ -46,6 +46,10 @@ export class User extends ReplayEventEmitter<UserEvents> {
   set identity(_identity: string) {
     // Twilio exposes a setter for its internal use; an identity never changes here.
   }
+  /** Twilio's internal naming hook, public in its typings; nothing to name here. */
+  set entityName(_name: string) {
+    // no entity behind an ACS user
+  }
   get friendlyName(): string | null {
     return this.profile.friendlyName;
   }
@@ -73,6 +77,7 @@ export class User extends ReplayEventEmitter<UserEvents> {
   async unsubscribe(): Promise<void> {
     if (!this.subscribed) return;
     this.subscribed = false;
+    this.emit("userUnsubscribed", this);
     this.host.unsubscribe(this);
   }
 

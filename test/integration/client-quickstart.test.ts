@@ -336,7 +336,7 @@ describe("conversation properties and unique names", () => {
     expect(await aliceClient.getConversationByUniqueName("support-42")).toBe(conversation);
     const taken = await rejection(aliceClient.createConversation({ uniqueName: "support-42" }));
     expect(taken).toBeInstanceOf(ConflictError);
-    expect((taken as ConflictError).code).toBe(50353);
+    expect((taken as unknown as ConflictError).code).toBe(50353);
 
     await conversation.updateUniqueName("support-43");
     expect(await aliceClient.getConversationByUniqueName("support-43")).toBe(conversation);

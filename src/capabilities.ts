@@ -1,0 +1,414 @@
+/**
+ * What this library does for each public member of `@twilio/conversations` 3.0.1: one row per
+ * member of every exported Twilio class (taken from Twilio's `builds/lib.d.ts`, private and
+ * `_`-prefixed internals left out), plus the event-emitter members Twilio's classes inherit.
+ *
+ * MIGRATION.md's "API support" table is generated from this file (`npm run docs:migration`), and
+ * `test/conformance/capabilities.test.ts` checks the table against Twilio's typings, against our
+ * classes at runtime, and that every "unsupported" or "planned" method throws or rejects
+ * `UnsupportedFeatureError`. Describe what the code does today, not what it will do.
+ */
+
+/**
+ * - `native`: does what Twilio's member does, through the matching ACS call (or needs no service).
+ * - `emulated`: works, but built from other ACS features or with a fixed answer; `how` says what differs.
+ * - `unsupported`: ACS has no such feature; methods throw or reject `UnsupportedFeatureError`.
+ * - `planned`: not implemented yet, arriving with a later milestone of this library.
+ */
+export type CapabilityStatus = "native" | "emulated" | "unsupported" | "planned";
+
+export interface Capability {
+  /**
+   * `Class.member` for instance members, `static Class.member` for static ones,
+   * `Class.constructor` for a constructor Twilio documents for apps.
+   */
+  member: string;
+  status: CapabilityStatus;
+  /** One sentence: the ACS call(s), the emulation, or why it is unsupported. */
+  how: string;
+  /** The MIGRATION.md section that explains the gap (the one `UnsupportedFeatureError` names). */
+  migrationSection?: string;
+}
+
+const PUSH = "Push notifications";
+const MEDIA = "Media";
+const CONTENT = "Content templates";
+const EMAIL = "Email";
+const NON_CHAT = "SMS, WhatsApp and email participants";
+const READ_HORIZON = "Read horizon and unread counts";
+const PROFILES = "Users and profiles";
+
+/** The classes in the order the table shows them. */
+export const CAPABILITY_GROUPS = [
+  "Client",
+  "Conversation",
+  "Message",
+  "Participant",
+  "User",
+  "MessageBuilder",
+  "UnsentMessage",
+  "Media",
+  "RestPaginator",
+  "AggregatedDeliveryReceipt",
+  "DetailedDeliveryReceipt",
+  "PushNotification",
+  "NotificationTypes",
+  "ContentTemplate",
+  "ContentTemplateVariable",
+  "ChannelMetadata",
+  "EmailRecipientDescriptor",
+  "UnknownRecipientDescriptor",
+  "CancellablePromise",
+  "ReplayEventEmitter",
+  "EventEmitter",
+] as const;
+
+export type CapabilityGroup = (typeof CAPABILITY_GROUPS)[number];
+
+/** What the table says under each class heading, where the class needs a word of context. */
+const GROUP_NOTES: Partial<Record<CapabilityGroup, string>> = {
+  ReplayEventEmitter:
+    "Twilio's `Client`, `Conversation`, `Message`, `Participant` and `User` extend `@twilio/replay-event-emitter`; ours extend a replaying emitter built on `eventemitter3`.",
+  EventEmitter:
+    "Twilio's replaying emitter extends Node's `EventEmitter`, so its classes also have Node's emitter methods; ours have those `eventemitter3` provides.",
+};
+
+function row(member: string, status: CapabilityStatus, how: string, migrationSection?: string): Capability {
+  return migrationSection === undefined ? { member, status, how } : { member, status, how, migrationSection };
+}
+
+/** Client events that fire today only for this client's own actions. */
+const ownActionsOnly = (what: string) =>
+  `Emitted today ${what}; changes made by other users arrive with the realtime events milestone.`;
+
+export const CAPABILITIES: readonly Capability[] = [
+  // ---- Client ----
+  row("static Client.conversationAdded", "planned", ownActionsOnly("for each thread listChatThreads finds at initialization and for conversations this client creates or fetches")),
+  row("static Client.conversationJoined", "planned", ownActionsOnly("for each thread found at initialization and when this client calls join()")),
+  row("static Client.conversationLeft", "planned", ownActionsOnly("when this client leaves or deletes a conversation")),
+  row("static Client.conversationRemoved", "planned", ownActionsOnly("when this client leaves or deletes a conversation")),
+  row("static Client.conversationUpdated", "planned", ownActionsOnly("for this client's own updates and for differences it reads back (getAttributes, participant lists)")),
+  row("static Client.participantJoined", "planned", ownActionsOnly("for participants this client adds and for newcomers a later participant list shows")),
+  row("static Client.participantLeft", "planned", ownActionsOnly("for participants this client removes and for departures a later participant list shows")),
+  row("static Client.participantUpdated", "planned", ownActionsOnly("for attribute changes this client makes or reads back")),
+  row("static Client.messageAdded", "planned", ownActionsOnly("for messages this client sends")),
+  row("static Client.messageRemoved", "planned", ownActionsOnly("for messages this client removes")),
+  row("static Client.messageUpdated", "planned", ownActionsOnly("for this client's own edits and for changes it reads back while paging")),
+  row("static Client.tokenAboutToExpire", "planned", "Never emitted yet: token expiry events arrive with a later milestone; call updateToken() before the ACS token expires."),
+  row("static Client.tokenExpired", "planned", "Never emitted yet: token expiry events arrive with a later milestone; requests fail with AcsRequestError (401) once the ACS token expired."),
+  row("static Client.typingEnded", "planned", "Never emitted yet: ACS typing notifications arrive with the realtime events milestone."),
+  row("static Client.typingStarted", "planned", "Never emitted yet: ACS typing notifications arrive with the realtime events milestone."),
+  row("static Client.pushNotification", "emulated", "Emitted only by handlePushNotification() for payloads the app passes in: ACS sends no push notifications.", PUSH),
+  row("static Client.userSubscribed", "emulated", "Emitted when getUser() first returns a user: subscriptions are this client's own list, as ACS has no user objects."),
+  row("static Client.userUnsubscribed", "emulated", "Emitted when User.unsubscribe() drops a user from this client's list."),
+  row("static Client.userUpdated", "planned", "Re-emits each User's `updated`: today for this client's own profile updates; profile changes made elsewhere arrive with the realtime events milestone."),
+  row("static Client.stateChanged", "native", "Emitted once with `initialized` after listChatThreads succeeded, or `failed` when it did not, and replayed to later onWithReplay listeners."),
+  row("static Client.initialized", "native", "Emitted once after listChatThreads succeeded, and replayed to later onWithReplay listeners."),
+  row("static Client.initFailed", "native", "Emitted with `{ error }` when the initial listChatThreads fails (for example a 401 for a bad token)."),
+  row("static Client.connectionStateChanged", "emulated", "ACS's REST client has no socket: the state goes connecting, then connected once listChatThreads succeeded, denied (401) or error, and disconnected at shutdown()."),
+  row("static Client.connectionError", "emulated", "Emitted when the initial listChatThreads fails (terminal for 401/403) or reading a thread's properties fails while loading conversations."),
+  row("static Client.version", "emulated", "This library's version, not the version of Twilio's SDK."),
+  row("Client.version", "emulated", "This library's version, not the version of Twilio's SDK."),
+  row("Client.connectionState", "emulated", "The emulated connection state described under connectionStateChanged."),
+  row("Client.constructor", "native", "Builds an ACS ChatClient from the server kit's token (or an ACS user token with options.endpoint and options.identity) and starts initializing: listChatThreads, then getProperties for each thread."),
+  row("Client.user", "native", "The logged-in user, named by the Twilio identity the token carries."),
+  row("Client.reachabilityEnabled", "emulated", "Always false: ACS has no presence."),
+  row("Client.token", "native", "The token string the app passed to the constructor or to updateToken()."),
+  row("static Client.create", "native", "Deprecated in Twilio: constructs the client and resolves once listChatThreads succeeded."),
+  row("static Client.parsePushNotification", "native", "Parses an APNs or FCM payload with Twilio's rules; needs no service.", PUSH),
+  row("static Client.populateInitRegistrations", "unsupported", "Throws: ACS Chat's JavaScript SDK has no push notification registration.", PUSH),
+  row("Client.shutdown", "native", "Disposes the ACS token credential (later ACS requests fail) and moves connectionState to disconnected."),
+  row("Client.updateToken", "native", "Swaps the token the ACS ChatClient's credential hands out from the next request on; a token for another user or endpoint is refused with InvalidArgumentError."),
+  row("Client.getConversationBySid", "native", "The conversation from the threads listed at initialization, else ChatThreadClient.getProperties; NotFoundError when the thread is not visible to the user."),
+  row("Client.peekConversationBySid", "emulated", "Same as getConversationBySid: ACS shows a thread only to its participants, so there is nothing to peek at."),
+  row("Client.getConversationByUniqueName", "emulated", "Searches the unique names kept in the metadata of the user's threads, listing threads again once (listChatThreads) before answering NotFoundError."),
+  row("Client.getSubscribedConversations", "native", "One page holding every thread listChatThreads returned (all ACS pages are read at initialization) plus those created or fetched since."),
+  row("Client.createConversation", "native", "createChatThread with the friendly name as topic and attributes and unique name in thread metadata; ACS makes the creator a participant, yet status stays notParticipating until join(), as in Twilio."),
+  row("Client.setPushRegistrationId", "unsupported", "Rejects: ACS Chat's JavaScript SDK has no push notification registration.", PUSH),
+  row("Client.unsetPushRegistrationId", "unsupported", "Rejects: ACS Chat's JavaScript SDK has no push notification registration.", PUSH),
+  row("Client.removePushRegistrations", "unsupported", "Rejects: ACS Chat's JavaScript SDK has no push notification registration.", PUSH),
+  row("Client.parsePushNotification", "native", "The static parser, reachable from the instance as in Twilio.", PUSH),
+  row("Client.handlePushNotification", "emulated", "Parses the payload the app passes in and emits pushNotification, as Twilio does; ACS itself sends no push notifications.", PUSH),
+  row("Client.getUser", "emulated", "ACS has no user directory: the identity is resolved through options.identityResolver (the server kit's directory, which may also keep profiles); NotFoundError when it knows neither user nor profile."),
+  row("Client.getSubscribedUsers", "emulated", "The users this client fetched with getUser(), plus its own user."),
+  row("Client.getTemporaryContentUrlsForMediaSids", "planned", "Rejects: media attachments arrive with the media store milestone.", MEDIA),
+  row("Client.getTemporaryContentUrlsForMedia", "emulated", "Asks each given Media for a fresh URL; no message carries media until the media store milestone, so there is nothing to ask for yet."),
+  row("Client.getContentTemplates", "unsupported", "Rejects: content templates are a Twilio Content API feature.", CONTENT),
+
+  // ---- Conversation ----
+  row("static Conversation.participantJoined", "planned", ownActionsOnly("for participants this client adds and for newcomers a later participant list shows")),
+  row("static Conversation.participantLeft", "planned", ownActionsOnly("for participants this client removes and for departures a later participant list shows")),
+  row("static Conversation.participantUpdated", "planned", ownActionsOnly("for attribute changes this client makes or reads back")),
+  row("static Conversation.messageAdded", "planned", ownActionsOnly("for messages this client sends")),
+  row("static Conversation.messageRemoved", "planned", ownActionsOnly("for messages this client removes")),
+  row("static Conversation.messageUpdated", "planned", ownActionsOnly("for this client's own edits and for changes it reads back while paging")),
+  row("static Conversation.typingEnded", "planned", "Never emitted yet: ACS typing notifications arrive with the realtime events milestone."),
+  row("static Conversation.typingStarted", "planned", "Never emitted yet: ACS typing notifications arrive with the realtime events milestone."),
+  row("static Conversation.updated", "planned", ownActionsOnly("for this client's own updates and for differences it reads back (getAttributes, participant lists)")),
+  row("static Conversation.removed", "planned", ownActionsOnly("when this client leaves or deletes the conversation")),
+  row("Conversation.sid", "native", "The ACS thread id."),
+  row("Conversation.uniqueName", "emulated", "Kept in thread metadata; unique among the conversations this client sees (ACS has no lookup by name)."),
+  row("Conversation.status", "emulated", "`joined` for threads listed at initialization; a conversation this client creates reports notParticipating until join(), although ACS made the creator a participant."),
+  row("Conversation.friendlyName", "native", "The ACS thread topic."),
+  row("Conversation.dateUpdated", "emulated", "The thread's last message time when listed (else its creation time), then the time of each change this client makes or sees."),
+  row("Conversation.dateCreated", "native", "The ACS thread's createdOn."),
+  row("Conversation.createdBy", "emulated", "The Twilio identity of the thread's creator (createdBy) when this client knows it, else an empty string."),
+  row("Conversation.attributes", "emulated", "JSON kept in thread metadata (ACS allows 1 KB of metadata per thread)."),
+  row("Conversation.lastReadMessageIndex", "planned", "Always null for now: the read horizon (from ACS read receipts) arrives with the read-horizon milestone.", READ_HORIZON),
+  row("Conversation.lastMessage", "emulated", "The thread's lastMessageReceivedOn as dateCreated when listed; the index is known once this client sent a message."),
+  row("Conversation.notificationLevel", "emulated", "Always `default`: ACS has no push notifications to mute.", PUSH),
+  row("Conversation.bindings", "emulated", "Always `{}`: ACS threads have no email or SMS bindings (an internal member in Twilio)."),
+  row("Conversation.limits", "emulated", "Fixed: no media attachments (0) until the media store milestone, no email content types."),
+  row("Conversation.state", "emulated", "Always undefined, as Twilio reports when conversation states are off: ACS threads have no active/inactive/closed state."),
+  row("Conversation.add", "native", "ChatThreadClient.addParticipants for the ACS user the identity resolver gives, with identity and attributes in participant metadata; resolves to Twilio's REST participant JSON."),
+  row("Conversation.addNonChatParticipant", "unsupported", "Rejects: ACS chat threads hold chat users only.", NON_CHAT),
+  row("Conversation.advanceLastReadMessageIndex", "planned", "Rejects: read receipts arrive with the read-horizon milestone.", READ_HORIZON),
+  row("Conversation.delete", "native", "ChatClient.deleteChatThread."),
+  row("Conversation.getAttributes", "native", "ChatThreadClient.getProperties, attributes read from thread metadata."),
+  row("Conversation.getMessages", "native", "ChatThreadClient.listMessages pages through a per-conversation cache, with Twilio's paging (items ascending, prevPage toward older); index is the ACS sequenceId, with gaps where system messages sit."),
+  row("Conversation.getParticipants", "native", "ChatThreadClient.getProperties and listParticipants, plus getMessage of the participant-attributes snapshot when there is one."),
+  row("Conversation.getParticipantsCount", "emulated", "Counts getParticipants(): ACS keeps no participant count."),
+  row("Conversation.getParticipantBySid", "native", "Looks the ACS user id up in the participant list (listParticipants when not loaded); rejects when not found, as Twilio does."),
+  row("Conversation.getParticipantByIdentity", "native", "Looks the identity up in the participant list (listParticipants when not loaded); rejects when not found, as Twilio does."),
+  row("Conversation.getMessagesCount", "emulated", "Reads the whole thread with listMessages and counts the user messages: ACS keeps no count."),
+  row("Conversation.getUnreadMessagesCount", "planned", "Rejects: unread counts arrive with the read-horizon milestone.", READ_HORIZON),
+  row("Conversation.join", "emulated", "ACS made the user a participant already: join() checks the thread with getProperties and reports joined; a non-participant cannot add itself in ACS."),
+  row("Conversation.leave", "native", "ChatThreadClient.removeParticipant for the user itself."),
+  row("Conversation.removeParticipant", "native", "ChatThreadClient.removeParticipant for the participant given by identity, sid or object."),
+  row("Conversation.sendMessage", "native", "ChatThreadClient.sendMessage (attributes in metadata) then getMessage for the index; media payloads reject UnsupportedFeatureError until the media store milestone."),
+  row("Conversation.prepareMessage", "native", "Returns a MessageBuilder whose message is sent with ChatThreadClient.sendMessage."),
+  row("Conversation.setAllMessagesRead", "planned", "Rejects: read receipts arrive with the read-horizon milestone.", READ_HORIZON),
+  row("Conversation.setAllMessagesUnread", "planned", "Rejects: read receipts arrive with the read-horizon milestone.", READ_HORIZON),
+  row("Conversation.setUserNotificationLevel", "unsupported", "Rejects: ACS Chat's JavaScript SDK has no push notifications to mute.", PUSH),
+  row("Conversation.typing", "native", "ChatThreadClient.sendTypingNotification."),
+  row("Conversation.updateAttributes", "emulated", "ChatThreadClient.updateProperties with the attributes as JSON in thread metadata (1 KB per thread in all)."),
+  row("Conversation.updateFriendlyName", "native", "ChatThreadClient.updateTopic."),
+  row("Conversation.updateLastReadMessageIndex", "planned", "Rejects: read receipts arrive with the read-horizon milestone.", READ_HORIZON),
+  row("Conversation.updateUniqueName", "emulated", "ChatThreadClient.updateProperties with the name in thread metadata, after checking it is unused among the conversations this client sees."),
+  row("Conversation.getMessageRecipients", "emulated", "An empty page: recipients are email recipients, and Twilio answers none for chat conversations too."),
+
+  // ---- Message ----
+  row("Message.conversation", "native", "The Conversation the message belongs to."),
+  row("static Message.updated", "planned", ownActionsOnly("for this client's own edits and for changes it reads back while paging")),
+  row("Message.sid", "native", "The ACS message id."),
+  row("Message.author", "emulated", "The sender's Twilio identity, from the ACS sender id when this client knows it, else the sender display name (which this library sets to the identity)."),
+  row("Message.subject", "emulated", "Always null: subjects belong to email, which ACS Chat does not have."),
+  row("Message.contentSid", "emulated", "Always null: content templates are a Twilio Content API feature."),
+  row("Message.body", "native", "The ACS message content."),
+  row("Message.dateUpdated", "native", "The ACS message's editedOn, else its createdOn."),
+  row("Message.index", "emulated", "The ACS sequenceId: increasing, with gaps where ACS system messages sit."),
+  row("Message.lastUpdatedBy", "emulated", "The author once the message was edited (ACS lets only the sender edit), else null."),
+  row("Message.dateCreated", "native", "The ACS message's createdOn."),
+  row("Message.attributes", "emulated", "JSON kept in message metadata, with attribute updates by other users folded in from control messages."),
+  row("Message.type", "emulated", "Always `text` until the media store milestone."),
+  row("Message.media", "emulated", "Always null: no message carries media until the media store milestone."),
+  row("Message.attachedMedia", "emulated", "Always null: no message carries media until the media store milestone."),
+  row("Message.participantSid", "native", "The sender's ACS user id, which is the sid of its Participant."),
+  row("Message.aggregatedDeliveryReceipt", "emulated", "Always null: delivery receipts exist for SMS and WhatsApp only, as Twilio reports for chat."),
+  row("Message.getMediaByCategory", "emulated", "Deprecated in Twilio: null while no message carries media (until the media store milestone)."),
+  row("Message.getMediaByCategories", "emulated", "Null while no message carries media (until the media store milestone)."),
+  row("Message.getEmailBody", "emulated", "Always null: ACS Chat has no email."),
+  row("Message.getEmailHistory", "emulated", "Always null: ACS Chat has no email."),
+  row("Message.getParticipant", "native", "Finds the sender in the conversation's participant list (listParticipants when not loaded)."),
+  row("Message.getDetailedDeliveryReceipts", "emulated", "Resolves to `[]`: delivery receipts exist for SMS and WhatsApp only, as Twilio answers for chat."),
+  row("Message.remove", "native", "ChatThreadClient.deleteMessage."),
+  row("Message.updateBody", "native", "ChatThreadClient.updateMessage, keeping the metadata (ACS lets only the sender edit)."),
+  row("Message.updateAttributes", "emulated", "Own messages: ChatThreadClient.updateMessage of the metadata; others' messages: a control message every client folds in, since ACS lets only the sender edit."),
+  row("Message.attachTemporaryUrlsFor", "emulated", "Deprecated in Twilio: resolves to the media given, unchanged."),
+  row("Message.getTemporaryContentUrlsForMedia", "emulated", "Asks each given Media for a fresh URL; no message carries media until the media store milestone."),
+  row("Message.getTemporaryContentUrlsForMediaSids", "emulated", "An empty map while no message carries media (until the media store milestone)."),
+  row("Message.getTemporaryContentUrlsForAttachedMedia", "emulated", "An empty map while no message carries media (until the media store milestone)."),
+  row("Message.getContentData", "emulated", "Resolves to null, as Twilio does for a message without a content template."),
+  row("Message.getChannelMetadata", "emulated", "Resolves to null: channel metadata describes SMS/WhatsApp channels, as Twilio answers for chat."),
+  row("Message.getMessageRecipients", "emulated", "Resolves to `[]`: recipients are email recipients, as Twilio answers for chat."),
+
+  // ---- Participant ----
+  row("Participant.conversation", "native", "The Conversation the participant belongs to."),
+  row("Participant.sid", "native", "The participant's ACS user id."),
+  row("Participant.attributes", "emulated", "JSON from participant metadata, overridden by the latest snapshot control message (ACS cannot update participant metadata)."),
+  row("Participant.dateCreated", "emulated", "Known only for participants this client added (ACS participants carry no dates), else null."),
+  row("Participant.dateUpdated", "emulated", "Known only for participants this client added (ACS participants carry no dates), else null."),
+  row("Participant.identity", "emulated", "The Twilio identity kept in participant metadata (else the ACS display name)."),
+  row("Participant.isTyping", "planned", "Always false: ACS typing notifications arrive with the realtime events milestone."),
+  row("Participant.lastReadMessageIndex", "planned", "Always null: read receipts arrive with the read-horizon milestone.", READ_HORIZON),
+  row("Participant.lastReadTimestamp", "planned", "Always null: read receipts arrive with the read-horizon milestone.", READ_HORIZON),
+  row("Participant.roleSid", "emulated", "Always an empty string: ACS has no roles."),
+  row("Participant.type", "emulated", "Always `chat`: ACS threads hold chat participants only."),
+  row("Participant.bindings", "emulated", "Always `{}`: ACS participants have no email bindings."),
+  row("static Participant.typingStarted", "planned", "Never emitted yet: ACS typing notifications arrive with the realtime events milestone."),
+  row("static Participant.typingEnded", "planned", "Never emitted yet: ACS typing notifications arrive with the realtime events milestone."),
+  row("static Participant.updated", "planned", ownActionsOnly("for attribute changes this client makes or reads back")),
+  row("Participant.getUser", "emulated", "Client.getUser() for the participant's identity, through the identity resolver."),
+  row("Participant.remove", "native", "ChatThreadClient.removeParticipant."),
+  row("Participant.updateAttributes", "emulated", "ACS cannot update participant metadata: a snapshot control message carries the attributes and thread metadata (updateProperties) points at the latest one."),
+
+  // ---- User ----
+  row("User.updated", "planned", "Emitted for this client's own updateFriendlyName()/updateAttributes(); profile changes made elsewhere arrive with the realtime events milestone."),
+  row("User.userSubscribed", "emulated", "Emitted on the User (and by the Client) when getUser() first returns it: subscriptions are this client's own list."),
+  row("User.userUnsubscribed", "emulated", "Emitted on the User (and by the Client) by unsubscribe()."),
+  row("User.identity", "native", "The Twilio identity; its setter (Twilio's internal plumbing) does nothing."),
+  row("User.entityName", "emulated", "Twilio's internal Sync entity name setter, public in its typings: accepted and ignored, as there is no Sync entity."),
+  row("User.attributes", "emulated", "From the identity resolver's profile when it keeps profiles, else `{}`: ACS has no user profiles.", PROFILES),
+  row("User.friendlyName", "emulated", "From the identity resolver's profile when it keeps profiles, else null: ACS has no user profiles.", PROFILES),
+  row("User.isOnline", "emulated", "Always null, as Twilio reports with reachability off: ACS has no presence."),
+  row("User.isNotifiable", "emulated", "Always null, as Twilio reports with reachability off: ACS has no presence."),
+  row("User.isSubscribed", "emulated", "True until unsubscribe(): subscriptions are this client's own list."),
+  row("User.updateAttributes", "emulated", "Stored through the identity resolver's updateProfile (the server kit's directory); rejects UnsupportedFeatureError when the resolver keeps no profiles.", PROFILES),
+  row("User.updateFriendlyName", "emulated", "Stored through the identity resolver's updateProfile (the server kit's directory); rejects UnsupportedFeatureError when the resolver keeps no profiles.", PROFILES),
+  row("User.unsubscribe", "emulated", "Drops the user from this client's list and emits userUnsubscribed on the Client."),
+
+  // ---- MessageBuilder ----
+  row("MessageBuilder.setBody", "native", "Sets the ACS message content."),
+  row("MessageBuilder.setSubject", "unsupported", "Throws: ACS Chat has no email channel.", EMAIL),
+  row("MessageBuilder.setAttributes", "native", "Sets the attributes, sent as JSON in message metadata."),
+  row("MessageBuilder.setEmailBody", "unsupported", "Throws: ACS Chat has no email channel.", EMAIL),
+  row("MessageBuilder.setEmailHistory", "unsupported", "Throws: ACS Chat has no email channel.", EMAIL),
+  row("MessageBuilder.setContentTemplate", "unsupported", "Throws: content templates are a Twilio Content API feature.", CONTENT),
+  row("MessageBuilder.addMedia", "planned", "Throws: media attachments arrive with the media store milestone.", MEDIA),
+  row("MessageBuilder.build", "native", "Returns the UnsentMessage."),
+  row("MessageBuilder.buildAndSend", "native", "build().send(): ChatThreadClient.sendMessage, then getMessage for the index."),
+
+  // ---- UnsentMessage ----
+  row("UnsentMessage.text", "native", "The body to send as the ACS message content."),
+  row("UnsentMessage.attributes", "native", "The attributes to send as JSON in message metadata."),
+  row("UnsentMessage.mediaContent", "emulated", "Always empty: addMedia() throws until the media store milestone.", MEDIA),
+  row("UnsentMessage.emailOptions", "emulated", "Always `{}` and never sent: ACS Chat has no email.", EMAIL),
+  row("UnsentMessage.contentSid", "emulated", "Never set: setContentTemplate() throws.", CONTENT),
+  row("UnsentMessage.contentVariables", "emulated", "Never set: setContentTemplate() throws.", CONTENT),
+  row("UnsentMessage.send", "native", "ChatThreadClient.sendMessage then getMessage; resolves to the index (a CancellablePromise); media content rejects UnsupportedFeatureError until the media store milestone."),
+
+  // ---- Media ----
+  row("Media.sid", "emulated", "The media's id; no message carries media until the media store milestone (Media objects come from parsed push payloads only)."),
+  row("Media.filename", "emulated", "The file name; no message carries media until the media store milestone."),
+  row("Media.contentType", "emulated", "The MIME type; no message carries media until the media store milestone."),
+  row("Media.size", "emulated", "The size in bytes; no message carries media until the media store milestone."),
+  row("Media.category", "emulated", "`media`, `body` or `history`; no message carries media until the media store milestone."),
+  row("Media.getContentTemporaryUrl", "emulated", "Resolves to null until the media store milestone gives Media a store to ask for fresh URLs."),
+
+  // ---- RestPaginator ----
+  row("RestPaginator.hasNextPage", "native", "Whether a newer (getMessages) or further page exists."),
+  row("RestPaginator.hasPrevPage", "native", "Whether an older (getMessages) or earlier page exists."),
+  row("RestPaginator.items", "native", "The items of this page."),
+  row("RestPaginator.nextPage", "native", "Resolves to a new paginator for the next page (from the ACS page cache or listMessages); rejects when there is none."),
+  row("RestPaginator.prevPage", "native", "Resolves to a new paginator for the previous page (from the ACS page cache or listMessages); rejects when there is none."),
+
+  // ---- AggregatedDeliveryReceipt ----
+  ...["total", "sent", "delivered", "read", "undelivered", "failed"].map((field) =>
+    row(`AggregatedDeliveryReceipt.${field}`, "native", "Same data class as Twilio's; never produced, since chat messages have no delivery receipts."),
+  ),
+
+  // ---- DetailedDeliveryReceipt ----
+  ...["sid", "messageSid", "conversationSid", "channelMessageSid", "participantSid", "status", "errorCode", "dateCreated", "dateUpdated"].map((field) =>
+    row(`DetailedDeliveryReceipt.${field}`, "native", "Same data class as Twilio's; never produced, since chat messages have no delivery receipts."),
+  ),
+
+  // ---- PushNotification ----
+  ...["title", "body", "sound", "badge", "action", "type", "data"].map((field) =>
+    row(`PushNotification.${field}`, "native", "Same data class as Twilio's, built by parsePushNotification() from payloads the app relays (ACS sends none)."),
+  ),
+
+  // ---- NotificationTypes ----
+  ...["TYPING_INDICATOR", "NEW_MESSAGE", "ADDED_TO_CONVERSATION", "REMOVED_FROM_CONVERSATION", "CONSUMPTION_UPDATE"].map((name) =>
+    row(`static NotificationTypes.${name}`, "native", "The same constant as Twilio's."),
+  ),
+
+  // ---- ContentTemplate ----
+  ...["sid", "friendlyName", "variables", "variants", "dateCreated", "dateUpdated"].map((field) =>
+    row(`ContentTemplate.${field}`, "native", "Same data class as Twilio's; the client never returns one (getContentTemplates() rejects), apps may build it from a Content API response."),
+  ),
+
+  // ---- ContentTemplateVariable ----
+  row("ContentTemplateVariable.name", "native", "Same data class as Twilio's."),
+  row("ContentTemplateVariable.value", "native", "Same data class as Twilio's."),
+  row("ContentTemplateVariable.constructor", "native", "Same data class as Twilio's: new ContentTemplateVariable(name, value)."),
+  row("ContentTemplateVariable.copyWithValue", "native", "A copy with another value, as Twilio's."),
+
+  // ---- ChannelMetadata ----
+  row("ChannelMetadata.type", "native", "Same data class as Twilio's; never produced (getChannelMetadata() resolves to null)."),
+  row("ChannelMetadata.data", "native", "Same data class as Twilio's; never produced (getChannelMetadata() resolves to null)."),
+
+  // ---- EmailRecipientDescriptor ----
+  ...["type", "messageSid", "level", "name", "address"].map((field) =>
+    row(`EmailRecipientDescriptor.${field}`, "native", "Same data class as Twilio's; never produced, since ACS Chat has no email recipients."),
+  ),
+
+  // ---- UnknownRecipientDescriptor ----
+  ...["type", "messageSid", "rawData"].map((field) =>
+    row(`UnknownRecipientDescriptor.${field}`, "native", "Same data class as Twilio's; never produced, since ACS Chat has no message recipients."),
+  ),
+
+  // ---- CancellablePromise ----
+  row("CancellablePromise.constructor", "native", "Same as Twilio's (from @twilio/mcs-client): new CancellablePromise((resolve, reject, onCancel) => ...)."),
+  row("CancellablePromise.cancel", "native", "Runs the onCancel handler and rejects with Error(\"Promise was cancelled\"), as Twilio's."),
+
+  // ---- ReplayEventEmitter (inherited) ----
+  row("ReplayEventEmitter.on", "native", "eventemitter3's on, typed with the class's events."),
+  row("ReplayEventEmitter.once", "native", "eventemitter3's once, typed with the class's events."),
+  row("ReplayEventEmitter.off", "native", "eventemitter3's off, typed with the class's events."),
+  row("ReplayEventEmitter.emit", "native", "eventemitter3's emit, remembering each event's last arguments for the replay methods."),
+  row("ReplayEventEmitter.addListener", "native", "eventemitter3's addListener, typed with the class's events."),
+  row("ReplayEventEmitter.removeListener", "native", "eventemitter3's removeListener, typed with the class's events."),
+  row("ReplayEventEmitter.addListenerWithReplay", "native", "Calls the listener with the event's last emission, if any, then subscribes it."),
+  row("ReplayEventEmitter.onWithReplay", "native", "Calls the listener with the event's last emission, if any, then subscribes it."),
+  row("ReplayEventEmitter.onceWithReplay", "native", "Calls the listener once: with the event's last emission if there was one, else with the next."),
+
+  // ---- EventEmitter (Node's, inherited through Twilio's ReplayEventEmitter) ----
+  row("EventEmitter.setMaxListeners", "emulated", "Kept for Node compatibility: the count is stored and getMaxListeners() returns it, but eventemitter3 never warns about listener counts."),
+  row("EventEmitter.getMaxListeners", "emulated", "The count setMaxListeners() stored (10 by default); nothing enforces or warns about it."),
+  row("EventEmitter.prependListener", "native", "Adds the listener before the ones already there, as Node's."),
+  row("EventEmitter.prependOnceListener", "native", "Adds a one-time listener before the ones already there, as Node's."),
+  row("EventEmitter.removeAllListeners", "native", "eventemitter3's removeAllListeners."),
+  row("EventEmitter.listeners", "native", "eventemitter3's listeners."),
+  row("EventEmitter.rawListeners", "emulated", "The same as listeners(): eventemitter3 keeps no once() wrappers to return."),
+  row("EventEmitter.listenerCount", "native", "eventemitter3's listenerCount (one argument: the event name)."),
+  row("EventEmitter.eventNames", "native", "eventemitter3's eventNames."),
+];
+
+/** The parts of a row's member name. */
+export function parseMember(member: string): { group: string; name: string; isStatic: boolean } {
+  const isStatic = member.startsWith("static ");
+  const qualified = isStatic ? member.slice("static ".length) : member;
+  const dot = qualified.indexOf(".");
+  return { group: qualified.slice(0, dot), name: qualified.slice(dot + 1), isStatic };
+}
+
+function cell(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/**
+ * The Markdown API table of MIGRATION.md: a legend and counts, then one table per class
+ * (Member | Status | How) in {@link CAPABILITY_GROUPS} order, rows in {@link CAPABILITIES} order.
+ * Deterministic: the same rows give the same text. Ends with a newline.
+ */
+export function renderCapabilityTable(capabilities: readonly Capability[] = CAPABILITIES): string {
+  const counts = { native: 0, emulated: 0, unsupported: 0, planned: 0 };
+  for (const capability of capabilities) counts[capability.status] += 1;
+  const lines: string[] = [
+    "Status: **native** does what Twilio's member does through the matching ACS call (or needs no service); " +
+      "**emulated** works, built from other ACS features or with a fixed answer (the How column says what differs); " +
+      "**unsupported** has no ACS counterpart (methods throw or reject `UnsupportedFeatureError`); " +
+      "**planned** arrives with a later milestone of this library (methods throw or reject `UnsupportedFeatureError` until then).",
+    "",
+    `${capabilities.length} members: ${counts.native} native, ${counts.emulated} emulated, ${counts.unsupported} unsupported, ${counts.planned} planned.`,
+  ];
+  const groups = new Map<string, Capability[]>();
+  for (const capability of capabilities) {
+    const { group } = parseMember(capability.member);
+    const list = groups.get(group) ?? [];
+    list.push(capability);
+    groups.set(group, list);
+  }
+  const order = [...CAPABILITY_GROUPS.filter((group) => groups.has(group)), ...[...groups.keys()].filter((group) => !(CAPABILITY_GROUPS as readonly string[]).includes(group))];
+  for (const group of order) {
+    lines.push("", `### ${group}`, "");
+    const note = GROUP_NOTES[group as CapabilityGroup];
+    if (note) lines.push(note, "");
+    lines.push("| Member | Status | How |", "| --- | --- | --- |");
+    for (const capability of groups.get(group) ?? []) {
+      const see = capability.migrationSection ? ` See "${capability.migrationSection}".` : "";
+      lines.push(`| \`${cell(capability.member)}\` | ${capability.status} | ${cell(capability.how + see)} |`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
