@@ -129,7 +129,8 @@ async function main() {
       const { id } = await rawSendThread.sendMessage({ content: "bench message" }, { senderDisplayName: "alice" });
       return Number((await rawSendThread.getMessage(id)).sequenceId);
     },
-    firstPage: () => rawPage(rawPagedThread, PAGE_SIZE),
+    // A conversation not read before: as on our side, a thread client of its own.
+    firstPage: () => rawPage(aliceChat.getChatThreadClient(pagedConversation.sid), PAGE_SIZE),
     warmPage: () => rawPage(rawPagedThread, PAGE_SIZE, rawWarmToken),
     participants: async () => {
       const participants = [];
