@@ -7,6 +7,10 @@ import { ACS_LIMITS } from "../mapping/acs-limits.js";
 import { assertMetadataFits, withAttributes } from "../mapping/attributes.js";
 import { decodeClientToken, isClientToken, readAcsTokenClaims } from "../mapping/client-token.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
+import { EventEngine, type EngineConversation } from "../events/event-engine.js";
+import type { ExternalEventSource } from "../events/nudges.js";
+import { PollingSource } from "../events/polling-source.js";
+import { RealtimeSource, type RealtimeSignals } from "../events/realtime-source.js";
 import { VERSION } from "../version.js";
 import { checkArgument, createConversationOptions, nonEmptyString } from "./arguments.js";
 import { CancellablePromise } from "./cancellable-promise.js";
@@ -131,6 +135,13 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   private readonly conversationsLoaded: Promise<void>;
   private readonly context: ClientContext;
   private shutDown = false;
+  /** Server time up to which this client has seen every thread's changes. */
+  private threadsCursor = 0;
+  private engine: EventEngine | undefined;
+  private polling: PollingSource | undefined;
+  private realtime: RealtimeSource | undefined;
+  private detachExternal: (() => void) | undefined;
+  private readonly tokenTimers: Array<ReturnType<typeof setTimeout>> = [];
 
   /**
    * @param token a token from this library's server kit, or an ACS user access token with
@@ -143,6 +154,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     this.session = sessionOf(token, this.options);
     this.givenToken = token;
     this.credential = new SwappableTokenCredential(this.session.acsToken);
+    this.scheduleTokenEvents();
     // One HTTP client (one connection pool) for the ChatClient and every conversation's thread
     // client: otherwise each conversation opens its own connections, as Twilio's one socket does not.
     this.chatClient = new ChatClient(this.session.endpoint, this.credential, {
@@ -161,7 +173,10 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       listingFailed = reject;
     });
     this.ready = threadsListed.then(() => undefined);
-    this.conversationsLoaded = threadsListed.then((threads) => this.loadConversations(threads));
+    this.conversationsLoaded = threadsListed.then(async (threads) => {
+      await this.loadConversations(threads);
+      await this.startEvents(threads);
+    });
     // Callers await `ready` themselves; unobserved rejections must not crash the app.
     this.ready.catch(() => undefined);
     this.conversationsLoaded.catch(() => undefined);
@@ -198,6 +213,10 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   async shutdown(): Promise<void> {
     if (this.shutDown) return;
     this.shutDown = true;
+    this.polling?.stop();
+    this.detachExternal?.();
+    await this.realtime?.stop();
+    for (const timer of this.tokenTimers.splice(0)) clearTimeout(timer);
     this.credential.dispose();
     this.setConnectionState("disconnected");
   }
@@ -214,6 +233,9 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     this.credential.update(next.acsToken);
     this.session = next;
     this.givenToken = token;
+    this.scheduleTokenEvents();
+    // A client denied for an expired token picks up where it stopped.
+    this.polling?.pollNow();
     return this;
   }
 
@@ -224,7 +246,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     if (known) return known;
     try {
       const properties = await acsCall("getProperties", () => this.chatClient.getChatThreadClient(conversationSid).getProperties());
-      return this.addConversation(properties, "joined");
+      return this.addConversation(properties, "joined", this.threadsCursor);
     } catch (error) {
       throw new NotFoundError(`Conversation with SID ${conversationSid} was not found.`, { cause: error });
     }
@@ -273,7 +295,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     );
     if (!created.chatThread) throw new NotFoundError("ACS created no thread");
     await this.conversationsLoaded;
-    return this.addConversation(created.chatThread, "notParticipating");
+    // Everything in a thread this client just created is news to it.
+    return this.addConversation(created.chatThread, "notParticipating", created.chatThread.createdOn.getTime() - 1);
   }
 
   setPushRegistrationId(channelType: NotificationsChannelType, registrationId: string): Promise<void> {
@@ -344,9 +367,20 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     try {
       const ownProfile = this.options.identityResolver?.getProfile?.(this.session.identity);
       const threads: ChatThreadItem[] = [];
-      for await (const thread of this.chatClient.listChatThreads({ maxPageSize: ACS_LIMITS.maxPageSize })) {
+      let serverDate: number | undefined;
+      const listing = this.chatClient.listChatThreads({
+        maxPageSize: ACS_LIMITS.maxPageSize,
+        // The server's clock, so that "changed since" questions are asked in its time.
+        onResponse: (response) => {
+          serverDate ??= Date.parse(response.headers.get("date") ?? "");
+        },
+      });
+      for await (const thread of listing) {
         if (!thread.deletedOn) threads.push(thread);
       }
+      const newest = Math.max(0, ...threads.map((t) => t.lastMessageReceivedOn?.getTime() ?? 0));
+      // HTTP dates have whole seconds: step back one so that nothing of that second counts as history.
+      this.threadsCursor = Math.max(newest, Number.isFinite(serverDate) ? serverDate! - 1000 : Date.now() - 60_000);
       const profile = await ownProfile;
       if (profile) this.self._setProfile(profile);
       this.setConnectionState("connected");
@@ -374,7 +408,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       if (this.conversations.has(thread.id)) continue;
       try {
         const properties = await acsCall("getProperties", () => this.chatClient.getChatThreadClient(thread.id).getProperties());
-        this.addConversation(properties, "joined", thread.lastMessageReceivedOn);
+        this.addConversation(properties, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.threadsCursor, thread.lastMessageReceivedOn);
       } catch (error) {
         this.emit("connectionError", { terminal: false, message: error instanceof Error ? error.message : String(error) });
       }
@@ -393,15 +427,118 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   private addConversation(
     properties: ConstructorParameters<typeof Conversation>[1],
     status: "joined" | "notParticipating",
+    historyBefore: number,
     lastMessageReceivedOn?: Date,
   ): Conversation {
     const existing = this.conversations.get(properties.id);
     if (existing) return existing;
-    const conversation = new Conversation(this.context, properties, status, lastMessageReceivedOn);
+    const conversation = new Conversation(this.context, properties, status, historyBefore, lastMessageReceivedOn);
     this.conversations.set(conversation.sid, conversation);
     this.emit("conversationAdded", conversation);
     if (status === "joined") this.emit("conversationJoined", conversation);
     return conversation;
+  }
+
+  /**
+   * Starts the event sources the options ask for. Polling always runs: alone in Node, and as the
+   * safety net (at its idle pace) beside realtime notifications or an external push source.
+   */
+  private async startEvents(initialThreads: ChatThreadItem[]): Promise<void> {
+    const mode = this.options.eventSource ?? "auto";
+    if (mode === "none" || this.shutDown) return;
+    const engine = new EventEngine(this.engineHost(), this.threadsCursor, initialThreads, {
+      ...(this.options.polling?.watchIntervalInMs !== undefined ? { watchIntervalInMs: this.options.polling.watchIntervalInMs } : {}),
+      ...(this.options.polling?.removalCheckIntervalInMs !== undefined ? { fullListIntervalInMs: this.options.polling.removalCheckIntervalInMs } : {}),
+    });
+    const polling = new PollingSource(
+      {
+        cycle: () => engine.cycle(),
+        failed: (error) => this.connectionTrouble(error),
+        succeeded: () => this.setConnectionState("connected"),
+      },
+      this.options.polling,
+    );
+    engine.onPollWanted = () => polling.pollNow();
+    this.engine = engine;
+    this.polling = polling;
+    if (typeof mode === "object") {
+      this.detachExternal = mode.attach(engine);
+      polling.relax();
+    } else if (mode === "auto" || mode === "realtime") {
+      const realtime = new RealtimeSource(this.chatClient as unknown as RealtimeSignals, engine, this.session.userId, {
+        // After a gap, read what was missed; then the push carries the news and polling only backs it up.
+        connected: () => {
+          polling.pollNow();
+          polling.relax();
+        },
+        disconnected: () => polling.pollNow(),
+      });
+      if (await realtime.start()) {
+        this.realtime = realtime;
+        polling.relax();
+      }
+    }
+    polling.start();
+  }
+
+  private engineHost() {
+    return {
+      listThreads: async (since: Date | undefined) => {
+        const items: ChatThreadItem[] = [];
+        await acsCall("listChatThreads", async () => {
+          for await (const item of this.chatClient.listChatThreads({ maxPageSize: ACS_LIMITS.maxPageSize, ...(since ? { startTime: since } : {}) })) {
+            items.push(item);
+          }
+        });
+        return items;
+      },
+      conversation: (threadId: string): EngineConversation | undefined => this.conversations.get(threadId),
+      conversations: (): EngineConversation[] => [...this.conversations.values()],
+      discover: async (item: ChatThreadItem, historyBefore: number) => {
+        const properties = await acsCall("getProperties", () => this.chatClient.getChatThreadClient(item.id).getProperties());
+        const conversation = this.addConversation(properties, "joined", historyBefore, item.lastMessageReceivedOn);
+        // Messages sent between being added and being discovered are news: read them now.
+        await conversation._catchUp();
+      },
+      remove: (threadId: string) => {
+        const conversation = this.conversations.get(threadId);
+        if (!conversation) return;
+        if (conversation.status === "joined") this.emit("conversationLeft", conversation);
+        this.dropConversation(conversation);
+      },
+      failed: (error: unknown) => this.connectionTrouble(error),
+    };
+  }
+
+  /** A failed read: Twilio's connection events, and `denied` when ACS refuses the token. */
+  private connectionTrouble(error: unknown): void {
+    const status = (error as { statusCode?: number }).statusCode;
+    this.emit("connectionError", {
+      terminal: false,
+      message: error instanceof Error ? error.message : String(error),
+      ...(status !== undefined ? { httpStatusCode: status } : {}),
+    });
+    this.setConnectionState(status === 401 ? "denied" : "disconnected");
+  }
+
+  /**
+   * Twilio's token events from the JWT's expiry: `tokenAboutToExpire` a minute before (half the
+   * remaining lifetime for shorter tokens), `tokenExpired` at it.
+   */
+  private scheduleTokenEvents(): void {
+    for (const timer of this.tokenTimers.splice(0)) clearTimeout(timer);
+    const expiresOn = this.credential.expiresOnTimestamp;
+    if (!Number.isFinite(expiresOn) || expiresOn >= Number.MAX_SAFE_INTEGER) return;
+    const remaining = expiresOn - Date.now();
+    const warnIn = remaining - Math.min(60_000, remaining / 2);
+    const schedule = (delay: number, fire: () => void) => {
+      // setTimeout fires at once for delays over 2^31 - 1 ms (about 24.8 days): wait in steps instead.
+      const timer = setTimeout(() => (delay > MAX_TIMER_MS ? schedule(delay - MAX_TIMER_MS, fire) : fire()), Math.min(Math.max(delay, 0), MAX_TIMER_MS));
+      (timer as { unref?: () => void }).unref?.();
+      this.tokenTimers.push(timer);
+    };
+    schedule(warnIn, () => this.emit("tokenAboutToExpire"));
+    schedule(remaining, () => this.emit("tokenExpired"));
   }
 
   private async assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void> {
@@ -437,6 +574,9 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       },
       assertUniqueNameFree: (uniqueName, exceptSid) => this.assertUniqueNameFree(uniqueName, exceptSid),
       getUser: (identity) => this.getUser(identity),
+      watchesAllConversations: () => UPDATE_EVENTS.some((event) => this.listenerCount(event) > 0),
+      // ACS senders repeat typing at most every 8 s: a shorter timeout would flicker between repeats.
+      typingTimeoutInMs: this.options.typingIndicatorTimeoutOverride ?? DEFAULT_TYPING_TIMEOUT_MS,
     };
   }
 
@@ -493,6 +633,11 @@ function sessionOf(token: string, options: ClientOptions): Session {
   if (!skypeid) throw new InvalidArgumentError("token", "the ACS user token names no user (skypeid claim)");
   return { endpoint: options.endpoint, acsToken: token, userId: `8:${skypeid}`, identity: options.identity };
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const DEFAULT_TYPING_TIMEOUT_MS = 9000;
+/** Client events about changes to existing things, which need edits and deletes to be read. */
+const UPDATE_EVENTS = ["messageUpdated", "messageRemoved", "participantUpdated", "conversationUpdated"] as const;
 
 function pushUnsupported(feature: string): UnsupportedFeatureError {
   return new UnsupportedFeatureError(feature, "Push notifications", "ACS Chat's JavaScript SDK has no push notification registration.");

@@ -7,11 +7,13 @@ import { toConversationData, type ConversationData } from "../mapping/conversati
 import type { JSONValue } from "../mapping/json.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
 import { toAcsParticipant, toParticipantData } from "../mapping/participant.js";
+import { messageKind } from "../mapping/message.js";
 import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
 import { AcsRequestError, InvalidArgumentError, LimitExceededError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
 import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
 import { MessageWindow } from "./message-window.js";
+import { ThreadFeed, type FeedEntry } from "../events/thread-feed.js";
 import { Message, type MessageHost } from "./message.js";
 import { Participant, type ParticipantHost } from "./participant.js";
 import { ReplayEventEmitter } from "./replay-event-emitter.js";
@@ -49,6 +51,8 @@ export type ConversationEvents = {
   removed: (conversation: Conversation) => void;
 };
 
+/** How long a conversation whose messages were paged stays watched for edits and deletes. */
+const WATCH_AFTER_PAGING_MS = 5 * 60_000;
 /** Twilio's default page size for `getMessages`. */
 const DEFAULT_PAGE_SIZE = 30;
 const READ_HORIZON = "Read horizon and unread counts";
@@ -76,9 +80,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   private newestMessage: LastMessage | undefined;
   private readonly thread: ChatThreadClient;
   private readonly window: MessageWindow;
+  private readonly feed: ThreadFeed;
   private readonly messagesBySid = new Map<string, Message>();
   private readonly participantsBySid = new Map<string, Participant>();
   private rosterLoaded = false;
+  private lastPagedAt = Number.NEGATIVE_INFINITY;
   /** Attribute updates of participants, from the latest snapshot control message. */
   private participantAttributes: Record<string, JSONValue> = {};
   private readonly messageHost: MessageHost;
@@ -89,6 +95,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     private readonly context: ClientContext,
     properties: ChatThreadProperties,
     status: ConversationStatus,
+    /** Server time before which the thread's messages are history to this client, not news. */
+    historyBefore: number,
     lastMessageReceivedOn?: Date,
   ) {
     super();
@@ -105,6 +113,17 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       const items = page.done ? [] : page.value;
       return { items, ...(settings.continuationToken ? { continuationToken: settings.continuationToken } : {}) };
     });
+    this.feed = new ThreadFeed(
+      async (since) => {
+        const changed: ChatMessage[] = [];
+        await acsCall("listMessages", async () => {
+          for await (const message of this.thread.listMessages({ startTime: since, maxPageSize: ACS_LIMITS.maxPageSize })) changed.push(message);
+        });
+        return changed;
+      },
+      historyBefore,
+      (entries) => this.applyFeed(entries),
+    );
     this.messageHost = {
       identityOf: (userId) => context.identities.knownIdentityOf(userId),
       updateMessageBody: (message, body) => this.updateMessageBody(message, body),
@@ -338,6 +357,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     await this.context.ensureReady();
     // One more than the page tells whether older messages exist; as the raw SDK would read.
     const firstReadSize = Math.min(ACS_LIMITS.maxPageSize, pageSize + 1);
+    this.lastPagedAt = Date.now();
     const page = await this.window.page(pageSize, anchor, direction, firstReadSize);
     const items = page.messages.map((raw) => this.materialize(raw));
     const oldest = items[0]?.index ?? anchor ?? 0;
@@ -435,21 +455,133 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const sent = await acsCall("sendMessage", () =>
       this.thread.sendMessage({ content: body }, { senderDisplayName: this.context.self.identity, ...(metadata ? { metadata } : {}) }),
     );
-    // ACS answers only the id; the index (sequenceId) needs the message itself.
+    // ACS answers only the id. Reading the change feed learns the index and announces the
+    // message (and any sent meanwhile by others) as messageAdded, in index order.
+    const entries = await this.feed.catchUp();
+    const own = entries.find((entry) => entry.message.id === sent.id);
+    if (own) return own.index;
     const raw = await acsCall("getMessage", () => this.thread.getMessage(sent.id));
-    this.acceptNewMessage(raw);
     return this.materialize(raw).index;
   }
 
-  /** @internal A message that was not in the window before: adds it and emits `messageAdded`. */
-  private acceptNewMessage(raw: ChatMessage): void {
-    this.window.absorb([raw]);
-    if (this.messagesBySid.has(raw.id)) return;
+  /** @internal Reads what changed in the thread since the last read, and emits the events for it. */
+  async _catchUp(): Promise<void> {
+    await this.feed.catchUp();
+  }
+
+  /**
+   * @internal Whether the app looks at this conversation: it has listeners, its messages were
+   * paged in the last few minutes, or the client listens for updates of every conversation.
+   */
+  _isWatched(now: number): boolean {
+    const listened = this.eventNames().some((name) => this.listenerCount(name) > 0);
+    return listened || now - this.lastPagedAt < WATCH_AFTER_PAGING_MS || this.context.watchesAllConversations();
+  }
+
+  /** @internal Someone typing, from realtime notifications: `typingStarted` now, `typingEnded` when it lapses. */
+  _typing(userId: string): void {
+    const participant = this.participantsBySid.get(userId);
+    if (!participant) {
+      // Typing of someone not yet in the roster: learn the roster, then report it.
+      void this.ensureRoster().then(() => this.participantsBySid.has(userId) && this._typing(userId), () => undefined);
+      return;
+    }
+    if (participant._setTyping(true, this.context.typingTimeoutInMs, () => this.typingChanged(participant, false))) {
+      this.typingChanged(participant, true);
+    }
+  }
+
+  private typingChanged(participant: Participant, typing: boolean): void {
+    const event = typing ? "typingStarted" : "typingEnded";
+    this.emit(event, participant);
+    this.context.bubble(event, participant);
+  }
+
+  /** @internal Re-reads the thread's properties (attributes, unique name, participant attributes). */
+  async _refreshProperties(): Promise<void> {
+    const pointer = this.data.metadata[METADATA_KEYS.participantAttributes];
+    await this.refreshProperties();
+    if (this.rosterLoaded && this.data.metadata[METADATA_KEYS.participantAttributes] !== pointer) {
+      this.participantAttributes = await this.readParticipantSnapshot();
+      this.applyParticipantAttributes();
+    }
+  }
+
+  /** Applies one read of the change feed, ascending by index. */
+  private applyFeed(entries: FeedEntry[]): void {
+    for (const { message, isNew } of entries) {
+      this.window.absorb([message]);
+      switch (messageKind(message)) {
+        case "deleted": {
+          const known = this.messagesBySid.get(message.id);
+          if (known) {
+            this.messagesBySid.delete(message.id);
+            this.emit("messageRemoved", known);
+            this.context.bubble("messageRemoved", known);
+          }
+          break;
+        }
+        case "system":
+          if (isNew) this.applySystemMessage(message);
+          break;
+        case "control":
+          this.applyControlMessage(message);
+          break;
+        case "user":
+          if (isNew) this.announce(message);
+          else if (this.messagesBySid.has(message.id)) this.materialize(message);
+          break;
+      }
+    }
+  }
+
+  /** A new message: `messageAdded`, and the conversation's `lastMessage` moves. */
+  private announce(raw: ChatMessage): void {
     const message = this.materialize(raw);
+    // Twilio ends a participant's typing when their message arrives.
+    const sender = message.participantSid ? this.participantsBySid.get(message.participantSid) : undefined;
+    if (sender?.isTyping && sender._setTyping(false)) this.typingChanged(sender, false);
     this.newestMessage = { index: message.index, dateCreated: message.dateCreated ?? new Date() };
     this.emit("messageAdded", message);
     this.context.bubble("messageAdded", message);
     this.touch(["lastMessage"]);
+  }
+
+  /** ACS's system messages: participants added or removed, topic changed. */
+  private applySystemMessage(message: ChatMessage): void {
+    const content = message.content;
+    if (message.type === "topicUpdated") {
+      const friendlyName = content?.topic || null;
+      if (friendlyName !== this.data.friendlyName) {
+        this.data = { ...this.data, friendlyName };
+        this.touch(["friendlyName"]);
+      }
+      return;
+    }
+    for (const participant of content?.participants ?? []) {
+      const data = toParticipantData(participant);
+      if (!data) continue;
+      if (message.type === "participantAdded") {
+        this.upsertParticipant(participant, message.createdOn);
+      } else if (data.sid === this.context.self.userId) {
+        this.dropParticipant(data.sid);
+        this.setStatus("notParticipating");
+        this.context.conversationLeft(this);
+      } else {
+        this.dropParticipant(data.sid);
+      }
+    }
+  }
+
+  private applyControlMessage(carrier: ChatMessage): void {
+    const control = decodeControlMessage(carrier.metadata);
+    if (control?.kind === "messageAttributes") {
+      const target = this.messagesBySid.get(control.targetMessageId);
+      if (target) this.materialize(target.acs.message);
+    } else if (control?.kind === "participantAttributes") {
+      this.participantAttributes = control.attributesByUserId;
+      this.applyParticipantAttributes();
+    }
   }
 
   /** The one Message instance for an ACS message, updated (and `updated` emitted) when it changed. */

@@ -67,7 +67,8 @@ export class MessageWindow {
   absorb(messages: ChatMessage[]): void {
     for (const message of messages) {
       const sequence = indexFromSequenceId(message.sequenceId);
-      // Only messages adjacent to or inside the run keep it contiguous; others are read again later.
+      // Folds apply wherever the carrier sits; only messages adjacent to or inside the run are kept.
+      this.fold(message, sequence);
       if (this.high === 0 || sequence > this.high + 1 || sequence < this.low) continue;
       this.store(message, sequence);
       this.high = Math.max(this.high, sequence);
@@ -172,9 +173,13 @@ export class MessageWindow {
   }
 
   private store(message: ChatMessage, sequence: number): void {
-    const kind = messageKind(message);
-    this.bySequence.set(sequence, { message, kind });
-    const control = kind === "control" ? decodeControlMessage(message.metadata) : undefined;
+    this.bySequence.set(sequence, { message, kind: messageKind(message) });
+    this.fold(message, sequence);
+  }
+
+  /** Records the attributes a control message carries for its target; the latest wins. */
+  private fold(message: ChatMessage, sequence: number): void {
+    const control = messageKind(message) === "control" ? decodeControlMessage(message.metadata) : undefined;
     if (control?.kind === "messageAttributes") {
       const current = this.folded.get(control.targetMessageId);
       if (!current || current.sequence < sequence) {

@@ -31,6 +31,7 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
   private data: ParticipantData;
   private raw: ChatParticipant;
   private typing = false;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRead: { index: number; timestamp: Date } | null = null;
 
   /** @internal Built by its Conversation. */
@@ -98,6 +99,26 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
 
   updateAttributes(attributes: JSONValue): Promise<Participant> {
     return this.host.updateParticipantAttributes(this, attributes).then(() => this);
+  }
+
+  /**
+   * @internal Sets typing; `typingStarted`/`typingEnded` on the participant when it changes.
+   * Typing lapses after `timeoutInMs` unless renewed (ACS has no typing-ended event). Returns
+   * whether it changed, for the conversation to emit its own events.
+   */
+  _setTyping(typing: boolean, timeoutInMs = 0, lapsed?: () => void): boolean {
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = undefined;
+    if (typing) {
+      this.typingTimer = setTimeout(() => {
+        if (this._setTyping(false)) lapsed?.();
+      }, timeoutInMs);
+      (this.typingTimer as { unref?: () => void }).unref?.();
+    }
+    if (typing === this.typing) return false;
+    this.typing = typing;
+    this.emit(typing ? "typingStarted" : "typingEnded", this);
+    return true;
   }
 
   /** @internal Takes newer data; emits `updated` with the reasons when something changed. */

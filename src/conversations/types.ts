@@ -3,6 +3,8 @@
  * this library adds for ACS. Types that name classes import them as types only.
  */
 import type { ChatClientOptions } from "@azure/communication-chat";
+import type { ExternalEventSource } from "../events/nudges.js";
+import type { PollingOptions } from "../events/polling-source.js";
 import type { IdentityResolver } from "../identity/identity-resolver.js";
 import type { JSONValue } from "../mapping/json.js";
 import type { Conversation } from "./conversation.js";
@@ -58,6 +60,16 @@ export interface ClientOptions {
   identityResolver?: IdentityResolver;
   /** Options for the underlying `ChatClient` (retry policy, `tlsOptions` for the emulator, ...). */
   chatClientOptions?: ChatClientOptions;
+  /**
+   * Where events about others' changes come from. `auto` (default): ACS realtime notifications
+   * where the ACS SDK has them (browsers, React Native), else polling; `polling`; `realtime`
+   * (falls back to polling where unavailable); `none` (events only for this client's own
+   * actions); or a push source such as the server kit's Event Grid source. Polling always runs
+   * beside a push source as its safety net, at its idle pace.
+   */
+  eventSource?: "auto" | "polling" | "realtime" | "none" | ExternalEventSource;
+  /** The polling source's pace. */
+  polling?: PollingOptions;
 }
 
 export interface CreateConversationOptions {

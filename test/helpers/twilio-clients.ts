@@ -22,7 +22,7 @@ export interface TestSession {
   userId: string;
   token: string;
   acsToken: string;
-  /** A new Client for this user (each call makes a new one). */
+  /** A new Client for this user (each call makes a new one); events only for its own actions unless `eventSource` is given. */
   client(options?: ClientOptions): Client;
 }
 
@@ -38,6 +38,9 @@ export async function createSession(emulator: Emulator, identity: string, direct
     client: (options) =>
       new Client(token, {
         identityResolver: directory,
+        // Tests of the core API count requests and events of their own calls: no background polling
+        // unless a test asks for an event source (the events tests do).
+        eventSource: "none",
         chatClientOptions: { tlsOptions: { ca: emulator.caPem }, retryOptions: { maxRetries: 3, retryDelayInMs: 50, maxRetryDelayInMs: 200 } },
         ...options,
       }),

@@ -1,0 +1,153 @@
+/**
+ * Turns nudges and polling cycles into reads of ACS, so that every change reaches the app once
+ * and in order whatever source told of it. The thread list (`listChatThreads({ startTime })`)
+ * finds threads with new messages in one request; each changed thread reads its own change feed.
+ * ACS does not move a thread in that list for edits, deletes or metadata changes, so the threads
+ * the app watches are also re-read at a slower pace; a full listing now and then notices threads
+ * this user was removed from, which no longer list at all.
+ */
+import type { ChatThreadItem } from "@azure/communication-chat";
+import type { Nudge, NudgeSink } from "./nudges.js";
+
+const OVERLAP_MS = 1000;
+
+export interface EngineConversation {
+  readonly sid: string;
+  _catchUp(): Promise<void>;
+  _refreshProperties(): Promise<void>;
+  /** Whether the app looks at this conversation (listeners, or pages read lately). */
+  _isWatched(now: number): boolean;
+  _typing(userId: string): void;
+}
+
+export interface EngineHost {
+  /** Threads changed since `since` (all threads when undefined). */
+  listThreads(since: Date | undefined): Promise<ChatThreadItem[]>;
+  conversation(threadId: string): EngineConversation | undefined;
+  conversations(): EngineConversation[];
+  /** A thread this client did not know: add it (its messages before `historyBefore` are history). */
+  discover(item: ChatThreadItem, historyBefore: number): Promise<void>;
+  /** A thread that is gone for this user (deleted, or the user was removed). */
+  remove(threadId: string): void;
+  /** A change read on a nudge failed (the next poll retries it). */
+  failed(error: unknown): void;
+}
+
+export interface EngineOptions {
+  /** How often watched conversations are re-read for edits, deletes and property changes. */
+  watchIntervalInMs?: number;
+  /** How often the whole thread list is read to notice removals. */
+  fullListIntervalInMs?: number;
+  now?: () => number;
+}
+
+export class EventEngine implements NudgeSink {
+  /** Server time of the latest thread change seen. */
+  private cursor: number;
+  private readonly lastSeen = new Map<string, number>();
+  private lastWatchRead: number;
+  private lastFullList: number;
+  private readonly watchInterval: number;
+  private readonly fullListInterval: number;
+  private readonly now: () => number;
+  /** Called when a nudge wants a poll cycle soon (the polling source's pollNow). */
+  onPollWanted: () => void = () => undefined;
+
+  constructor(
+    private readonly host: EngineHost,
+    /** Server time up to which the client's initial listing saw every thread. */
+    initialCursor: number,
+    initialThreads: ChatThreadItem[],
+    options: EngineOptions = {},
+  ) {
+    this.cursor = initialCursor;
+    for (const item of initialThreads) this.lastSeen.set(item.id, item.lastMessageReceivedOn?.getTime() ?? 0);
+    this.watchInterval = options.watchIntervalInMs ?? 10_000;
+    this.fullListInterval = options.fullListIntervalInMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+    this.lastWatchRead = this.now();
+    this.lastFullList = this.now();
+  }
+
+  /** One polling cycle; true when it found changes. */
+  async cycle(): Promise<boolean> {
+    const changed = await this.syncThreads();
+    const now = this.now();
+    const work: Array<Promise<void>> = changed.map((conversation) => conversation._catchUp());
+    if (now - this.lastWatchRead >= this.watchInterval) {
+      this.lastWatchRead = now;
+      for (const conversation of this.host.conversations()) {
+        if (changed.includes(conversation) || !conversation._isWatched(now)) continue;
+        work.push(conversation._catchUp(), conversation._refreshProperties());
+      }
+    }
+    if (now - this.lastFullList >= this.fullListInterval) {
+      this.lastFullList = now;
+      work.push(this.noticeRemovals());
+    }
+    await Promise.all(work);
+    return changed.length > 0;
+  }
+
+  nudge(nudge: Nudge): void {
+    const conversation = "threadId" in nudge ? this.host.conversation(nudge.threadId) : undefined;
+    switch (nudge.kind) {
+      case "threads":
+        this.onPollWanted();
+        return;
+      case "thread":
+        if (conversation) this.track(conversation._catchUp());
+        else this.onPollWanted();
+        return;
+      case "properties":
+        if (conversation) this.track(conversation._refreshProperties());
+        return;
+      case "threadGone":
+        if (conversation) this.host.remove(nudge.threadId);
+        return;
+      case "typing":
+        conversation?._typing(nudge.userId);
+        return;
+    }
+  }
+
+  /** Reads the threads changed since the cursor; returns the known ones that changed. */
+  private async syncThreads(): Promise<EngineConversation[]> {
+    const previousCursor = this.cursor;
+    const items = await this.host.listThreads(new Date(this.cursor - OVERLAP_MS));
+    const changed: EngineConversation[] = [];
+    for (const item of items) {
+      const changedOn = Math.max(item.lastMessageReceivedOn?.getTime() ?? 0, item.deletedOn?.getTime() ?? 0);
+      this.cursor = Math.max(this.cursor, changedOn);
+      if (item.deletedOn) {
+        this.lastSeen.delete(item.id);
+        this.host.remove(item.id);
+        continue;
+      }
+      const seen = this.lastSeen.get(item.id);
+      if (seen !== undefined && changedOn <= seen) continue; // listed again only because of the overlap
+      this.lastSeen.set(item.id, changedOn);
+      const conversation = this.host.conversation(item.id);
+      if (conversation) changed.push(conversation);
+      else await this.host.discover(item, previousCursor);
+    }
+    return changed;
+  }
+
+  private async noticeRemovals(): Promise<void> {
+    const listed = new Set((await this.host.listThreads(undefined)).map((item) => item.id));
+    for (const conversation of this.host.conversations()) {
+      if (!listed.has(conversation.sid)) {
+        this.lastSeen.delete(conversation.sid);
+        this.host.remove(conversation.sid);
+      }
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    work.catch((error: unknown) => {
+      this.host.failed(error);
+      this.onPollWanted();
+    });
+  }
+}

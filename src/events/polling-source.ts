@@ -1,0 +1,101 @@
+/**
+ * Polling, the event source that works everywhere: one thread-list request per cycle finds the
+ * threads that changed. The interval adapts: short after activity, growing while idle, backing
+ * off after errors, and it recovers by itself.
+ */
+export interface PollingOptions {
+  /** Interval right after a cycle that found changes. */
+  minIntervalInMs?: number;
+  /** Interval reached after idle cycles. */
+  maxIntervalInMs?: number;
+  /** Longest wait after repeated errors. */
+  maxBackoffInMs?: number;
+  /** How often watched conversations are re-read for edits, deletes and property changes. */
+  watchIntervalInMs?: number;
+  /** How often the whole thread list is read to notice conversations this user was removed from. */
+  removalCheckIntervalInMs?: number;
+}
+
+export const DEFAULT_POLLING: Required<PollingOptions> = {
+  minIntervalInMs: 500,
+  maxIntervalInMs: 3000,
+  maxBackoffInMs: 30_000,
+  watchIntervalInMs: 10_000,
+  removalCheckIntervalInMs: 30_000,
+};
+
+export interface PollingHandlers {
+  /** One cycle; resolves true when it found changes. */
+  cycle(): Promise<boolean>;
+  /** A cycle failed; polling goes on with back-off. */
+  failed(error: unknown): void;
+  /** A cycle succeeded (after failures too). */
+  succeeded(): void;
+}
+
+export class PollingSource {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running = false;
+  private stopped = true;
+  private interval: number;
+  private backoff = 0;
+  private readonly options: Required<PollingOptions>;
+
+  constructor(
+    private readonly handlers: PollingHandlers,
+    options: PollingOptions = {},
+  ) {
+    this.options = { ...DEFAULT_POLLING, ...options };
+    this.interval = this.options.minIntervalInMs;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Runs a cycle now (a push said something changed) and resets the interval to its minimum. */
+  pollNow(): void {
+    this.interval = this.options.minIntervalInMs;
+    if (this.stopped) return;
+    if (this.running) return; // the running cycle is followed by a short interval anyway
+    this.schedule(0);
+  }
+
+  /** Slows polling to its idle pace, e.g. while a push source delivers changes. */
+  relax(): void {
+    this.interval = this.options.maxIntervalInMs;
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), delay);
+    // Polling alone must not keep a Node process alive.
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private async run(): Promise<void> {
+    this.timer = undefined;
+    if (this.stopped || this.running) return;
+    this.running = true;
+    try {
+      const active = await this.handlers.cycle();
+      this.backoff = 0;
+      this.handlers.succeeded();
+      this.interval = active ? this.options.minIntervalInMs : Math.min(Math.round(this.interval * 1.5), this.options.maxIntervalInMs);
+    } catch (error) {
+      this.handlers.failed(error);
+      this.backoff = Math.min(Math.max(this.backoff * 2, this.options.minIntervalInMs * 2), this.options.maxBackoffInMs);
+    } finally {
+      this.running = false;
+    }
+    if (!this.stopped) this.schedule(this.backoff || this.interval);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * One thread's ACS change feed: `listMessages({ startTime })` answers every message created,
+ * edited or deleted since then. The feed reads from where it last stopped, orders the batch by
+ * index, and says which messages are news (announce as `messageAdded`) and which were there
+ * before this client knew the thread (history). Announcements go strictly up the index: a
+ * message is news once, when its index is above every index already announced.
+ */
+import type { ChatMessage } from "@azure/communication-chat";
+import { indexFromSequenceId } from "../mapping/message-index.js";
+
+/** How far back each read reaches before the last change seen: ACS times have millisecond steps and clocks drift. */
+const OVERLAP_MS = 1000;
+
+export interface FeedEntry {
+  message: ChatMessage;
+  index: number;
+  /** Created after this client started following the thread, and not announced before. */
+  isNew: boolean;
+}
+
+export type FeedReader = (since: Date) => Promise<ChatMessage[]>;
+
+export class ThreadFeed {
+  /** Server time of the latest change seen. */
+  private cursor: number;
+  /** The highest index announced or passed over as history; undefined until the first read. */
+  private announcedThrough: number | undefined;
+  private running: Promise<FeedEntry[]> | undefined;
+  /** The one read that follows the running one, shared by every call made meanwhile. */
+  private queued: Promise<FeedEntry[]> | undefined;
+
+  constructor(
+    private readonly read: FeedReader,
+    /** Server time before which the thread's messages are history to this client. */
+    private readonly historyBefore: number,
+    /** Applies each read, once, before the callers of `catchUp()` resume. */
+    private readonly apply: (entries: FeedEntry[]) => void,
+  ) {
+    this.cursor = historyBefore;
+  }
+
+  /**
+   * Reads what changed since the last read; concurrent calls share one read, and a call made
+   * while a read runs gets a second read after it, so nothing that happened before the call is missed.
+   */
+  catchUp(): Promise<FeedEntry[]> {
+    if (!this.running) {
+      this.running = this.readOnce().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    if (!this.queued) {
+      const next = () => {
+        this.queued = undefined;
+        return this.catchUp();
+      };
+      this.queued = this.running.then(next, next);
+    }
+    return this.queued;
+  }
+
+  private async readOnce(): Promise<FeedEntry[]> {
+    const messages = await this.read(new Date(this.cursor - OVERLAP_MS));
+    const entries = messages
+      .map((message) => ({ message, index: indexFromSequenceId(message.sequenceId) }))
+      .sort((a, b) => a.index - b.index);
+    const result: FeedEntry[] = [];
+    for (const { message, index } of entries) {
+      const changedOn = Math.max(message.createdOn.getTime(), message.editedOn?.getTime() ?? 0, message.deletedOn?.getTime() ?? 0);
+      this.cursor = Math.max(this.cursor, changedOn);
+      const isNew =
+        this.announcedThrough === undefined ? message.createdOn.getTime() > this.historyBefore : index > this.announcedThrough;
+      result.push({ message, index, isNew });
+    }
+    const highest = entries[entries.length - 1]?.index;
+    if (highest !== undefined) this.announcedThrough = Math.max(this.announcedThrough ?? 0, highest);
+    else if (this.announcedThrough === undefined) this.announcedThrough = 0;
+    this.apply(result);
+    return result;
+  }
+}
