@@ -538,7 +538,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       this.tokenTimers.push(timer);
     };
     schedule(warnIn, () => this.emit("tokenAboutToExpire"));
-    schedule(remaining, () => this.emit("tokenExpired"));
+    // A few ms late rather than early: timers round to milliseconds, the token must be expired when told.
+    schedule(remaining + 5, () => this.emit("tokenExpired"));
   }
 
   private async assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void> {
