@@ -483,6 +483,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
 
   private engineHost() {
     return {
+      selfUserId: this.session.userId,
       listThreads: async (since: Date | undefined) => {
         const items: ChatThreadItem[] = [];
         await acsCall("listChatThreads", async () => {

@@ -21,6 +21,7 @@ export interface EngineConversation {
 }
 
 export interface EngineHost {
+  readonly selfUserId: string;
   /** Threads changed since `since` (all threads when undefined). */
   listThreads(since: Date | undefined): Promise<ChatThreadItem[]>;
   conversation(threadId: string): EngineConversation | undefined;
@@ -73,19 +74,29 @@ export class EventEngine implements NudgeSink {
   async cycle(): Promise<boolean> {
     const changed = await this.syncThreads();
     const now = this.now();
-    const work: Array<Promise<void>> = changed.map((conversation) => conversation._catchUp());
+    const work: Array<[string | undefined, Promise<void>]> = changed.map((conversation) => [conversation.sid, conversation._catchUp()]);
     if (now - this.lastWatchRead >= this.watchInterval) {
       this.lastWatchRead = now;
       for (const conversation of this.host.conversations()) {
         if (changed.includes(conversation) || !conversation._isWatched(now)) continue;
-        work.push(conversation._catchUp(), conversation._refreshProperties());
+        work.push([conversation.sid, conversation._catchUp()], [conversation.sid, conversation._refreshProperties()]);
       }
     }
     if (now - this.lastFullList >= this.fullListInterval) {
       this.lastFullList = now;
-      work.push(this.noticeRemovals());
+      work.push([undefined, this.noticeRemovals()]);
     }
-    await Promise.all(work);
+    // One thread's failure must not hold up the others: a thread that is gone is removed, any
+    // other failure fails the cycle (polling backs off and reads again).
+    const results = await Promise.allSettled(work.map(([, promise]) => promise));
+    let failure: unknown;
+    results.forEach((result, i) => {
+      if (result.status === "fulfilled") return;
+      const threadId = work[i]![0];
+      if (threadId && isGone(result.reason)) this.host.remove(threadId);
+      else failure ??= result.reason;
+    });
+    if (failure) throw failure;
     return changed.length > 0;
   }
 
@@ -96,14 +107,18 @@ export class EventEngine implements NudgeSink {
         this.onPollWanted();
         return;
       case "thread":
-        if (conversation) this.track(conversation._catchUp());
+        if (conversation) this.track(conversation._catchUp(), conversation.sid);
         else this.onPollWanted();
         return;
       case "properties":
-        if (conversation) this.track(conversation._refreshProperties());
+        if (conversation) this.track(conversation._refreshProperties(), conversation.sid);
         return;
       case "threadGone":
         if (conversation) this.host.remove(nudge.threadId);
+        return;
+      case "participantRemoved":
+        if (conversation && nudge.userId === this.host.selfUserId) this.host.remove(nudge.threadId);
+        else if (conversation) this.track(conversation._catchUp(), conversation.sid);
         return;
       case "typing":
         conversation?._typing(nudge.userId);
@@ -144,10 +159,17 @@ export class EventEngine implements NudgeSink {
     }
   }
 
-  private track(work: Promise<void>): void {
+  private track(work: Promise<void>, threadId: string): void {
     work.catch((error: unknown) => {
+      if (isGone(error)) return this.host.remove(threadId);
       this.host.failed(error);
       this.onPollWanted();
     });
   }
+}
+
+/** ACS answers 403 or 404 for a thread that was deleted or that this user was removed from. */
+function isGone(error: unknown): boolean {
+  const status = (error as { statusCode?: number }).statusCode;
+  return status === 403 || status === 404;
 }

@@ -13,6 +13,8 @@ export type Nudge =
   | { kind: "properties"; threadId: string }
   /** A thread was deleted, or this user was removed from it. */
   | { kind: "threadGone"; threadId: string }
+  /** Someone left a thread: this client's user (the thread is gone for it) or another. */
+  | { kind: "participantRemoved"; threadId: string; userId: string }
   /** A user is typing in a thread (realtime only: ACS keeps no typing state to read back). */
   | { kind: "typing"; threadId: string; userId: string };
 

@@ -72,7 +72,7 @@ export class RealtimeSource {
       "participantsRemoved",
       nudge((p) => {
         const includesSelf = p.participantsRemoved?.some((x) => x.id?.communicationUserId === this.selfUserId);
-        return includesSelf && p.threadId ? { kind: "threadGone", threadId: p.threadId } : thread(p);
+        return includesSelf && p.threadId ? { kind: "participantRemoved", threadId: p.threadId, userId: this.selfUserId } : thread(p);
       }),
     );
     this.listen("realTimeNotificationConnected", () => this.handlers.connected());

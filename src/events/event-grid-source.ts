@@ -1,0 +1,146 @@
+/**
+ * Azure Event Grid as an event source, for servers (bots, back ends): a Fetch-API handler
+ * (`Request` in, `Response` out) that answers Event Grid's subscription validation handshake,
+ * checks each delivery against ACS's documented chat event schemas, drops repeats (Event Grid
+ * delivers at least once) and nudges the attached clients.
+ */
+import { z } from "zod";
+import type { ExternalEventSource, Nudge, NudgeSink } from "./nudges.js";
+
+const identifier = z.object({ rawId: z.string().min(1) }).passthrough();
+const base = { threadId: z.string().min(1), transactionId: z.string().optional() };
+const message = { ...base, messageId: z.string().min(1), senderCommunicationIdentifier: identifier, composeTime: z.string().optional(), type: z.string().optional() };
+const thread = { ...base, createTime: z.string().optional(), version: z.union([z.number(), z.string()]).optional() };
+const participant = z.object({ participantCommunicationIdentifier: identifier, displayName: z.string().optional() }).passthrough();
+
+/** Data of each ACS chat event type, as documented (fields this source relies on are required). */
+const DATA_SCHEMAS = {
+  "Microsoft.Communication.ChatMessageReceived": z.object({ ...message, messageBody: z.string() }).passthrough(),
+  "Microsoft.Communication.ChatMessageReceivedInThread": z.object({ ...message, messageBody: z.string() }).passthrough(),
+  "Microsoft.Communication.ChatMessageEdited": z.object({ ...message, messageBody: z.string(), editTime: z.string().optional() }).passthrough(),
+  "Microsoft.Communication.ChatMessageEditedInThread": z.object({ ...message, messageBody: z.string(), editTime: z.string().optional() }).passthrough(),
+  "Microsoft.Communication.ChatMessageDeleted": z.object({ ...message, deleteTime: z.string() }).passthrough(),
+  "Microsoft.Communication.ChatMessageDeletedInThread": z.object({ ...message, deleteTime: z.string() }).passthrough(),
+  "Microsoft.Communication.ChatThreadCreated": z.object({ ...thread, createdByCommunicationIdentifier: identifier }).passthrough(),
+  "Microsoft.Communication.ChatThreadCreatedWithUser": z.object({ ...thread, createdByCommunicationIdentifier: identifier }).passthrough(),
+  "Microsoft.Communication.ChatThreadDeleted": z.object({ ...thread, deletedByCommunicationIdentifier: identifier.optional() }).passthrough(),
+  "Microsoft.Communication.ChatThreadWithUserDeleted": z.object({ ...thread, deletedByCommunicationIdentifier: identifier.optional() }).passthrough(),
+  "Microsoft.Communication.ChatThreadPropertiesUpdated": z.object({ ...thread, editedByCommunicationIdentifier: identifier }).passthrough(),
+  "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser": z.object({ ...thread, editedByCommunicationIdentifier: identifier }).passthrough(),
+  "Microsoft.Communication.ChatThreadParticipantAdded": z.object({ ...thread, participantAdded: participant }).passthrough(),
+  "Microsoft.Communication.ChatParticipantAddedToThreadWithUser": z.object({ ...thread, participantAdded: participant }).passthrough(),
+  "Microsoft.Communication.ChatThreadParticipantRemoved": z.object({ ...thread, participantRemoved: participant }).passthrough(),
+  "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser": z.object({ ...thread, participantRemoved: participant }).passthrough(),
+} as const;
+type ChatEventType = keyof typeof DATA_SCHEMAS;
+
+const envelope = z.object({
+  id: z.string().min(1),
+  topic: z.string(),
+  subject: z.string(),
+  eventType: z.string().min(1),
+  eventTime: z.string().min(1),
+  dataVersion: z.string(),
+  metadataVersion: z.literal("1").optional(),
+  data: z.unknown(),
+});
+
+const VALIDATION_EVENT = "Microsoft.EventGrid.SubscriptionValidationEvent";
+const validationData = z.object({ validationCode: z.string().min(1) }).passthrough();
+
+export interface EventGridSourceOptions {
+  /**
+   * A secret the webhook URL carries as `?secret=...` (add it to the endpoint of the Event Grid
+   * subscription): deliveries without it are refused with 401. Recommended: the endpoint is public.
+   */
+  secret?: string;
+  /** How many event ids to remember for dropping repeated deliveries (default 10,000). */
+  rememberedEvents?: number;
+}
+
+export class EventGridSource implements ExternalEventSource {
+  private readonly sinks = new Set<NudgeSink>();
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly options: EventGridSourceOptions = {}) {}
+
+  attach(sink: NudgeSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  /** The webhook: mount it at the URL of the Event Grid subscription (node:http, Express, Hono, Functions...). */
+  readonly handle = async (request: Request): Promise<Response> => {
+    if (request.method !== "POST") return problem(405, "Event Grid delivers with POST.");
+    if (this.options.secret !== undefined && new URL(request.url).searchParams.get("secret") !== this.options.secret) {
+      return problem(401, "The delivery does not carry this endpoint's secret.");
+    }
+    let body: unknown;
+    try {
+      body = await request.json();
+    } catch {
+      return problem(400, "The body is not JSON.");
+    }
+    const events = Array.isArray(body) ? body : [body];
+    const checked: Array<{ id: string; eventType: string; data: unknown }> = [];
+    for (const [index, raw] of events.entries()) {
+      const parsed = envelope.safeParse(raw);
+      if (!parsed.success) return problem(400, `Event ${index} is not an Event Grid event: ${describe(parsed.error)}.`);
+      const event = parsed.data;
+      if (event.eventType === VALIDATION_EVENT) {
+        const data = validationData.safeParse(event.data);
+        if (!data.success) return problem(400, `The validation event has no validationCode.`);
+        return Response.json({ validationResponse: data.data.validationCode });
+      }
+      const schema = DATA_SCHEMAS[event.eventType as ChatEventType];
+      if (schema) {
+        const data = schema.safeParse(event.data);
+        if (!data.success) return problem(400, `Event ${index} (${event.eventType}) does not match ACS's schema: ${describe(data.error)}.`);
+      }
+      checked.push(event);
+    }
+    // Validated as a whole first: a delivery with one bad event dispatches none of it.
+    for (const event of checked) this.dispatch(event);
+    return new Response(null, { status: 200 });
+  };
+
+  private dispatch(event: { id: string; eventType: string; data: unknown }): void {
+    if (this.seen.has(event.id)) return;
+    this.remember(event.id);
+    const nudge = toNudge(event.eventType, event.data as Record<string, unknown>);
+    if (!nudge) return;
+    for (const sink of this.sinks) sink.nudge(nudge);
+  }
+
+  private remember(id: string): void {
+    this.seen.add(id);
+    const limit = this.options.rememberedEvents ?? 10_000;
+    // Sets iterate in insertion order: the first is the oldest.
+    if (this.seen.size > limit) this.seen.delete(this.seen.values().next().value as string);
+  }
+}
+
+function toNudge(eventType: string, data: Record<string, unknown>): Nudge | undefined {
+  const threadId = data.threadId as string;
+  const rawIdOf = (key: string) => ((data[key] as { participantCommunicationIdentifier?: { rawId?: string } } | undefined)?.participantCommunicationIdentifier?.rawId);
+  const type = eventType.replace("Microsoft.Communication.", "");
+  if (type.startsWith("ChatMessage")) return { kind: "thread", threadId };
+  if (type === "ChatThreadCreated" || type === "ChatThreadCreatedWithUser") return { kind: "threads" };
+  if (type === "ChatThreadDeleted" || type === "ChatThreadWithUserDeleted") return { kind: "threadGone", threadId };
+  if (type.startsWith("ChatThreadPropertiesUpdated")) return { kind: "properties", threadId };
+  if (type === "ChatThreadParticipantAdded" || type === "ChatParticipantAddedToThreadWithUser") return { kind: "thread", threadId };
+  if (type === "ChatThreadParticipantRemoved" || type === "ChatParticipantRemovedFromThreadWithUser") {
+    const userId = rawIdOf("participantRemoved");
+    return userId ? { kind: "participantRemoved", threadId, userId } : { kind: "thread", threadId };
+  }
+  return undefined;
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  return `${issue.path.join(".") || "value"}: ${issue.message}`;
+}
+
+function problem(status: number, message: string): Response {
+  return Response.json({ error: { code: status === 401 ? "Unauthorized" : "BadRequest", message } }, { status });
+}
