@@ -91,5 +91,8 @@ export {
   UnsupportedFeatureError,
 } from "./conversations/errors.js";
 export type { IdentityResolver, UserProfile } from "./identity/identity-resolver.js";
+export type { ExternalEventSource, Nudge, NudgeSink } from "./events/nudges.js";
+export type { PollingOptions } from "./events/polling-source.js";
+export type { RealtimePayload, RealtimeSignals } from "./events/realtime-source.js";
 export { encodeClientToken as createClientToken, type ClientTokenFields } from "./mapping/client-token.js";
 export { VERSION as version } from "./version.js";

@@ -461,11 +461,13 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     engine.onPollWanted = () => polling.pollNow();
     this.engine = engine;
     this.polling = polling;
-    if (typeof mode === "object") {
+    if (typeof mode === "object" && "attach" in mode) {
       this.detachExternal = mode.attach(engine);
       polling.relax();
-    } else if (mode === "auto" || mode === "realtime") {
-      const realtime = new RealtimeSource(this.chatClient as unknown as RealtimeSignals, engine, this.session.userId, {
+    } else if (mode === "auto" || mode === "realtime" || typeof mode === "object") {
+      // The ChatClient's own realtime surface, unless the app supplies one.
+      const signals = typeof mode === "object" ? mode.realtimeSignals : (this.chatClient as unknown as RealtimeSignals);
+      const realtime = new RealtimeSource(signals, engine, this.session.userId, {
         // After a gap, read what was missed; then the push carries the news and polling only backs it up.
         connected: () => {
           polling.pollNow();

@@ -5,6 +5,7 @@
 import type { ChatClientOptions } from "@azure/communication-chat";
 import type { ExternalEventSource } from "../events/nudges.js";
 import type { PollingOptions } from "../events/polling-source.js";
+import type { RealtimeSignals } from "../events/realtime-source.js";
 import type { IdentityResolver } from "../identity/identity-resolver.js";
 import type { JSONValue } from "../mapping/json.js";
 import type { Conversation } from "./conversation.js";
@@ -65,9 +66,11 @@ export interface ClientOptions {
    * where the ACS SDK has them (browsers, React Native), else polling; `polling`; `realtime`
    * (falls back to polling where unavailable); `none` (events only for this client's own
    * actions); or a push source such as the server kit's Event Grid source. Polling always runs
-   * beside a push source as its safety net, at its idle pace.
+   * beside a push source as its safety net, at its idle pace. `{ realtimeSignals }` supplies the
+   * realtime transport yourself (the ChatClient's `startRealtimeNotifications`/`on`/`off` surface),
+   * e.g. to relay ACS notifications from elsewhere, or to feed ACS's payloads in tests.
    */
-  eventSource?: "auto" | "polling" | "realtime" | "none" | ExternalEventSource;
+  eventSource?: "auto" | "polling" | "realtime" | "none" | ExternalEventSource | { realtimeSignals: RealtimeSignals };
   /** The polling source's pace. */
   polling?: PollingOptions;
 }
