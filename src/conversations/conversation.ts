@@ -359,6 +359,10 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const firstReadSize = Math.min(ACS_LIMITS.maxPageSize, pageSize + 1);
     this.lastPagedAt = Date.now();
     const page = await this.window.page(pageSize, anchor, direction, firstReadSize);
+    // A page read during a burst may hold messages the stream has not announced yet: announce them
+    // (in index order, with any before them) before the page resolves, so no message is both a
+    // page item and a later messageAdded.
+    if (page.messages.some((raw) => messageKind(raw) === "user" && this.feed.isUnannounced(raw))) await this.feed.catchUp();
     const items = page.messages.map((raw) => this.materialize(raw));
     const oldest = items[0]?.index ?? anchor ?? 0;
     const newest = items[items.length - 1]?.index ?? anchor ?? 0;

@@ -39,6 +39,13 @@ export class ThreadFeed {
     this.cursor = historyBefore;
   }
 
+  /** Whether a message would still be news: created while followed, and above every index announced. */
+  isUnannounced(message: ChatMessage): boolean {
+    return this.announcedThrough === undefined
+      ? message.createdOn.getTime() > this.historyBefore
+      : indexFromSequenceId(message.sequenceId) > this.announcedThrough;
+  }
+
   /**
    * Reads what changed since the last read; concurrent calls share one read, and a call made
    * while a read runs gets a second read after it, so nothing that happened before the call is missed.
@@ -69,9 +76,7 @@ export class ThreadFeed {
     for (const { message, index } of entries) {
       const changedOn = Math.max(message.createdOn.getTime(), message.editedOn?.getTime() ?? 0, message.deletedOn?.getTime() ?? 0);
       this.cursor = Math.max(this.cursor, changedOn);
-      const isNew =
-        this.announcedThrough === undefined ? message.createdOn.getTime() > this.historyBefore : index > this.announcedThrough;
-      result.push({ message, index, isNew });
+      result.push({ message, index, isNew: this.isUnannounced(message) });
     }
     const highest = entries[entries.length - 1]?.index;
     if (highest !== undefined) this.announcedThrough = Math.max(this.announcedThrough ?? 0, highest);

@@ -176,6 +176,36 @@ describe("messages", () => {
   });
 });
 
+describe("pages and the stream share one cache", () => {
+  it("a page holding messages the stream has not announced announces them first: each message once, in order", async () => {
+    const { mine } = await sharedConversation("burst");
+    // Bob's second client has no event source: only its page reads discover the news.
+    const quiet = bob.client();
+    await initialized(quiet);
+    const theirs = await quiet.getConversationBySid(mine.sid);
+    const announced: number[] = [];
+    const pageResolved: boolean[] = [];
+    let resolved = false;
+    theirs.on("messageAdded", (m) => {
+      announced.push(m.index);
+      pageResolved.push(resolved);
+    });
+    const sent: number[] = [];
+    for (let i = 0; i < 5; i++) sent.push(await mine.sendMessage(`burst ${i}`));
+    const page = await theirs.getMessages();
+    resolved = true;
+    expect(page.items.map((m) => m.index)).toEqual(sent);
+    expect(announced).toEqual(sent);
+    expect(pageResolved.every((before) => !before)).toBe(true);
+
+    sent.push(await mine.sendMessage("one more"));
+    await theirs.getMessages();
+    await theirs.getMessages();
+    expect(announced).toEqual(sent);
+    await quiet.shutdown();
+  });
+});
+
 describe("participants", () => {
   it("participantJoined, participantUpdated and participantLeft reach the other side", async () => {
     const { mine, theirs } = await sharedConversation("roster");
