@@ -1,4 +1,5 @@
 import type { CommunicationTokenCredential } from "@azure/communication-common";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { readAcsTokenClaims } from "../mapping/client-token.js";
 
 type AccessToken = Awaited<ReturnType<CommunicationTokenCredential["getToken"]>>;
@@ -23,6 +24,11 @@ export class SwappableTokenCredential implements CommunicationTokenCredential {
     return this.current.expiresOnTimestamp;
   }
 
+  /** The token to send now: the pipeline policy below puts it on every request. */
+  get token(): string {
+    return this.current.token;
+  }
+
   async getToken(): Promise<AccessToken> {
     if (this.disposed) throw new Error("The client was shut down.");
     return this.current;
@@ -36,4 +42,22 @@ export class SwappableTokenCredential implements CommunicationTokenCredential {
 function toAccessToken(token: string): AccessToken {
   const { exp } = readAcsTokenClaims(token);
   return { token, expiresOnTimestamp: exp !== undefined ? exp * 1000 : Number.MAX_SAFE_INTEGER };
+}
+
+/**
+ * The SDK's bearer policy caches a token until two minutes before its expiry, so a token swapped
+ * by `updateToken()` (after a revocation, say) would not be used until then. This policy runs on
+ * every attempt, after the bearer policy, and sends the credential's current token.
+ */
+export function currentTokenPolicy(credential: SwappableTokenCredential): { policy: PipelinePolicy; position: "perRetry" } {
+  return {
+    policy: {
+      name: "twilioConversationsAcsCurrentToken",
+      sendRequest: (request, next) => {
+        request.headers.set("authorization", `Bearer ${credential.token}`);
+        return next(request);
+      },
+    },
+    position: "perRetry",
+  };
 }

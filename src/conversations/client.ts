@@ -1,7 +1,7 @@
 import { ChatClient, type ChatThreadItem } from "@azure/communication-chat";
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { acsCall } from "../acs/acs-errors.js";
-import { SwappableTokenCredential } from "../acs/token-credential.js";
+import { currentTokenPolicy, SwappableTokenCredential } from "../acs/token-credential.js";
 import { KnownIdentities, type UserProfile } from "../identity/identity-resolver.js";
 import { ACS_LIMITS } from "../mapping/acs-limits.js";
 import { assertMetadataFits, withAttributes } from "../mapping/attributes.js";
@@ -160,6 +160,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     this.chatClient = new ChatClient(this.session.endpoint, this.credential, {
       ...this.options.chatClientOptions,
       httpClient: this.options.chatClientOptions?.httpClient ?? createDefaultHttpClient(),
+      additionalPolicies: [...(this.options.chatClientOptions?.additionalPolicies ?? []), currentTokenPolicy(this.credential)],
     });
     this.identities = new KnownIdentities(this.options.identityResolver);
     this.identities.remember(this.session.identity, this.session.userId);

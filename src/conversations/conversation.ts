@@ -8,12 +8,15 @@ import type { JSONValue } from "../mapping/json.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
 import { toAcsParticipant, toParticipantData } from "../mapping/participant.js";
 import { messageKind } from "../mapping/message.js";
+import { indexFromSequenceId } from "../mapping/message-index.js";
 import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
 import { AcsRequestError, InvalidArgumentError, LimitExceededError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
 import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
 import { MessageWindow } from "./message-window.js";
 import { ThreadFeed, type FeedEntry } from "../events/thread-feed.js";
+import { ReadHorizon, type Horizon } from "./read-horizon.js";
+import { AggregatedDeliveryReceipt, DetailedDeliveryReceipt } from "./delivery-receipts.js";
 import { Message, type MessageHost } from "./message.js";
 import { Participant, type ParticipantHost } from "./participant.js";
 import { ReplayEventEmitter } from "./replay-event-emitter.js";
@@ -81,6 +84,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   private readonly thread: ChatThreadClient;
   private readonly window: MessageWindow;
   private readonly feed: ThreadFeed;
+  private readonly horizon: ReadHorizon;
+  /** Indexes of messages outside the window, read once for receipts. */
+  private readonly indexById = new Map<string, number>();
   private readonly messagesBySid = new Map<string, Message>();
   private readonly participantsBySid = new Map<string, Participant>();
   private rosterLoaded = false;
@@ -124,8 +130,21 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       historyBefore,
       (entries) => this.applyFeed(entries),
     );
+    this.horizon = new ReadHorizon({
+      thread: this.thread,
+      selfUserId: context.self.userId,
+      indexOf: (messageId) => this.indexOfMessage(messageId),
+      userMessageAtOrBelow: async (index) => {
+        const raw = await this.window.newestUserAtOrBelow(index, ACS_LIMITS.maxPageSize);
+        return raw && { id: raw.id, index: Number(raw.sequenceId) };
+      },
+      participantCount: async () => (await this.ensureRoster(), this.participantsBySid.size),
+      changed: (userId, horizon) => this.horizonChanged(userId, horizon),
+    });
     this.messageHost = {
       identityOf: (userId) => context.identities.knownIdentityOf(userId),
+      deliveryOf: (message) => this.deliveryOf(message),
+      detailedDeliveryOf: (message) => this.detailedDeliveryOf(message),
       updateMessageBody: (message, body) => this.updateMessageBody(message, body),
       updateMessageAttributes: (message, attributes) => this.updateMessageAttributes(message, attributes),
       removeMessage: (message) => this.removeMessage(message),
@@ -165,8 +184,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   get attributes(): JSONValue {
     return this.data.attributes;
   }
+  /** This user's read horizon, from their ACS read receipt; null before any (or before it was read). */
   get lastReadMessageIndex(): number | null {
-    return null;
+    return this.horizon.own?.index ?? null;
   }
   get lastMessage(): LastMessage | undefined {
     return this.newestMessage;
@@ -398,29 +418,65 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     return this.sendText(message ?? "", messageAttributes);
   }
 
+  /**
+   * Tells the others this user is typing. ACS's SDK sends at most one notification per 8 s (later
+   * calls resolve without a request), and ACS has no typing on threads over 20 participants, where
+   * this resolves without a request too.
+   */
   async typing(): Promise<void> {
     await this.context.ensureReady();
+    if (this.rosterLoaded && this.participantsBySid.size > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
     await acsCall("sendTypingNotification", () => this.thread.sendTypingNotification({ senderDisplayName: this.context.self.identity }));
   }
 
-  // ---- read horizon: the receipts milestone ----
+  // ---- read horizon, from ACS read receipts ----
 
+  /** Moves this user's horizon up to `index` (never down); resolves to the unread count. Coalesced: see MIGRATION.md. */
   async advanceLastReadMessageIndex(index: number): Promise<number> {
-    void index;
-    throw readHorizonPending("Conversation.advanceLastReadMessageIndex");
+    checkArgument(nonNegativeInteger, index, "index");
+    await this.context.ensureReady();
+    await this.horizon.ensureLoaded();
+    await this.horizon.advance(index);
+    return (await this.getUnreadMessagesCount()) ?? 0;
   }
+
+  /**
+   * Sets this user's horizon to `index`, also backwards. `null` (Twilio's "nothing read") is
+   * unsupported: an ACS read receipt cannot be withdrawn.
+   */
   async updateLastReadMessageIndex(index: number | null): Promise<number> {
-    void index;
-    throw readHorizonPending("Conversation.updateLastReadMessageIndex");
+    if (index === null) throw noUnread("Conversation.updateLastReadMessageIndex(null)");
+    checkArgument(nonNegativeInteger, index, "index");
+    await this.context.ensureReady();
+    await this.horizon.ensureLoaded();
+    await this.horizon.set(index);
+    return (await this.getUnreadMessagesCount()) ?? 0;
   }
+
+  /** Marks everything read; resolves to the unread count (0). */
   async setAllMessagesRead(): Promise<number> {
-    throw readHorizonPending("Conversation.setAllMessagesRead");
+    await this.context.ensureReady();
+    await this.horizon.ensureLoaded();
+    const newest = await this.window.newestUserAtOrBelow(Number.MAX_SAFE_INTEGER, ACS_LIMITS.maxPageSize);
+    if (newest) await this.horizon.advance(Number(newest.sequenceId));
+    return (await this.getUnreadMessagesCount()) ?? 0;
   }
+
+  /** An ACS read receipt cannot be withdrawn: there is no un-read. */
   async setAllMessagesUnread(): Promise<number> {
-    throw readHorizonPending("Conversation.setAllMessagesUnread");
+    throw noUnread("Conversation.setAllMessagesUnread");
   }
+
+  /**
+   * How many user messages are after this user's horizon (a count, not an index difference: ACS
+   * indexes have gaps); null until this user has a read receipt in the conversation, as Twilio.
+   */
   async getUnreadMessagesCount(): Promise<number | null> {
-    throw readHorizonPending("Conversation.getUnreadMessagesCount");
+    await this.context.ensureReady();
+    await this.horizon.ensureLoaded();
+    const own = this.horizon.own;
+    if (!own) return null;
+    return this.window.countUserAbove(own.index, ACS_LIMITS.maxPageSize);
   }
 
   /** Notification levels mute push notifications, which ACS's web SDK does not have. */
@@ -461,11 +517,13 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     );
     // ACS answers only the id. Reading the change feed learns the index and announces the
     // message (and any sent meanwhile by others) as messageAdded, in index order.
-    const entries = await this.feed.catchUp();
+    // The message is sent: a failed read must not make the send look failed (an app would retry
+    // and send it twice). Without the feed, the index comes from the message itself.
+    const entries = await this.feed.catchUp().catch(() => []);
     const own = entries.find((entry) => entry.message.id === sent.id);
     if (own) return own.index;
     const raw = await acsCall("getMessage", () => this.thread.getMessage(sent.id));
-    return this.materialize(raw).index;
+    return indexFromSequenceId(raw.sequenceId);
   }
 
   /** @internal Reads what changed in the thread since the last read, and emits the events for it. */
@@ -474,12 +532,20 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   /**
-   * @internal Whether the app looks at this conversation: it has listeners, its messages were
-   * paged in the last few minutes, or the client listens for updates of every conversation.
+   * @internal Whether the app looks at this conversation: it, its participants or its messages
+   * have listeners, its messages were paged in the last few minutes, or the client listens for
+   * updates of every conversation.
    */
   _isWatched(now: number): boolean {
-    const listened = this.eventNames().some((name) => this.listenerCount(name) > 0);
-    return listened || now - this.lastPagedAt < WATCH_AFTER_PAGING_MS || this.context.watchesAllConversations();
+    const listened = (emitter: { eventNames(): Array<string | symbol>; listenerCount(event: never): number }) =>
+      emitter.eventNames().some((name) => emitter.listenerCount(name as never) > 0);
+    return (
+      listened(this) ||
+      now - this.lastPagedAt < WATCH_AFTER_PAGING_MS ||
+      this.context.watchesAllConversations() ||
+      [...this.participantsBySid.values()].some(listened) ||
+      [...this.messagesBySid.values()].some(listened)
+    );
   }
 
   /** @internal Someone typing, from realtime notifications: `typingStarted` now, `typingEnded` when it lapses. */
@@ -499,6 +565,73 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const event = typing ? "typingStarted" : "typingEnded";
     this.emit(event, participant);
     this.context.bubble(event, participant);
+  }
+
+  /** @internal Re-reads the read receipts, if the app uses them (they cost a request each time). */
+  async _refreshReceipts(): Promise<void> {
+    if (this.horizon.isLoaded) await this.horizon.refresh();
+  }
+
+  private horizonChanged(userId: string, horizon: Horizon): void {
+    if (userId === this.context.self.userId) {
+      this.touch(["lastReadMessageIndex"]);
+      return;
+    }
+    const participant = this.participantsBySid.get(userId);
+    if (!participant) return;
+    const reasons = participant._setLastRead(horizon.index, horizon.readOn);
+    if (reasons.length > 0) {
+      const args = { participant, updateReasons: reasons };
+      this.emit("participantUpdated", args);
+      this.context.bubble("participantUpdated", args);
+    }
+  }
+
+  private async indexOfMessage(messageId: string): Promise<number | undefined> {
+    const known = this.window.indexOfId(messageId) ?? this.indexById.get(messageId);
+    if (known !== undefined) return known;
+    try {
+      const raw = await acsCall("getMessage", () => this.thread.getMessage(messageId));
+      const index = Number(raw.sequenceId);
+      this.indexById.set(messageId, index);
+      return index;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What read receipts tell about a message: read by how many of the others. Null until receipts were read. */
+  private deliveryOf(message: Message): AggregatedDeliveryReceipt | null {
+    if (!this.horizon.isLoaded) return null;
+    const others = [...this.participantsBySid.keys()].filter((id) => id !== message.participantSid);
+    if (others.length === 0) return null;
+    const read = others.filter((id) => (this.horizon.of(id)?.index ?? -1) >= message.index).length;
+    const amount = read === 0 ? "none" : read === others.length ? "all" : "some";
+    return new AggregatedDeliveryReceipt({ total: others.length, sent: "all", delivered: "all", read: amount, undelivered: "none", failed: "none" });
+  }
+
+  private async detailedDeliveryOf(message: Message): Promise<DetailedDeliveryReceipt[]> {
+    // An explicit read, as Twilio's REST call: the receipts as ACS has them now.
+    await Promise.all([this.horizon.refresh(), this.ensureRoster()]);
+    const receipts: DetailedDeliveryReceipt[] = [];
+    for (const [userId, horizon] of this.horizon.all()) {
+      if (userId === message.participantSid || horizon.index < message.index) continue;
+      const date = horizon.readOn.toISOString();
+      receipts.push(
+        new DetailedDeliveryReceipt({
+          sid: `${message.sid}:${userId}`,
+          message_sid: message.sid,
+          conversation_sid: this.sid,
+          channel_message_sid: message.sid,
+          participant_sid: userId,
+          status: "read",
+          error_code: null,
+          date_created: date,
+          date_updated: date,
+        }),
+      );
+    }
+    return receipts;
   }
 
   /** @internal Re-reads the thread's properties (attributes, unique name, participant attributes). */
@@ -747,6 +880,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       return;
     }
     const participant = new Participant(this, raw, { ...data, attributes }, this.participantHost, joinedOn);
+    const horizon = this.horizon.of(data.sid);
+    if (horizon) participant._setLastRead(horizon.index, horizon.readOn);
     this.participantsBySid.set(data.sid, participant);
     // The first roster read only learns who is there; later arrivals are joins.
     if (this.rosterLoaded || joinedOn) {
@@ -802,7 +937,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 }
 
-function readHorizonPending(feature: string): UnsupportedFeatureError {
-  return new UnsupportedFeatureError(feature, READ_HORIZON, "read receipts arrive with the read-horizon milestone of this library.");
+function noUnread(feature: string): UnsupportedFeatureError {
+  return new UnsupportedFeatureError(feature, READ_HORIZON, "an ACS read receipt cannot be withdrawn: there is no un-read.");
 }
 

@@ -40,6 +40,7 @@ const OLDER_PAGE_SIZE = 200;
 
 export class MessageWindow {
   private readonly bySequence = new Map<number, { message: ChatMessage; kind: MessageKind }>();
+  private readonly indexById = new Map<string, number>();
   /** Highest and lowest sequence covered; every sequence between them is in `bySequence`. */
   private high = 0;
   private low = Number.POSITIVE_INFINITY;
@@ -53,6 +54,28 @@ export class MessageWindow {
   /** Every message of the window, for lookups by id or index. */
   get(index: number): ChatMessage | undefined {
     return this.bySequence.get(index)?.message;
+  }
+
+  /** The index of a message the window holds, by id. */
+  indexOfId(messageId: string): number | undefined {
+    return this.indexById.get(messageId);
+  }
+
+  /** The newest user message at or below `index` (reading pages as needed). */
+  async newestUserAtOrBelow(index: number, firstReadSize: number): Promise<ChatMessage | undefined> {
+    if (this.high === 0 || index > this.high) await this.refreshNewest(firstReadSize);
+    return (await this.collectDown(index, 1))[0];
+  }
+
+  /** How many user messages are above `index`, reading the newest messages down to it. */
+  async countUserAbove(index: number, firstReadSize: number): Promise<number> {
+    await this.refreshNewest(firstReadSize);
+    while (this.low > index + 1 && (await this.extendOlder()));
+    let count = 0;
+    for (let sequence = Math.max(index + 1, this.low); sequence <= this.high; sequence++) {
+      if (this.bySequence.get(sequence)?.kind === "user") count++;
+    }
+    return count;
   }
 
   /** Attributes that control messages set on a message after its own last edit, if any. */
@@ -174,6 +197,7 @@ export class MessageWindow {
 
   private store(message: ChatMessage, sequence: number): void {
     this.bySequence.set(sequence, { message, kind: messageKind(message) });
+    this.indexById.set(message.id, sequence);
     this.fold(message, sequence);
   }
 

@@ -21,6 +21,8 @@ export type MessageEvents = {
 export interface MessageHost {
   /** The sender's Twilio identity, if known. */
   identityOf(userId: string): string | undefined;
+  deliveryOf(message: Message): AggregatedDeliveryReceipt | null;
+  detailedDeliveryOf(message: Message): Promise<DetailedDeliveryReceipt[]>;
   updateMessageBody(message: Message, body: string): Promise<void>;
   updateMessageAttributes(message: Message, attributes: JSONValue): Promise<void>;
   removeMessage(message: Message): Promise<void>;
@@ -100,9 +102,13 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
   get attachedMedia(): Array<Media> | null {
     return null;
   }
-  /** Delivery receipts exist for SMS and WhatsApp only: null for chat, as in Twilio. */
+  /**
+   * What ACS read receipts tell: read by none, some or all of the other participants (`sent` and
+   * `delivered` are always "all": ACS has no channel delivery). Null until the conversation's
+   * receipts were read (a read-horizon call or getDetailedDeliveryReceipts()).
+   */
   get aggregatedDeliveryReceipt(): AggregatedDeliveryReceipt | null {
-    return null;
+    return this.host.deliveryOf(this);
   }
 
   updateBody(body: string): Promise<Message> {
@@ -162,9 +168,9 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
     return temporaryUrls(this.attachedMedia ?? []);
   }
 
-  /** Delivery receipts exist for SMS and WhatsApp only: none for chat, as in Twilio. */
-  async getDetailedDeliveryReceipts(): Promise<DetailedDeliveryReceipt[]> {
-    return [];
+  /** A `read` receipt for each other participant whose read horizon reached this message. */
+  getDetailedDeliveryReceipts(): Promise<DetailedDeliveryReceipt[]> {
+    return this.host.detailedDeliveryOf(this);
   }
 
   /** Content templates are Twilio's; an ACS message has none, as a Twilio message without `contentSid`. */

@@ -121,6 +121,16 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
     return true;
   }
 
+  /** @internal A new read horizon from ACS read receipts; emits `updated` and returns the reasons. */
+  _setLastRead(index: number, timestamp: Date): ParticipantUpdateReason[] {
+    const reasons: ParticipantUpdateReason[] = [];
+    if (this.lastRead?.index !== index) reasons.push("lastReadMessageIndex");
+    if (this.lastRead?.timestamp.getTime() !== timestamp.getTime()) reasons.push("lastReadTimestamp");
+    this.lastRead = { index, timestamp };
+    if (reasons.length > 0) this.emit("updated", { participant: this, updateReasons: reasons });
+    return reasons;
+  }
+
   /** @internal Takes newer data; emits `updated` with the reasons when something changed. */
   _update(raw: ChatParticipant, attributes: JSONValue): ParticipantUpdateReason[] {
     const next = toParticipantData(raw);

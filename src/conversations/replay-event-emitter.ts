@@ -1,53 +1,35 @@
-import { EventEmitter } from "eventemitter3";
+import { EventEmitter } from "events";
 
 /** An event map in Twilio's style: event name -> listener signature. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listener parameters vary per event
 export type ListenerMap = { [event: string]: (...args: any[]) => void };
 
 /**
- * eventemitter3 with Twilio's replay methods: `onWithReplay` and `onceWithReplay` first hand the
- * listener the last emission of that event (if there was one), so a listener added after
- * `initialized` still learns that the client is initialized.
+ * Twilio's replaying emitter: Node's EventEmitter (the `events` package in browsers, which the
+ * ACS SDK already bundles) typed with the class's events, plus `onWithReplay` and
+ * `onceWithReplay`, which first hand the listener the last emission of that event (if any), so
+ * a listener added after `initialized` still learns that the client is initialized.
  */
-export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter<Events> {
+export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter {
   private readonly lastEmitted = new Map<PropertyKey, unknown[]>();
-  private maxListeners = 10;
 
-  // ---- Node EventEmitter members Twilio's emitter has and eventemitter3 lacks ----
-
-  /** Kept for Node EventEmitter compatibility; eventemitter3 never warns about listener counts. */
-  setMaxListeners(count: number): this {
-    this.maxListeners = count;
-    return this;
+  override on<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return super.on(event, listener);
+  }
+  override addListener<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return super.addListener(event, listener);
+  }
+  override once<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return super.once(event, listener);
+  }
+  override off<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return super.off(event, listener);
+  }
+  override removeListener<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return super.removeListener(event, listener);
   }
 
-  getMaxListeners(): number {
-    return this.maxListeners;
-  }
-
-  rawListeners<E extends keyof Events & string>(event: E): Array<Events[E]> {
-    return this.listeners(event as never) as unknown as Array<Events[E]>;
-  }
-
-  /** Adds the listener before the ones already there. */
-  prependListener<E extends keyof Events & string>(event: E, listener: Events[E]): this {
-    return this.prepend(event, listener, false);
-  }
-
-  prependOnceListener<E extends keyof Events & string>(event: E, listener: Events[E]): this {
-    return this.prepend(event, listener, true);
-  }
-
-  private prepend<E extends keyof Events & string>(event: E, listener: Events[E], once: boolean): this {
-    if (once) this.once(event as never, listener as never);
-    else this.on(event as never, listener as never);
-    // eventemitter3 (5.x) keeps one listener as an object and several as an array, newest last: move it first.
-    const stored = (this as unknown as { _events: Record<string, unknown> })._events[event];
-    if (Array.isArray(stored)) stored.unshift(stored.pop());
-    return this;
-  }
-
-  override emit<E extends EventEmitter.EventNames<Events>>(event: E, ...args: EventEmitter.EventArgs<Events, E>): boolean {
+  override emit<E extends keyof Events & string>(event: E, ...args: Parameters<Events[E]>): boolean {
     this.lastEmitted.set(event, args);
     return super.emit(event, ...args);
   }
@@ -56,7 +38,7 @@ export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter
   onWithReplay<E extends keyof Events & string>(event: E, listener: Events[E]): this {
     const last = this.lastEmitted.get(event);
     if (last) listener(...(last as Parameters<Events[E]>));
-    return this.on(event as never, listener as never);
+    return this.on(event, listener);
   }
 
   /** Alias of {@link onWithReplay}. */
@@ -71,6 +53,6 @@ export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter
       listener(...(last as Parameters<Events[E]>));
       return this;
     }
-    return this.once(event as never, listener as never);
+    return this.once(event, listener);
   }
 }

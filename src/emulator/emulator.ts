@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { EventEmitter } from "eventemitter3";
+import { EventEmitter } from "node:events";
 import { ChatService } from "./chat-service.js";
 import { EmulatorEventFeed, WebhookSubscription, type WebhookOptions } from "./event-grid-feed.js";
 import { toEventGridEvents, type ChatChange } from "./event-grid.js";

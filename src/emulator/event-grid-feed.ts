@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { EventEmitter } from "eventemitter3";
+import { EventEmitter } from "node:events";
 import type { AcsChatEvent, AcsChatEventType, EventGridEvent } from "./event-grid.js";
 
 type Listener<T> = (event: T) => void;

@@ -15,6 +15,7 @@ export interface EngineConversation {
   readonly sid: string;
   _catchUp(): Promise<void>;
   _refreshProperties(): Promise<void>;
+  _refreshReceipts(): Promise<void>;
   /** Whether the app looks at this conversation (listeners, or pages read lately). */
   _isWatched(now: number): boolean;
   _typing(userId: string): void;
@@ -46,6 +47,8 @@ export class EventEngine implements NudgeSink {
   /** Server time of the latest thread change seen. */
   private cursor: number;
   private readonly lastSeen = new Map<string, number>();
+  /** Threads whose catch-up failed: read again every cycle until a read succeeds. */
+  private readonly owed = new Set<string>();
   private lastWatchRead: number;
   private lastFullList: number;
   private readonly watchInterval: number;
@@ -73,13 +76,22 @@ export class EventEngine implements NudgeSink {
   /** One polling cycle; true when it found changes. */
   async cycle(): Promise<boolean> {
     const changed = await this.syncThreads();
+    for (const threadId of this.owed) {
+      const conversation = this.host.conversation(threadId);
+      if (!conversation) this.owed.delete(threadId);
+      else if (!changed.includes(conversation)) changed.push(conversation);
+    }
     const now = this.now();
     const work: Array<[string | undefined, Promise<void>]> = changed.map((conversation) => [conversation.sid, conversation._catchUp()]);
     if (now - this.lastWatchRead >= this.watchInterval) {
       this.lastWatchRead = now;
       for (const conversation of this.host.conversations()) {
         if (changed.includes(conversation) || !conversation._isWatched(now)) continue;
-        work.push([conversation.sid, conversation._catchUp()], [conversation.sid, conversation._refreshProperties()]);
+        work.push(
+          [conversation.sid, conversation._catchUp()],
+          [conversation.sid, conversation._refreshProperties()],
+          [conversation.sid, conversation._refreshReceipts()],
+        );
       }
     }
     if (now - this.lastFullList >= this.fullListInterval) {
@@ -91,10 +103,19 @@ export class EventEngine implements NudgeSink {
     const results = await Promise.allSettled(work.map(([, promise]) => promise));
     let failure: unknown;
     results.forEach((result, i) => {
-      if (result.status === "fulfilled") return;
       const threadId = work[i]![0];
-      if (threadId && isGone(result.reason)) this.host.remove(threadId);
-      else failure ??= result.reason;
+      if (result.status === "fulfilled") {
+        if (i < changed.length && threadId) this.owed.delete(threadId);
+        return;
+      }
+      if (threadId && isGone(result.reason)) {
+        this.owed.delete(threadId);
+        this.host.remove(threadId);
+        return;
+      }
+      // The thread list moved past this change: remember to read the thread until it works.
+      if (threadId) this.owed.add(threadId);
+      failure ??= result.reason;
     });
     if (failure) throw failure;
     return changed.length > 0;
@@ -112,6 +133,9 @@ export class EventEngine implements NudgeSink {
         return;
       case "properties":
         if (conversation) this.track(conversation._refreshProperties(), conversation.sid);
+        return;
+      case "receipts":
+        if (conversation) this.track(conversation._refreshReceipts(), conversation.sid);
         return;
       case "threadGone":
         if (conversation) this.host.remove(nudge.threadId);
@@ -162,6 +186,7 @@ export class EventEngine implements NudgeSink {
   private track(work: Promise<void>, threadId: string): void {
     work.catch((error: unknown) => {
       if (isGone(error)) return this.host.remove(threadId);
+      this.owed.add(threadId);
       this.host.failed(error);
       this.onPollWanted();
     });

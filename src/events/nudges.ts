@@ -9,6 +9,8 @@ export type Nudge =
   | { kind: "threads" }
   /** Messages or participants of one thread changed. */
   | { kind: "thread"; threadId: string }
+  /** Someone sent a read receipt in a thread. */
+  | { kind: "receipts"; threadId: string }
   /** A thread's topic or metadata changed. */
   | { kind: "properties"; threadId: string }
   /** A thread was deleted, or this user was removed from it. */

@@ -21,7 +21,7 @@ export interface RealtimePayload {
   participantsRemoved?: Array<{ id?: { kind?: string; communicationUserId?: string } }>;
 }
 
-const THREAD_EVENTS = ["chatMessageReceived", "chatMessageEdited", "chatMessageDeleted", "readReceiptReceived"] as const;
+const THREAD_EVENTS = ["chatMessageReceived", "chatMessageEdited", "chatMessageDeleted"] as const;
 
 export interface RealtimeHandlers {
   connected(): void;
@@ -58,6 +58,7 @@ export class RealtimeSource {
         return p.threadId && userId && userId !== this.selfUserId ? { kind: "typing", threadId: p.threadId, userId } : undefined;
       }),
     );
+    this.listen("readReceiptReceived", nudge((p) => (p.threadId ? { kind: "receipts", threadId: p.threadId } : undefined)));
     this.listen("chatThreadCreated", nudge(() => ({ kind: "threads" })));
     this.listen("chatThreadPropertiesUpdated", nudge((p) => (p.threadId ? { kind: "properties", threadId: p.threadId } : undefined)));
     this.listen("chatThreadDeleted", nudge((p) => (p.threadId ? { kind: "threadGone", threadId: p.threadId } : undefined)));

@@ -1,0 +1,147 @@
+/**
+ * Read horizons and unread counts from ACS read receipts, through our classes over the real SDK
+ * against the emulator: Twilio's null before any receipt, a count (not an index difference),
+ * never backwards by accident, coalesced writes, participants' horizons on the other side,
+ * delivery receipts derived from them, and the degraded mode above 20 participants.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
+import { UnsupportedFeatureError, type Client, type Conversation, type Participant } from "../../src/index.js";
+import { rejection } from "../helpers/acs.js";
+import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+
+let emulator: Emulator;
+const directory = new TestDirectory();
+let alice: TestSession;
+let bob: TestSession;
+let aliceClient: Client;
+let bobClient: Client;
+
+async function shared(name: string): Promise<{ mine: Conversation; theirs: Conversation }> {
+  const mine = await aliceClient.createConversation({ friendlyName: name });
+  await mine.join();
+  await mine.add("bob");
+  return { mine, theirs: await bobClient.getConversationBySid(mine.sid) };
+}
+
+async function requestsDuring(action: () => Promise<unknown>): Promise<RequestLogEntry[]> {
+  const seen: RequestLogEntry[] = [];
+  const listener = (entry: RequestLogEntry) => seen.push(entry);
+  emulator.requests.on("request", listener);
+  try {
+    await action();
+  } finally {
+    emulator.requests.off("request", listener);
+  }
+  return seen;
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  alice = await createSession(emulator, "alice", directory);
+  bob = await createSession(emulator, "bob", directory);
+  aliceClient = alice.client();
+  bobClient = bob.client();
+  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+});
+
+afterAll(async () => {
+  await Promise.all([aliceClient?.shutdown(), bobClient?.shutdown()]);
+  await emulator?.close();
+});
+
+describe("read horizon and unread counts", () => {
+  it("is null before any receipt, then counts user messages after the horizon through read, send, read", async () => {
+    const { mine, theirs } = await shared("unread");
+    const sent = [await mine.sendMessage("one"), await mine.sendMessage("two"), await mine.sendMessage("three")];
+    expect(await theirs.getUnreadMessagesCount()).toBeNull();
+    expect(theirs.lastReadMessageIndex).toBeNull();
+
+    expect(await theirs.advanceLastReadMessageIndex(sent[1]!)).toBe(1);
+    expect(theirs.lastReadMessageIndex).toBe(sent[1]);
+    // Never backwards by accident.
+    expect(await theirs.advanceLastReadMessageIndex(sent[0]!)).toBe(1);
+    expect(theirs.lastReadMessageIndex).toBe(sent[1]);
+
+    // A participant joining writes an ACS system message between user messages: it is not counted.
+    const carol = await createSession(emulator, "carol", directory);
+    await mine.add(carol.identity);
+    sent.push(await mine.sendMessage("four"));
+    expect(await theirs.getUnreadMessagesCount()).toBe(2);
+
+    // Explicitly backwards is allowed, as in Twilio.
+    expect(await theirs.updateLastReadMessageIndex(sent[0]!)).toBe(3);
+    expect(await theirs.setAllMessagesRead()).toBe(0);
+    expect(theirs.lastReadMessageIndex).toBe(sent[3]);
+    sent.push(await mine.sendMessage("five"));
+    expect(await theirs.getUnreadMessagesCount()).toBe(1);
+    // The other side's own horizon is untouched.
+    expect(await mine.getUnreadMessagesCount()).toBeNull();
+  });
+
+  it("refuses to un-read with UnsupportedFeatureError: an ACS receipt cannot be withdrawn", async () => {
+    const { theirs } = await shared("no unread");
+    for (const call of [() => theirs.setAllMessagesUnread(), () => theirs.updateLastReadMessageIndex(null)]) {
+      const error = await rejection(call());
+      expect(error).toBeInstanceOf(UnsupportedFeatureError);
+      expect((error as unknown as UnsupportedFeatureError).migrationSection).toBe("Read horizon and unread counts");
+    }
+  });
+
+  it("coalesces calls made on every render into few receipts, ending at the highest index", async () => {
+    const { mine, theirs } = await shared("coalesce");
+    const sent: number[] = [];
+    for (let i = 0; i < 6; i++) sent.push(await mine.sendMessage(`m${i}`));
+    const requests = await requestsDuring(async () => {
+      await Promise.all(sent.concat(sent).map((index) => theirs.advanceLastReadMessageIndex(index)));
+    });
+    const receipts = requests.filter((r) => r.operation === "POST /chat/threads/{threadId}/readReceipts");
+    expect(receipts.length).toBeGreaterThanOrEqual(1);
+    expect(receipts.length).toBeLessThanOrEqual(2);
+    expect(theirs.lastReadMessageIndex).toBe(sent[5]);
+    expect(await theirs.getUnreadMessagesCount()).toBe(0);
+  });
+
+  it("shows the other participant's horizon, with participantUpdated, and delivery receipts from it", async () => {
+    const { mine, theirs } = await shared("seen by");
+    const index = await mine.sendMessage("did you read this?");
+    const [message] = (await mine.getMessages()).items;
+    expect(await message!.getDetailedDeliveryReceipts()).toEqual([]);
+    expect(message!.aggregatedDeliveryReceipt?.read).toBe("none");
+    expect(message!.aggregatedDeliveryReceipt?.total).toBe(1);
+
+    // A client of alice's with events on: it re-reads the receipts of conversations it watches.
+    const watching = alice.client({ eventSource: "polling", polling: { minIntervalInMs: 20, maxIntervalInMs: 100, watchIntervalInMs: 100 } });
+    await initialized(watching);
+    const watched = await watching.getConversationBySid(mine.sid);
+    await watched.getUnreadMessagesCount();
+    const bobOnAlicesSide = (await watched.getParticipantByIdentity("bob")) as Participant;
+    const updated = new Promise<string[]>((resolve) => bobOnAlicesSide.on("updated", ({ updateReasons }) => resolve(updateReasons)));
+    await theirs.setAllMessagesRead();
+    const updates = await updated;
+    await watching.shutdown();
+    expect(bobOnAlicesSide.lastReadMessageIndex).toBe(index);
+    expect(bobOnAlicesSide.lastReadTimestamp).toBeInstanceOf(Date);
+    expect(updates).toEqual(expect.arrayContaining(["lastReadMessageIndex", "lastReadTimestamp"]));
+
+    const detailed = await message!.getDetailedDeliveryReceipts();
+    expect(message!.aggregatedDeliveryReceipt?.read).toBe("all");
+    expect(detailed.map((r) => [r.participantSid, r.status, r.messageSid])).toEqual([[bob.userId, "read", message!.sid]]);
+  });
+
+  it("keeps the horizon on this client alone above 20 participants, where ACS has no receipts, without errors", async () => {
+    const mine = await aliceClient.createConversation({ friendlyName: "crowd" });
+    await mine.join();
+    for (let i = 0; i < 21; i++) {
+      const extra = await createSession(emulator, `crowd-${i}`, directory);
+      await mine.add(extra.identity);
+    }
+    const index = await mine.sendMessage("hello crowd");
+    const requests = await requestsDuring(() => mine.advanceLastReadMessageIndex(index));
+    expect(requests.filter((r) => r.operation === "POST /chat/threads/{threadId}/readReceipts")).toEqual([]);
+    expect(mine.lastReadMessageIndex).toBe(index);
+    expect(await mine.getUnreadMessagesCount()).toBe(0);
+    const typing = await requestsDuring(() => mine.typing());
+    expect(typing.filter((r) => r.operation === "POST /chat/threads/{threadId}/typing")).toEqual([]);
+  });
+});
