@@ -93,6 +93,8 @@ export {
 export type { IdentityResolver, UserProfile } from "./identity/identity-resolver.js";
 export type { ExternalEventSource, Nudge, NudgeSink } from "./events/nudges.js";
 export type { PollingOptions } from "./events/polling-source.js";
+export { HttpMediaStore, type HttpMediaStoreOptions } from "./media/http-media-store.js";
+export type { MediaStore, MediaUpload, StoredMedia } from "./media/media-store.js";
 export type { RealtimePayload, RealtimeSignals } from "./events/realtime-source.js";
 export { encodeClientToken as createClientToken, type ClientTokenFields } from "./mapping/client-token.js";
 export { VERSION as version } from "./version.js";

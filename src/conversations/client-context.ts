@@ -1,5 +1,6 @@
 import type { ChatClient } from "@azure/communication-chat";
 import type { KnownIdentities } from "../identity/identity-resolver.js";
+import type { MediaStore } from "../media/media-store.js";
 import type { ClientEvents } from "./client.js";
 import type { Conversation } from "./conversation.js";
 import type { User } from "./user.js";
@@ -26,4 +27,6 @@ export interface ClientContext {
   watchesAllConversations(): boolean;
   /** How long a typing indicator lasts without renewal. */
   readonly typingTimeoutInMs: number;
+  /** Where attachments go, and the rules they must meet. */
+  readonly media: { store: MediaStore | undefined; maxCount: number; maxBytes: number; allowedContentTypes?: string[] };
 }

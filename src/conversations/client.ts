@@ -4,6 +4,8 @@ import { acsCall } from "../acs/acs-errors.js";
 import { currentTokenPolicy, SwappableTokenCredential } from "../acs/token-credential.js";
 import { KnownIdentities, type UserProfile } from "../identity/identity-resolver.js";
 import { ACS_LIMITS } from "../mapping/acs-limits.js";
+import { HttpMediaStore } from "../media/http-media-store.js";
+import type { MediaStore } from "../media/media-store.js";
 import { assertMetadataFits, withAttributes } from "../mapping/attributes.js";
 import { decodeClientToken, isClientToken, readAcsTokenClaims } from "../mapping/client-token.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
@@ -21,7 +23,7 @@ import { ConflictError, InvalidArgumentError, NotFoundError, UnsupportedFeatureE
 import type { Media } from "./media.js";
 import type { Message } from "./message.js";
 import type { Participant } from "./participant.js";
-import { parsePushNotification, type PushNotification } from "./push-notification.js";
+import type { PushNotification } from "./push-notification.js";
 import { ReplayEventEmitter } from "./replay-event-emitter.js";
 import { RestPaginator } from "./rest-paginator.js";
 import type {
@@ -110,9 +112,10 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   readonly version: string = VERSION;
   connectionState: ConnectionState = "unknown";
 
-  /** Parses a push payload as Twilio does; ACS sends none, apps may still hold Twilio payloads. */
+  /** Twilio push payloads: ACS's web SDK has no push notifications, so none arrive to parse. */
   static parsePushNotification(notificationPayload: unknown): PushNotification {
-    return parsePushNotification(notificationPayload);
+    void notificationPayload;
+    throw pushUnsupported("Client.parsePushNotification");
   }
   parsePushNotification: typeof Client.parsePushNotification = Client.parsePushNotification;
 
@@ -127,6 +130,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   private readonly credential: SwappableTokenCredential;
   private readonly chatClient: ChatClient;
   private readonly identities: KnownIdentities;
+  private readonly mediaStore: MediaStore | undefined;
   private readonly options: ClientOptions;
   private readonly conversations = new Map<string, Conversation>();
   private readonly users = new Map<string, User>();
@@ -163,6 +167,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       additionalPolicies: [...(this.options.chatClientOptions?.additionalPolicies ?? []), currentTokenPolicy(this.credential)],
     });
     this.identities = new KnownIdentities(this.options.identityResolver);
+    const store = this.options.mediaStore;
+    this.mediaStore =
+      store && "url" in store
+        ? new HttpMediaStore({ baseUrl: store.url, token: () => this.credential.token, ...(store.fetch ? { fetch: store.fetch } : {}) })
+        : store;
     this.identities.remember(this.session.identity, this.session.userId);
     this.context = this.createContext();
     this.self = this.trackUser(new User(this.session.identity, this.session.userId, undefined, this.userHost()));
@@ -315,9 +324,10 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     return Promise.reject(pushUnsupported("Client.removePushRegistrations"));
   }
 
-  /** Parses the payload and emits `pushNotification`, as Twilio does for payloads the app hands it. */
+  /** Twilio push payloads: ACS's web SDK has no push notifications. */
   async handlePushNotification(notificationPayload: unknown): Promise<void> {
-    this.emit("pushNotification", parsePushNotification(notificationPayload));
+    void notificationPayload;
+    throw pushUnsupported("Client.handlePushNotification");
   }
 
   /** A user by Twilio identity, through the identity resolver (which also keeps profiles, if any). */
@@ -340,11 +350,16 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     return [...this.users.values()];
   }
 
+  /** Fresh temporary URLs from the media store, by media sid. */
   getTemporaryContentUrlsForMediaSids(mediaSids: string[]): CancellablePromise<Map<string, string>> {
-    void mediaSids;
-    return new CancellablePromise((_, reject) =>
-      reject(new UnsupportedFeatureError("Client.getTemporaryContentUrlsForMediaSids", "Media", "media attachments arrive with the media store milestone.")),
-    );
+    return new CancellablePromise((resolve, reject) => {
+      const store = this.mediaStore;
+      if (!store) {
+        reject(new UnsupportedFeatureError("Client.getTemporaryContentUrlsForMediaSids", "Media", "ACS Chat stores no files: give the client a `mediaStore` (see MIGRATION.md)."));
+        return;
+      }
+      Promise.all(mediaSids.map(async (sid) => [sid, await store.temporaryUrl(sid)] as const)).then((pairs) => resolve(new Map(pairs)), reject);
+    });
   }
 
   getTemporaryContentUrlsForMedia(contentSet: Media[]): CancellablePromise<Map<string, string>> {
@@ -582,6 +597,12 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       watchesAllConversations: () => UPDATE_EVENTS.some((event) => this.listenerCount(event) > 0),
       // ACS senders repeat typing at most every 8 s: a shorter timeout would flicker between repeats.
       typingTimeoutInMs: this.options.typingIndicatorTimeoutOverride ?? DEFAULT_TYPING_TIMEOUT_MS,
+      media: {
+        store: this.mediaStore,
+        maxCount: this.options.media?.maxCount ?? DEFAULT_MEDIA.maxCount,
+        maxBytes: Math.round((this.options.media?.maxSizeInMb ?? DEFAULT_MEDIA.maxSizeInMb) * 1024 * 1024),
+        ...(this.options.media?.allowedContentTypes ? { allowedContentTypes: this.options.media.allowedContentTypes } : {}),
+      },
     };
   }
 
@@ -641,6 +662,8 @@ function sessionOf(token: string, options: ClientOptions): Session {
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_TYPING_TIMEOUT_MS = 9000;
+/** Ten files fit a message's 28 KB with their descriptions; 25 MB is what the emulator's store takes by default. */
+const DEFAULT_MEDIA = { maxCount: 10, maxSizeInMb: 25 };
 /** Client events about changes to existing things, which need edits and deletes to be read. */
 const UPDATE_EVENTS = ["messageUpdated", "messageRemoved", "participantUpdated", "conversationUpdated"] as const;
 

@@ -16,6 +16,10 @@ import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
 import { MessageWindow } from "./message-window.js";
 import { ThreadFeed, type FeedEntry } from "../events/thread-feed.js";
 import { ReadHorizon, type Horizon } from "./read-horizon.js";
+import { decodeMediaMetadata, encodeMediaMetadata, type MediaDescriptor } from "../mapping/media-metadata.js";
+import type { MediaStore } from "../media/media-store.js";
+import { toCheckedUpload } from "../media/media-payload.js";
+import { Media } from "./media.js";
 import { AggregatedDeliveryReceipt, DetailedDeliveryReceipt } from "./delivery-receipts.js";
 import { Message, type MessageHost } from "./message.js";
 import { Participant, type ParticipantHost } from "./participant.js";
@@ -88,6 +92,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   /** Indexes of messages outside the window, read once for receipts. */
   private readonly indexById = new Map<string, number>();
   private readonly messagesBySid = new Map<string, Message>();
+  private readonly mediaBySid = new Map<string, Media>();
   private readonly participantsBySid = new Map<string, Participant>();
   private rosterLoaded = false;
   private lastPagedAt = Number.NEGATIVE_INFINITY;
@@ -143,6 +148,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     });
     this.messageHost = {
       identityOf: (userId) => context.identities.knownIdentityOf(userId),
+      mediaOf: (raw) => decodeMediaMetadata(raw.metadata).map((descriptor) => this.mediaFor(descriptor)),
       deliveryOf: (message) => this.deliveryOf(message),
       detailedDeliveryOf: (message) => this.detailedDeliveryOf(message),
       updateMessageBody: (message, body) => this.updateMessageBody(message, body),
@@ -199,10 +205,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     return {};
   }
   get limits(): ConversationLimits {
+    const { maxCount, maxBytes } = this.context.media;
     return {
-      mediaAttachmentsCountLimit: 0,
-      mediaAttachmentSizeLimitInMb: 0,
-      mediaAttachmentsTotalSizeLimitInMb: 0,
+      mediaAttachmentsCountLimit: maxCount,
+      mediaAttachmentSizeLimitInMb: maxBytes / (1024 * 1024),
+      mediaAttachmentsTotalSizeLimitInMb: (maxBytes * maxCount) / (1024 * 1024),
       emailHistoriesAllowedContentTypes: [],
       emailBodiesAllowedContentTypes: [],
     };
@@ -405,16 +412,25 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   prepareMessage(): MessageBuilder {
-    return new MessageBuilder(this.limits, { sendUnsent: (unsent) => this.sendUnsent(unsent) });
+    return new MessageBuilder(this.limits, {
+      sendUnsent: (unsent, abortSignal) => this.sendUnsent(unsent, abortSignal),
+      checkMedia: (payload) => {
+        this.mediaStore("MessageBuilder.addMedia");
+        // Synchronous checks now (as Twilio's builder); the bytes are read and checked again at send.
+        if (!payload || typeof payload !== "object") throw new InvalidArgumentError("media", "expected SendMediaOptions or FormData");
+        const options = payload as SendMediaOptions;
+        if (!(typeof FormData !== "undefined" && payload instanceof FormData) && (typeof options.contentType !== "string" || !options.contentType)) {
+          throw new InvalidArgumentError("media.contentType", "a media payload needs a content type");
+        }
+      },
+    });
   }
 
-  /** Sends a text message; resolves to its index. Media arrives with the media milestone. */
+  /** Sends text, or one file (SendMediaOptions or FormData) through the media store; resolves to the new index. */
   async sendMessage(message: null | string | FormData | SendMediaOptions, messageAttributes?: JSONValue, emailOptions?: SendEmailOptions): Promise<number> {
-    if (message !== null && typeof message !== "string") {
-      throw new UnsupportedFeatureError("Conversation.sendMessage with media", "Media", "media attachments arrive with the media store milestone.");
-    }
     if (emailOptions !== undefined) void emailOptions;
     if (messageAttributes !== undefined) checkArgument(jsonValue, messageAttributes, "messageAttributes");
+    if (message !== null && typeof message !== "string") return this.sendWithMedia("", [message], messageAttributes);
     return this.sendText(message ?? "", messageAttributes);
   }
 
@@ -499,18 +515,64 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     this.emit("removed", this);
   }
 
-  private async sendUnsent(unsent: UnsentMessage): Promise<number> {
-    if (unsent.mediaContent.length > 0) {
-      throw new UnsupportedFeatureError("UnsentMessage.send with media", "Media", "media attachments arrive with the media store milestone.");
-    }
+  private async sendUnsent(unsent: UnsentMessage, abortSignal?: AbortSignal): Promise<number> {
     if (unsent.text !== undefined && typeof unsent.text !== "string") throw new InvalidArgumentError("body", "expected a string");
     checkArgument(jsonValue, unsent.attributes, "attributes");
+    if (unsent.mediaContent.length > 0) {
+      return this.sendWithMedia(unsent.text ?? "", unsent.mediaContent.map(([, payload]) => payload), unsent.attributes, abortSignal);
+    }
     return this.sendText(unsent.text ?? "", unsent.attributes);
   }
 
-  private async sendText(body: string, attributes: JSONValue | undefined): Promise<number> {
+  /** The media store, or the typed error saying there is none. */
+  private mediaStore(feature: string): MediaStore {
+    const store = this.context.media.store;
+    if (!store) throw new UnsupportedFeatureError(feature, "Media", "ACS Chat stores no files: give the client a `mediaStore` (see MIGRATION.md).");
+    return store;
+  }
+
+  /**
+   * Uploads the files (all checked before the first byte goes), then sends one message whose
+   * metadata describes them. A failed upload sends nothing; a failed send deletes what was
+   * uploaded, so no file is left without its message.
+   */
+  private async sendWithMedia(body: string, payloads: Array<FormData | SendMediaOptions>, attributes: JSONValue | undefined, abortSignal?: AbortSignal): Promise<number> {
+    const store = this.mediaStore("Conversation.sendMessage with media");
+    const { maxCount, maxBytes, allowedContentTypes } = this.context.media;
+    if (payloads.length > maxCount) throw new LimitExceededError("Attachments of one message", payloads.length, maxCount, "files");
+    const rules = { maxBytes, ...(allowedContentTypes ? { allowedContentTypes } : {}) };
+    const uploads = await Promise.all(payloads.map((payload, i) => toCheckedUpload(payload, rules, payloads.length > 1 ? `media[${i}]` : "media")));
+    const attributesMetadata = attributes !== undefined ? withAttributes(undefined, attributes, "messageAttributes") : {};
+    // Room for the descriptors with URLs of a plausible length, before anything is uploaded.
+    const estimate = encodeMediaMetadata(uploads.map((u, i) => ({ sid: `${i}`.padEnd(64, "x"), filename: u.filename, contentType: u.contentType, size: 0, category: "media", url: "x".repeat(512), inStore: true })));
+    this.assertMessageFits(body, { ...attributesMetadata, ...estimate }, "Message body, attributes and attachment descriptions");
     await this.context.ensureReady();
+
+    const stored: MediaDescriptor[] = [];
+    const discard = () => Promise.allSettled(stored.map((m) => store.delete(m.sid)));
+    try {
+      // A cancel takes effect between uploads: an upload cut off midway may still be stored under
+      // an id we would never learn, and so could never delete.
+      for (const upload of uploads) {
+        if (abortSignal?.aborted) throw new Error("The send was cancelled.");
+        const result = await store.upload(upload);
+        stored.push({ sid: result.id, filename: upload.filename, contentType: upload.contentType, size: result.size, category: "media", url: result.url, inStore: true });
+      }
+      if (abortSignal?.aborted) throw new Error("The send was cancelled.");
+      return await this.sendWithMetadata(body, { ...attributesMetadata, ...encodeMediaMetadata(stored) });
+    } catch (error) {
+      await discard();
+      throw error;
+    }
+  }
+
+  private sendText(body: string, attributes: JSONValue | undefined): Promise<number> {
     const metadata = attributes !== undefined ? withAttributes(undefined, attributes, "messageAttributes") : undefined;
+    return this.sendWithMetadata(body, metadata);
+  }
+
+  private async sendWithMetadata(body: string, metadata: Record<string, string> | undefined): Promise<number> {
+    await this.context.ensureReady();
     this.assertMessageFits(body, metadata, "Message body and attributes");
     const sent = await acsCall("sendMessage", () =>
       this.thread.sendMessage({ content: body }, { senderDisplayName: this.context.self.identity, ...(metadata ? { metadata } : {}) }),
@@ -565,6 +627,17 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const event = typing ? "typingStarted" : "typingEnded";
     this.emit(event, participant);
     this.context.bubble(event, participant);
+  }
+
+  /** One Media per attachment id; fresh URLs from the store for files in it, the stated URL for native clients' files. */
+  private mediaFor(descriptor: MediaDescriptor): Media {
+    const known = this.mediaBySid.get(descriptor.sid);
+    if (known) return known;
+    const store = this.context.media.store;
+    const source = descriptor.inStore && store ? () => store.temporaryUrl(descriptor.sid) : async () => descriptor.url;
+    const media = new Media(descriptor.sid, descriptor.filename, descriptor.contentType, descriptor.size, descriptor.category, source);
+    this.mediaBySid.set(descriptor.sid, media);
+    return media;
   }
 
   /** @internal Re-reads the read receipts, if the app uses them (they cost a request each time). */

@@ -1,12 +1,15 @@
 import type { JSONValue } from "../mapping/json.js";
 import { CancellablePromise } from "./cancellable-promise.js";
 import type { ContentTemplateVariable } from "./content-template.js";
-import { UnsupportedFeatureError } from "./errors.js";
+import { LimitExceededError, UnsupportedFeatureError } from "./errors.js";
 import type { ConversationLimits, MediaCategory, SendEmailOptions, SendMediaOptions } from "./types.js";
 
 /** Sends built messages; implemented by the Conversation. */
 export interface UnsentMessageSender {
-  sendUnsent(message: UnsentMessage): Promise<number>;
+  /** `abortSignal` fires when the app cancels the send (its CancellablePromise): uploads stop. */
+  sendUnsent(message: UnsentMessage, abortSignal: AbortSignal): Promise<number>;
+  /** Checks a media payload as it is added (throws the typed errors at once, as Twilio's builder does). */
+  checkMedia(payload: FormData | SendMediaOptions): void;
 }
 
 /** A message built by MessageBuilder, ready to `send()`. */
@@ -23,8 +26,10 @@ export class UnsentMessage {
 
   /** Sends the message; resolves to its index. */
   send(): CancellablePromise<number | null> {
-    return new CancellablePromise((resolve, reject) => {
-      this.sender.sendUnsent(this).then(resolve, reject);
+    return new CancellablePromise((resolve, reject, onCancel) => {
+      const controller = new AbortController();
+      onCancel(() => controller.abort());
+      this.sender.sendUnsent(this, controller.signal).then(resolve, reject);
     });
   }
 }
@@ -36,7 +41,7 @@ export class MessageBuilder {
   /** @internal Built by `Conversation.prepareMessage()`. */
   constructor(
     private readonly limits: ConversationLimits,
-    sender: UnsentMessageSender,
+    private readonly sender: UnsentMessageSender,
   ) {
     this.message = new UnsentMessage(sender);
   }
@@ -75,13 +80,19 @@ export class MessageBuilder {
     throw new UnsupportedFeatureError("MessageBuilder.setContentTemplate", "Content templates", "content templates are a Twilio Content API feature.");
   }
 
+  /** Adds a file (SendMediaOptions or browser FormData); its type, size and the store are checked now. */
   addMedia(payload: FormData | SendMediaOptions): MessageBuilder {
-    void payload;
-    void this.limits;
-    throw new UnsupportedFeatureError("MessageBuilder.addMedia", "Media", "media attachments arrive with the media store milestone.");
+    this.sender.checkMedia(payload);
+    this.message.mediaContent.push(["media", payload]);
+    return this;
   }
 
+  /** Throws, as Twilio's, when more files were added than the conversation's limit. */
   build(): UnsentMessage {
+    const count = this.message.mediaContent.length;
+    if (count > this.limits.mediaAttachmentsCountLimit) {
+      throw new LimitExceededError("Attachments of one message", count, this.limits.mediaAttachmentsCountLimit, "files");
+    }
     return this.message;
   }
 

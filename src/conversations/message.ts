@@ -22,6 +22,8 @@ export interface MessageHost {
   /** The sender's Twilio identity, if known. */
   identityOf(userId: string): string | undefined;
   deliveryOf(message: Message): AggregatedDeliveryReceipt | null;
+  /** Media objects for the attachments an ACS message's metadata describes. */
+  mediaOf(raw: ChatMessage): Media[];
   detailedDeliveryOf(message: Message): Promise<DetailedDeliveryReceipt[]>;
   updateMessageBody(message: Message, body: string): Promise<void>;
   updateMessageAttributes(message: Message, attributes: JSONValue): Promise<void>;
@@ -38,6 +40,7 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
 
   private data: MessageData;
   private raw: ChatMessage;
+  private attachments: Media[];
 
   /** @internal Built by its Conversation; apps receive Messages, never construct them. */
   constructor(
@@ -49,6 +52,7 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
     super();
     this.raw = raw;
     this.data = { ...toMessageData(raw), attributes };
+    this.attachments = host.mediaOf(raw);
   }
 
   /** Escape hatch: the ACS message this Message shows. */
@@ -86,8 +90,9 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
   get participantSid(): string | null {
     return this.data.senderUserId;
   }
+  /** `media` when files are attached (in the message metadata), as Twilio. */
   get type(): MessageType {
-    return "text";
+    return this.attachments.length > 0 ? "media" : "text";
   }
   get subject(): string | null {
     return null;
@@ -97,10 +102,11 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
   }
   /** @deprecated Twilio's single-media accessor. */
   get media(): Media | null {
-    return null;
+    return this.attachments[0] ?? null;
   }
+  /** The attached files; null for a text message, as Twilio. */
   get attachedMedia(): Array<Media> | null {
-    return null;
+    return this.attachments.length > 0 ? [...this.attachments] : null;
   }
   /**
    * What ACS read receipts tell: read by none, some or all of the other participants (`sent` and
@@ -150,7 +156,7 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
     return null;
   }
 
-  /** @deprecated */
+  /** @deprecated Twilio's: fetched URLs for the media; here Media always fetch fresh URLs on demand. */
   attachTemporaryUrlsFor(contentSet: Media[] | null): CancellablePromise<Media[] | null> {
     return new CancellablePromise((resolve) => resolve(contentSet));
   }
@@ -197,7 +203,10 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
     const after = { ...toMessageData(raw), attributes };
     this.raw = raw;
     this.data = after;
+    const mediaBefore = this.attachments.map((m) => m.sid).join();
+    this.attachments = this.host.mediaOf(raw);
     const reasons: MessageUpdateReason[] = [];
+    if (mediaBefore !== this.attachments.map((m) => m.sid).join()) reasons.push("media");
     if (before.body !== after.body) reasons.push("body");
     if (JSON.stringify(before.attributes) !== JSON.stringify(after.attributes)) reasons.push("attributes");
     if (before.dateUpdated.getTime() !== after.dateUpdated.getTime()) reasons.push("dateUpdated");

@@ -7,6 +7,7 @@ import type { ExternalEventSource } from "../events/nudges.js";
 import type { PollingOptions } from "../events/polling-source.js";
 import type { RealtimeSignals } from "../events/realtime-source.js";
 import type { IdentityResolver } from "../identity/identity-resolver.js";
+import type { MediaStore } from "../media/media-store.js";
 import type { JSONValue } from "../mapping/json.js";
 import type { Conversation } from "./conversation.js";
 import type { Message } from "./message.js";
@@ -73,6 +74,20 @@ export interface ClientOptions {
   eventSource?: "auto" | "polling" | "realtime" | "none" | ExternalEventSource | { realtimeSignals: RealtimeSignals };
   /** The polling source's pace. */
   polling?: PollingOptions;
+  /**
+   * Where attachments go (ACS Chat stores no files): a MediaStore, or `{ url }` of a media endpoint
+   * (the server kit's, or the emulator's endpoint) reached with this client's token.
+   */
+  mediaStore?: MediaStore | { url: string; fetch?: typeof fetch };
+  /** Rules for attachments, checked before anything is uploaded. */
+  media?: {
+    /** Files per message (default 10: their descriptions must fit ACS's 28 KB message). */
+    maxCount?: number;
+    /** Largest file, MB (default 25). */
+    maxSizeInMb?: number;
+    /** Allowed content types, e.g. `["image/*", "application/pdf"]`; all when omitted. */
+    allowedContentTypes?: string[];
+  };
 }
 
 export interface CreateConversationOptions {

@@ -8,6 +8,7 @@ import { toEventGridEvents, type ChatChange } from "./event-grid.js";
 import { FaultController } from "./faults.js";
 import { createRequestListener, type RequestLogEntry } from "./http-api.js";
 import { IdentityService } from "./identity-service.js";
+import { MediaService, type MediaServiceOptions } from "./media-service.js";
 import { readSnapshot, SnapshotWriter } from "./persistence.js";
 import { RateLimiter } from "./rate-limits.js";
 import { EmulatorState } from "./state.js";
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
    * tests sending many messages stay fast.
    */
   rateLimits?: boolean;
+  /** The emulator's media endpoint (an in-memory file store for `HttpMediaStore`; not persisted). */
+  media?: MediaServiceOptions;
   /** The emulator's clock (epoch ms), for tests of token expiry and request-date skew. */
   now?: () => number;
 }
@@ -54,6 +57,8 @@ export interface Emulator {
   readonly events: EmulatorEventFeed;
   /** Inject 429s, 503s, delays and dropped connections into the next matching requests. */
   readonly faults: FaultController;
+  /** How many files the media endpoint holds (to check that failed sends leave none behind). */
+  readonly mediaCount: () => number;
   /** Emits `request` after each request is answered (or dropped). */
   readonly requests: EventEmitter<{ request: [RequestLogEntry] }>;
   /** Subscribes a webhook; resolves once it passed Event Grid's validation handshake. */
@@ -91,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultController();
   const requests = new EventEmitter<{ request: [RequestLogEntry] }>();
   let endpoint = "";
+  const media = new MediaService(state.tokenSigningKey, () => endpoint, now, options.media);
   const listener = createRequestListener({
     endpoint: () => endpoint,
     accessKey: state.accessKey,
@@ -100,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
     onRequest: (entry) => requests.emit("request", entry),
     onMutation: () => writer?.markDirty(),
+    media,
     ...(options.rateLimits ? { rateLimiter: new RateLimiter(now) } : {}),
   });
 
@@ -139,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     events,
     faults,
     requests,
+    mediaCount: () => media.count,
     addWebhook,
     flush: async () => writer?.flush(),
     close: async () => {

@@ -10,6 +10,7 @@ import { verifyHmacRequest } from "./auth.js";
 import type { ChatService, Page } from "./chat-service.js";
 import type { FaultController } from "./faults.js";
 import type { IdentityService } from "./identity-service.js";
+import type { MediaService } from "./media-service.js";
 import type { RateLimiter } from "./rate-limits.js";
 import {
   addParticipantsSchema,
@@ -51,6 +52,7 @@ export interface HttpApiDependencies {
   onMutation: () => void;
   /** ACS's rate limits, when the emulator enforces them. */
   rateLimiter?: RateLimiter;
+  media: MediaService;
 }
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -69,6 +71,8 @@ interface Request {
 interface Reply {
   status: number;
   body?: unknown;
+  /** Bytes to answer instead of JSON (media content). */
+  raw?: { bytes: Buffer; contentType: string };
   headers?: Record<string, string>;
 }
 
@@ -78,15 +82,19 @@ interface Route {
   method: string;
   template: string;
   segments: string[];
-  auth: "user" | "hmac";
+  /** `none`: the handler checks what the request carries (signed media URLs). */
+  auth: "user" | "hmac" | "none";
   handler: Handler;
+  /** ACS routes need `api-version`; the emulator's own media routes do not. */
+  needsApiVersion: boolean;
+  maxBodyBytes: number;
 }
 
 export function createRequestListener(deps: HttpApiDependencies) {
   const { chat, identity } = deps;
   const routes: Route[] = [];
-  const route = (method: string, template: string, auth: Route["auth"], handler: Handler) =>
-    routes.push({ method, template, segments: template.split("/").slice(1), auth, handler });
+  const route = (method: string, template: string, auth: Route["auth"], handler: Handler, extra: Partial<Pick<Route, "needsApiVersion" | "maxBodyBytes">> = {}) =>
+    routes.push({ method, template, segments: template.split("/").slice(1), auth, handler, needsApiVersion: true, maxBodyBytes: MAX_BODY_BYTES, ...extra });
 
   // ---- identity (HMAC) ----
   route("POST", "/identities", "hmac", (r) => ({ status: 201, body: identity.createUser(parseBody(createIdentitySchema, r.body)) }));
@@ -170,6 +178,24 @@ export function createRequestListener(deps: HttpApiDependencies) {
     listReply(r, chat.listReadReceipts(user!, r.params.threadId!, { maxPageSize: intQuery(r, "maxPageSize"), skip: intQuery(r, "skip") })),
   );
 
+  // ---- the emulator's media endpoint (not ACS: see media-service.ts) ----
+  const { media } = deps;
+  const mediaRoute = { needsApiVersion: false };
+  route("POST", "/media", "user", (r, user) => ({
+    status: 201,
+    body: media.upload(user!, header(r, "content-type"), header(r, "x-file-name"), r.body),
+  }), { ...mediaRoute, maxBodyBytes: media.maxBytes });
+  route("GET", "/media/{mediaId}/temporary-url", "user", (r) => ({ status: 200, body: media.temporaryUrl(r.params.mediaId!) }), mediaRoute);
+  route("DELETE", "/media/{mediaId}", "user", (r, user) => {
+    media.delete(user!, r.params.mediaId!);
+    return { status: 204 };
+  }, mediaRoute);
+  route("GET", "/media/{mediaId}/content", "none", (r) => {
+    const file = media.content(r.params.mediaId!, r.url.searchParams);
+    const disposition = file.filename ? `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}` : "attachment";
+    return { status: 200, raw: { bytes: file.bytes, contentType: file.contentType }, headers: { "content-disposition": disposition } };
+  }, mediaRoute);
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     const method = req.method ?? "GET";
@@ -185,15 +211,7 @@ export function createRequestListener(deps: HttpApiDependencies) {
       deps.onRequest(entry);
     };
 
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      finish(errorReply(error instanceof ApiError ? error : badRequest("The request body could not be read.")));
-      return;
-    }
-
-    // Resolve the route first so that faulted requests are logged under their operation too.
+    // Resolve the route first: faulted requests are logged under their operation, and the route says how large a body may be.
     let matched: ReturnType<typeof matchRoute> | ApiError;
     try {
       if (path === undefined) throw badRequest("The request path is not valid percent-encoding.");
@@ -201,6 +219,14 @@ export function createRequestListener(deps: HttpApiDependencies) {
       entry.operation = `${method} ${matched.route.template}`;
     } catch (error) {
       matched = error as ApiError;
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, matched instanceof ApiError ? MAX_BODY_BYTES : matched.route.maxBodyBytes);
+    } catch (error) {
+      finish(errorReply(error instanceof ApiError ? error : badRequest("The request body could not be read.")));
+      return;
     }
 
     const fault = deps.faults.take(method, path ?? url.pathname);
@@ -217,8 +243,8 @@ export function createRequestListener(deps: HttpApiDependencies) {
     try {
       if (matched instanceof ApiError) throw matched;
       const apiVersion = url.searchParams.get("api-version");
-      if (!apiVersion) throw new ApiError(400, "MissingApiVersionParameter", "The api-version query parameter is required.");
-      if (!API_VERSION.test(apiVersion)) {
+      if (matched.route.needsApiVersion && !apiVersion) throw new ApiError(400, "MissingApiVersionParameter", "The api-version query parameter is required.");
+      if (matched.route.needsApiVersion && !API_VERSION.test(apiVersion!)) {
         throw new ApiError(400, "UnsupportedApiVersion", `The api-version '${apiVersion}' is not valid. Supported versions: ${SUPPORTED_VERSIONS}.`);
       }
       const request: Request = { method, rawUrl, url, params: matched.params, headers: req.headers, body };
@@ -232,7 +258,7 @@ export function createRequestListener(deps: HttpApiDependencies) {
             "retry-after": String(retryAfterSeconds),
           });
         }
-      } else {
+      } else if (matched.route.auth === "hmac") {
         verifyHmacRequest({ method, rawUrl, headers: req.headers, body }, deps.accessKey, deps.now());
       }
       const reply = matched.route.handler(request, userId);
@@ -327,14 +353,14 @@ function nextLink(endpoint: string, request: Request, next: Record<string, strin
   return `${endpoint}${decodePath(request.url.pathname)}?${query.toString()}`;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError(413, "RequestEntityTooLarge", `The request body is over ${MAX_BODY_BYTES} bytes.`));
+      if (size > maxBytes) {
+        reject(new ApiError(413, "RequestEntityTooLarge", `The request body is over ${maxBytes} bytes.`));
         req.resume();
         return;
       }
@@ -365,6 +391,11 @@ function send(res: ServerResponse, req: IncomingMessage, reply: Reply): void {
   };
   const clientRequestId = req.headers["x-ms-client-request-id"];
   if (typeof clientRequestId === "string") headers["x-ms-client-request-id"] = clientRequestId;
+  if (reply.raw) {
+    res.writeHead(reply.status, { ...headers, "content-type": reply.raw.contentType, "content-length": String(reply.raw.bytes.length) });
+    res.end(reply.raw.bytes);
+    return;
+  }
   if (reply.body === undefined) {
     res.writeHead(reply.status, { ...headers, "content-length": "0" });
     res.end();

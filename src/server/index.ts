@@ -5,3 +5,4 @@
  */
 export { EventGridSource, type EventGridSourceOptions } from "../events/event-grid-source.js";
 export type { ExternalEventSource, Nudge, NudgeSink } from "../events/nudges.js";
+export { BlobMediaStore, type BlobMediaStoreOptions } from "../media/blob-media-store.js";

@@ -492,6 +492,9 @@ const sendMediaOptions = { contentType: "image/png", filename: "a.png", media: n
 /** Plausible arguments, as an app would pass them, for each unsupported or planned method. */
 const ARGUMENTS: Record<string, () => unknown[]> = {
   "static Client.populateInitRegistrations": () => [new Set(["fcm"])],
+  "static Client.parsePushNotification": () => [{ aps: { alert: "hi" }, twi_message_type: "twilio.conversations.new_message" }],
+  "Client.parsePushNotification": () => [{ data: { twi_message_type: "twilio.conversations.new_message" } }],
+  "Client.handlePushNotification": () => [{ data: { twi_message_type: "twilio.conversations.new_message" } }],
   "Client.setPushRegistrationId": () => ["fcm", "fcm-registration-token"],
   "Client.unsetPushRegistrationId": () => ["fcm"],
   "Client.removePushRegistrations": () => ["apn", "apn-device-token"],

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = new URL("../../", import.meta.url).pathname;
-/** Gzipped browser bundle of the main entry, ACS SDK included: the Twilio SDK it replaces is 145 KB. */
+/** Gzipped browser bundle of an app on this library, ACS SDK included (82 KB of it): the Twilio SDK it replaces is 145 KB. */
 const BROWSER_BUDGET_BYTES = 100 * 1024;
 
 describe("the built package", () => {
@@ -33,9 +33,15 @@ describe("the built package", () => {
     expect(report.analysis.problems).toEqual([]);
   }, 120_000);
 
-  it("bundles the main entry for browsers without Node built-ins, within budget", async () => {
+  it("bundles for browsers without Node built-ins, within budget", async () => {
+    // What a migrated app bundles: the classes Twilio apps construct, listen to and check with instanceof.
+    const app = `
+      import { Client, Conversation, Message, Participant, User, Media, MessageBuilder, RestPaginator } from "${root}dist/index.js";
+      const client = new Client(localStorage.getItem("token"));
+      client.on("messageAdded", (m) => console.log(m instanceof Message, Conversation, Participant, User, Media, MessageBuilder, RestPaginator));
+    `;
     const result = await build({
-      entryPoints: [`${root}dist/index.js`],
+      stdin: { contents: app, resolveDir: root, loader: "js" },
       bundle: true,
       platform: "browser",
       format: "esm",

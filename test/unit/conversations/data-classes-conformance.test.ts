@@ -109,7 +109,7 @@ describe("DetailedDeliveryReceipt", () => {
   });
 });
 
-describe("PushNotification, NotificationTypes, parsePushNotification", () => {
+describe("PushNotification, NotificationTypes", () => {
   type Theirs = Twilio.PushNotification;
   const members = ["title", "body", "sound", "badge", "action", "type", "data"] as const;
   const notificationTypes = [
@@ -144,82 +144,6 @@ describe("PushNotification, NotificationTypes, parsePushNotification", () => {
     expectSameMembers(push.NotificationTypes, Twilio.NotificationTypes, notificationTypes);
   });
 
-  it("parsePushNotification takes what Client.parsePushNotification takes and returns the same members", () => {
-    expectTypeOf(push.parsePushNotification).parameters.toEqualTypeOf<[unknown]>();
-    expectTypeOf<Pick<ReturnType<typeof push.parsePushNotification>, Exclude<PublicKeys<Theirs>, "data">>>().toEqualTypeOf<
-      Pick<ReturnType<typeof Twilio.Client.parsePushNotification>, Exclude<PublicKeys<Theirs>, "data">>
-    >();
-  });
-
-  const payloads: [string, Record<string, unknown>][] = [
-    [
-      "an APNs payload with an alert object",
-      {
-        aps: { alert: { title: "T", body: "B" }, sound: "default", badge: 3, category: "CAT" },
-        twi_message_type: "twilio.conversations.new_message",
-        conversation_sid: "CH1",
-        conversation_title: "Title",
-        message_sid: "IM1",
-        message_index: "12",
-        media_count: 1,
-      },
-    ],
-    ["an APNs payload with a string alert", { aps: { alert: "hello", badge: 0 }, twi_message_type: "twilio.conversations.new_message" }],
-    [
-      "an APNs removal",
-      { aps: {}, twi_message_type: "twilio.conversations.removed_from_conversation", conversation_sid: "CH9", message_index: "x" },
-    ],
-    [
-      "an FCM payload",
-      {
-        data: {
-          twi_message_type: "twilio.conversations.added_to_conversation",
-          twi_title: "T",
-          twi_body: "B",
-          twi_sound: "s",
-          twi_action: "A",
-          conversation_sid: "CH2",
-          message_index: "4",
-          media_count: "2",
-        },
-      },
-    ],
-    ["an FCM payload with only a type", { data: { twi_message_type: "twilio.conversations.new_message" } }],
-  ];
-
-  it.each(payloads)("parses %s as Twilio does", (_case, payload) => {
-    const ours = push.parsePushNotification(payload);
-    const theirs = Twilio.Client.parsePushNotification(payload);
-    expectSameMembers(ours, theirs, members);
-  });
-
-  it("parses media JSON into a Media with the fields Twilio passes through raw", () => {
-    const media = { sid: "ME1", filename: "a.png", content_type: "image/png", size: 7 };
-    const payload = { data: { twi_message_type: "twilio.conversations.new_message", media: JSON.stringify(media) } };
-    const theirs = Twilio.Client.parsePushNotification(payload).data.media as unknown;
-    const ours = push.parsePushNotification(payload).data.media;
-    expect(theirs).toEqual(media);
-    expect(ours && { sid: ours.sid, filename: ours.filename, content_type: ours.contentType, size: ours.size }).toEqual(media);
-  });
-
-  it.each([
-    ["a payload that is neither APNs nor FCM", { notification: {} }],
-    ["an APNs payload without type", { aps: { alert: "x" } }],
-    ["an FCM payload without type", { data: { twi_body: "x" } }],
-  ])("throws Twilio's message for %s", (_case, payload) => {
-    const theirs = captureError(() => Twilio.Client.parsePushNotification(payload));
-    const ours = captureError(() => push.parsePushNotification(payload));
-    expect(theirs).toBeInstanceOf(Error);
-    expect(ours).toBeInstanceOf(Error);
-    expect(ours?.message).toBe(theirs?.message);
-  });
-
-  it("throws for a payload that is not an object, as Twilio's validation does", () => {
-    for (const payload of [null, "x", 1, []]) {
-      expect(captureError(() => Twilio.Client.parsePushNotification(payload))).toBeInstanceOf(Error);
-      expect(captureError(() => push.parsePushNotification(payload))).toBeInstanceOf(Error);
-    }
-  });
 });
 
 describe("ContentTemplateVariable and ContentTemplate", () => {
