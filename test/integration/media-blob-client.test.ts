@@ -1,0 +1,61 @@
+/**
+ * The whole media path with Azure Blob Storage: two Twilio-shaped clients whose media store is a
+ * BlobMediaStore on Azurite (started by this test). Alice sends two files and text; Bob gets
+ * `messageAdded` with `attachedMedia` and downloads both through fresh SAS URLs, byte for byte.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Client, Message } from "../../src/index.js";
+import { BlobMediaStore } from "../../src/server/index.js";
+import { startAzurite, type Azurite } from "../helpers/azurite.js";
+import { createSession, initialized, TestDirectory } from "../helpers/twilio-clients.js";
+
+let emulator: Emulator;
+let azurite: Azurite;
+let aliceClient: Client;
+let bobClient: Client;
+
+beforeAll(async () => {
+  [emulator, azurite] = await Promise.all([startEmulator(), startAzurite()]);
+  const store = BlobMediaStore.fromConnectionString(azurite.connectionString, "chat-media", { createContainer: true });
+  const directory = new TestDirectory();
+  const alice = await createSession(emulator, "alice", directory);
+  const bob = await createSession(emulator, "bob", directory);
+  aliceClient = alice.client({ mediaStore: store });
+  bobClient = bob.client({ mediaStore: store, eventSource: "polling", polling: { minIntervalInMs: 20, maxIntervalInMs: 100 } });
+  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+});
+
+afterAll(async () => {
+  await Promise.all([aliceClient?.shutdown(), bobClient?.shutdown()]);
+  await emulator?.close();
+  await azurite?.stop();
+});
+
+it("alice sends two files and text through Azure Blob Storage; bob downloads the same bytes through fresh URLs", async () => {
+  const conversation = await aliceClient.createConversation({ friendlyName: "blob files" });
+  await conversation.join();
+  await conversation.add("bob");
+  const theirs = await bobClient.getConversationBySid(conversation.sid);
+  const arrived = new Promise<Message>((resolve) => theirs.once("messageAdded", resolve));
+
+  const image = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7) % 256);
+  const text = "quarterly numbers";
+  await conversation
+    .prepareMessage()
+    .setBody("see attached")
+    .addMedia({ contentType: "image/png", filename: "chart.png", media: image })
+    .addMedia({ contentType: "text/plain", filename: "numbers.txt", media: new Blob([text], { type: "text/plain" }) })
+    .build()
+    .send();
+
+  const message = await arrived;
+  expect([message.type, message.body]).toEqual(["media", "see attached"]);
+  const [chart, numbers] = message.attachedMedia!;
+  expect([chart!.filename, chart!.size, numbers!.filename, numbers!.contentType]).toEqual(["chart.png", image.length, "numbers.txt", "text/plain"]);
+  const first = (await chart!.getContentTemporaryUrl())!;
+  const second = (await chart!.getContentTemporaryUrl())!;
+  expect(first).not.toBe(second);
+  for (const url of [first, second]) expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(image);
+  expect(await (await fetch((await numbers!.getContentTemporaryUrl())!)).text()).toBe(text);
+});
