@@ -9,33 +9,33 @@ type AccessToken = Awaited<ReturnType<CommunicationTokenCredential["getToken"]>>
  * `updateToken()` takes effect on the next request without rebuilding any client.
  */
 export class SwappableTokenCredential implements CommunicationTokenCredential {
-  private current: AccessToken;
-  private disposed = false;
+  #current: AccessToken;
+  #disposed = false;
 
   constructor(token: string) {
-    this.current = toAccessToken(token);
+    this.#current = toAccessToken(token);
   }
 
   update(token: string): void {
-    this.current = toAccessToken(token);
+    this.#current = toAccessToken(token);
   }
 
   get expiresOnTimestamp(): number {
-    return this.current.expiresOnTimestamp;
+    return this.#current.expiresOnTimestamp;
   }
 
   /** The token to send now: the pipeline policy below puts it on every request. */
   get token(): string {
-    return this.current.token;
+    return this.#current.token;
   }
 
   async getToken(): Promise<AccessToken> {
-    if (this.disposed) throw new Error("The client was shut down.");
-    return this.current;
+    if (this.#disposed) throw new Error("The client was shut down.");
+    return this.#current;
   }
 
   dispose(): void {
-    this.disposed = true;
+    this.#disposed = true;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ChatClient } from "@azure/communication-chat";
 import type { KnownIdentities } from "../identity/identity-resolver.js";
+import type { ServerDirectory } from "../identity/server-directory.js";
 import type { MediaStore } from "../media/media-store.js";
 import type { ClientEvents } from "./client.js";
 import type { Conversation } from "./conversation.js";
@@ -27,6 +28,12 @@ export interface ClientContext {
   watchesAllConversations(): boolean;
   /** How long a typing indicator lasts without renewal. */
   readonly typingTimeoutInMs: number;
+  /** The server kit's directories, when the token names a server. */
+  readonly server: ServerDirectory | undefined;
+  /** The server kit's own ACS user: in every conversation it can add joiners to, hidden from participant lists. */
+  readonly serviceUserId: string | undefined;
+  /** A conversation this user joined through the server: announce it as Twilio does. */
+  joinedThroughServer(conversation: Conversation): void;
   /** Where attachments go, and the rules they must meet. */
   readonly media: { store: MediaStore | undefined; maxCount: number; maxBytes: number; allowedContentTypes?: string[] };
 }

@@ -1,8 +1,9 @@
-import { ChatClient, type ChatThreadItem } from "@azure/communication-chat";
+import { ChatClient, type ChatParticipant, type ChatThreadItem } from "@azure/communication-chat";
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { acsCall } from "../acs/acs-errors.js";
 import { currentTokenPolicy, SwappableTokenCredential } from "../acs/token-credential.js";
-import { KnownIdentities, type UserProfile } from "../identity/identity-resolver.js";
+import { KnownIdentities, type IdentityResolver, type UserProfile } from "../identity/identity-resolver.js";
+import { ServerDirectory } from "../identity/server-directory.js";
 import { ACS_LIMITS } from "../mapping/acs-limits.js";
 import { HttpMediaStore } from "../media/http-media-store.js";
 import type { MediaStore } from "../media/media-store.js";
@@ -74,6 +75,8 @@ interface Session {
   acsToken: string;
   userId: string;
   identity: string;
+  serverUrl?: string;
+  serviceUserId?: string;
 }
 
 /**
@@ -125,27 +128,33 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     throw pushUnsupported("Client.populateInitRegistrations");
   }
 
-  private session: Session;
-  private givenToken: string;
-  private readonly credential: SwappableTokenCredential;
-  private readonly chatClient: ChatClient;
-  private readonly identities: KnownIdentities;
-  private readonly mediaStore: MediaStore | undefined;
-  private readonly options: ClientOptions;
-  private readonly conversations = new Map<string, Conversation>();
-  private readonly users = new Map<string, User>();
-  private readonly self: User;
-  private readonly ready: Promise<void>;
-  private readonly conversationsLoaded: Promise<void>;
-  private readonly context: ClientContext;
-  private shutDown = false;
+  #session: Session;
+  #givenToken: string;
+  readonly #credential: SwappableTokenCredential;
+  readonly #chatClient: ChatClient;
+  readonly #identities: KnownIdentities;
+  readonly #server: ServerDirectory | undefined;
+
+  /** The app's identity resolver, else the server kit's directory (when the token names one). */
+  get #resolver(): IdentityResolver | undefined {
+    return this.#options.identityResolver ?? this.#server;
+  }
+  readonly #mediaStore: MediaStore | undefined;
+  readonly #options: ClientOptions;
+  readonly #conversations = new Map<string, Conversation>();
+  readonly #users = new Map<string, User>();
+  readonly #self: User;
+  readonly #ready: Promise<void>;
+  readonly #conversationsLoaded: Promise<void>;
+  readonly #context: ClientContext;
+  #shutDown = false;
   /** Server time up to which this client has seen every thread's changes. */
-  private threadsCursor = 0;
-  private engine: EventEngine | undefined;
-  private polling: PollingSource | undefined;
-  private realtime: RealtimeSource | undefined;
-  private detachExternal: (() => void) | undefined;
-  private readonly tokenTimers: Array<ReturnType<typeof setTimeout>> = [];
+  #threadsCursor = 0;
+  #engine: EventEngine | undefined;
+  #polling: PollingSource | undefined;
+  #realtime: RealtimeSource | undefined;
+  #detachExternal: (() => void) | undefined;
+  readonly #tokenTimers: Array<ReturnType<typeof setTimeout>> = [];
 
   /**
    * @param token a token from this library's server kit, or an ACS user access token with
@@ -154,27 +163,29 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   constructor(token: string, options?: ClientOptions | null) {
     super();
     checkArgument(nonEmptyString, token, "token");
-    this.options = options ?? {};
-    this.session = sessionOf(token, this.options);
-    this.givenToken = token;
-    this.credential = new SwappableTokenCredential(this.session.acsToken);
-    this.scheduleTokenEvents();
+    this.#options = options ?? {};
+    this.#session = sessionOf(token, this.#options);
+    this.#givenToken = token;
+    this.#credential = new SwappableTokenCredential(this.#session.acsToken);
+    this.#scheduleTokenEvents();
     // One HTTP client (one connection pool) for the ChatClient and every conversation's thread
     // client: otherwise each conversation opens its own connections, as Twilio's one socket does not.
-    this.chatClient = new ChatClient(this.session.endpoint, this.credential, {
-      ...this.options.chatClientOptions,
-      httpClient: this.options.chatClientOptions?.httpClient ?? createDefaultHttpClient(),
-      additionalPolicies: [...(this.options.chatClientOptions?.additionalPolicies ?? []), currentTokenPolicy(this.credential)],
+    this.#chatClient = new ChatClient(this.#session.endpoint, this.#credential, {
+      ...this.#options.chatClientOptions,
+      httpClient: this.#options.chatClientOptions?.httpClient ?? createDefaultHttpClient(),
+      additionalPolicies: [...(this.#options.chatClientOptions?.additionalPolicies ?? []), currentTokenPolicy(this.#credential)],
     });
-    this.identities = new KnownIdentities(this.options.identityResolver);
-    const store = this.options.mediaStore;
-    this.mediaStore =
+    // A server-kit token says where its directories are: they resolve identities unless the app brings its own resolver.
+    this.#server = this.#session.serverUrl ? new ServerDirectory(this.#session.serverUrl, () => this.#givenToken, this.#options.fetch) : undefined;
+    this.#identities = new KnownIdentities(this.#resolver);
+    const store = this.#options.mediaStore;
+    this.#mediaStore =
       store && "url" in store
-        ? new HttpMediaStore({ baseUrl: store.url, token: () => this.credential.token, ...(store.fetch ? { fetch: store.fetch } : {}) })
+        ? new HttpMediaStore({ baseUrl: store.url, token: () => this.#credential.token, ...(store.fetch ? { fetch: store.fetch } : {}) })
         : store;
-    this.identities.remember(this.session.identity, this.session.userId);
-    this.context = this.createContext();
-    this.self = this.trackUser(new User(this.session.identity, this.session.userId, undefined, this.userHost()));
+    this.#identities.remember(this.#session.identity, this.#session.userId);
+    this.#context = this.#createContext();
+    this.#self = this.#trackUser(new User(this.#session.identity, this.#session.userId, undefined, this.#userHost()));
 
     let listed: (threads: ChatThreadItem[]) => void = () => undefined;
     let listingFailed: (error: unknown) => void = () => undefined;
@@ -182,25 +193,25 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       listed = resolve;
       listingFailed = reject;
     });
-    this.ready = threadsListed.then(() => undefined);
-    this.conversationsLoaded = threadsListed.then(async (threads) => {
-      await this.loadConversations(threads);
-      await this.startEvents(threads);
+    this.#ready = threadsListed.then(() => undefined);
+    this.#conversationsLoaded = threadsListed.then(async (threads) => {
+      await this.#loadConversations(threads);
+      await this.#startEvents(threads);
     });
     // Callers await `ready` themselves; unobserved rejections must not crash the app.
-    this.ready.catch(() => undefined);
-    this.conversationsLoaded.catch(() => undefined);
+    this.#ready.catch(() => undefined);
+    this.#conversationsLoaded.catch(() => undefined);
     // Start after the constructor returns, so listeners added right after `new Client()` hear everything.
-    queueMicrotask(() => void this.initialize().then(listed, listingFailed));
+    queueMicrotask(() => void this.#initialize().then(listed, listingFailed));
   }
 
   /** Escape hatch: the ACS ChatClient this client drives. */
   get acs(): { readonly chatClient: ChatClient; readonly userId: string } {
-    return { chatClient: this.chatClient, userId: this.session.userId };
+    return { chatClient: this.#chatClient, userId: this.#session.userId };
   }
 
   get user(): User {
-    return this.self;
+    return this.#self;
   }
 
   /** ACS has no presence: reachability is always off. */
@@ -210,25 +221,25 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
 
   /** The token the client was last given, as given. */
   get token(): string {
-    return this.givenToken;
+    return this.#givenToken;
   }
 
   /** @deprecated Twilio's: use `new Client()` and the `initialized` event. Resolves once initialized. */
   static async create(token: string, options?: ClientOptions | null): Promise<Client> {
     const client = new Client(token, options);
-    await client.ready;
+    await client.#ready;
     return client;
   }
 
   async shutdown(): Promise<void> {
-    if (this.shutDown) return;
-    this.shutDown = true;
-    this.polling?.stop();
-    this.detachExternal?.();
-    await this.realtime?.stop();
-    for (const timer of this.tokenTimers.splice(0)) clearTimeout(timer);
-    this.credential.dispose();
-    this.setConnectionState("disconnected");
+    if (this.#shutDown) return;
+    this.#shutDown = true;
+    this.#polling?.stop();
+    this.#detachExternal?.();
+    await this.#realtime?.stop();
+    for (const timer of this.#tokenTimers.splice(0)) clearTimeout(timer);
+    this.#credential.dispose();
+    this.#setConnectionState("disconnected");
   }
 
   /**
@@ -237,26 +248,26 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
    */
   async updateToken(token: string): Promise<Client> {
     checkArgument(nonEmptyString, token, "token");
-    const next = sessionOf(token, { ...this.options, endpoint: this.options.endpoint ?? this.session.endpoint, identity: this.session.identity });
-    if (next.userId !== this.session.userId) throw new InvalidArgumentError("token", "the new token is for another user");
-    if (next.endpoint !== this.session.endpoint) throw new InvalidArgumentError("token", "the new token is for another ACS endpoint");
-    this.credential.update(next.acsToken);
-    this.session = next;
-    this.givenToken = token;
-    this.scheduleTokenEvents();
+    const next = sessionOf(token, { ...this.#options, endpoint: this.#options.endpoint ?? this.#session.endpoint, identity: this.#session.identity });
+    if (next.userId !== this.#session.userId) throw new InvalidArgumentError("token", "the new token is for another user");
+    if (next.endpoint !== this.#session.endpoint) throw new InvalidArgumentError("token", "the new token is for another ACS endpoint");
+    this.#credential.update(next.acsToken);
+    this.#session = next;
+    this.#givenToken = token;
+    this.#scheduleTokenEvents();
     // A client denied for an expired token picks up where it stopped.
-    this.polling?.pollNow();
+    this.#polling?.pollNow();
     return this;
   }
 
   async getConversationBySid(conversationSid: string): Promise<Conversation> {
     checkArgument(nonEmptyString, conversationSid, "conversationSid");
-    await this.conversationsLoaded;
-    const known = this.conversations.get(conversationSid);
+    await this.#conversationsLoaded;
+    const known = this.#conversations.get(conversationSid);
     if (known) return known;
     try {
-      const properties = await acsCall("getProperties", () => this.chatClient.getChatThreadClient(conversationSid).getProperties());
-      return this.addConversation(properties, "joined", this.threadsCursor);
+      const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(conversationSid).getProperties());
+      return this.#addConversation(properties, "joined", this.#threadsCursor);
     } catch (error) {
       throw new NotFoundError(`Conversation with SID ${conversationSid} was not found.`, { cause: error });
     }
@@ -267,19 +278,37 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     return this.getConversationBySid(conversationSid);
   }
 
-  /** Finds the conversation among those the user is in (unique names live in thread metadata). */
+  /**
+   * Through the server kit's conversation directory when the token names one (a conversation the
+   * user is not in comes back `notParticipating`, ready to `join()`), else among the conversations
+   * the user is in.
+   */
   async getConversationByUniqueName(uniqueName: string): Promise<Conversation> {
     checkArgument(nonEmptyString, uniqueName, "uniqueName");
-    await this.conversationsLoaded;
-    const find = () => [...this.conversations.values()].find((c) => c.uniqueName === uniqueName);
-    const found = find() ?? (await this.refreshConversations(), find());
+    await this.#conversationsLoaded;
+    if (this.#server) {
+      const sid = await this.#server.conversationSidOf(uniqueName);
+      if (!sid) throw new NotFoundError(`Conversation with unique name ${uniqueName} was not found.`);
+      const known = this.#conversations.get(sid);
+      if (known) return known;
+      try {
+        const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(sid).getProperties());
+        return this.#addConversation(properties, "joined", this.#threadsCursor);
+      } catch {
+        // Not a participant: ACS shows the thread to participants only. Join through the server to see it.
+        const placeholder = { id: sid, topic: "", createdOn: new Date(0), metadata: { [METADATA_KEYS.uniqueName]: uniqueName } };
+        return new Conversation(this.#context, placeholder, "notParticipating", this.#threadsCursor);
+      }
+    }
+    const find = () => [...this.#conversations.values()].find((c) => c.uniqueName === uniqueName);
+    const found = find() ?? (await this.#refreshConversations(), find());
     if (!found) throw new NotFoundError(`Conversation with unique name ${uniqueName} was not found.`);
     return found;
   }
 
   async getSubscribedConversations(): Promise<Paginator<Conversation>> {
-    await this.conversationsLoaded;
-    return new RestPaginator<Conversation>([...this.conversations.values()], () => Promise.reject(new Error("No next page")), null, null);
+    await this.#conversationsLoaded;
+    return new RestPaginator<Conversation>([...this.#conversations.values()], () => Promise.reject(new Error("No next page")), null, null);
   }
 
   /**
@@ -289,24 +318,34 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
    */
   async createConversation(options?: CreateConversationOptions): Promise<Conversation> {
     const checked = checkArgument(createConversationOptions, options, "options") ?? {};
-    await this.ready;
+    await this.#ready;
     const metadata: Record<string, string> = checked.attributes !== undefined ? withAttributes(undefined, checked.attributes, "options.attributes") : {};
     if (checked.uniqueName !== undefined) metadata[METADATA_KEYS.uniqueName] = checked.uniqueName;
     assertMetadataFits(metadata, "Conversation attributes and unique name");
-    if (checked.uniqueName !== undefined) await this.assertUniqueNameFree(checked.uniqueName);
+    if (checked.uniqueName !== undefined && !this.#server) await this.#assertUniqueNameFree(checked.uniqueName);
+    const participants: ChatParticipant[] = [
+      { id: { communicationUserId: this.#session.userId }, displayName: this.#session.identity, metadata: { [METADATA_KEYS.identity]: this.#session.identity } },
+    ];
+    // The server kit's own user joins every conversation, so that it can add people who join later.
+    if (this.#session.serviceUserId) participants.push({ id: { communicationUserId: this.#session.serviceUserId }, displayName: "", metadata: {} });
     const created = await acsCall("createChatThread", () =>
-      this.chatClient.createChatThread(
-        { topic: checked.friendlyName ?? "" },
-        {
-          participants: [{ id: { communicationUserId: this.session.userId }, displayName: this.session.identity, metadata: { [METADATA_KEYS.identity]: this.session.identity } }],
-          ...(Object.keys(metadata).length ? { metadata } : {}),
-        },
-      ),
+      this.#chatClient.createChatThread({ topic: checked.friendlyName ?? "" }, { participants, ...(Object.keys(metadata).length ? { metadata } : {}) }),
     );
     if (!created.chatThread) throw new NotFoundError("ACS created no thread");
-    await this.conversationsLoaded;
+    if (checked.uniqueName !== undefined && this.#server) {
+      // The directory decides, atomically: of two conversations created with one name, one keeps it.
+      const claimed = await this.#server.claimUniqueName(checked.uniqueName, created.chatThread.id).catch(async (error: unknown) => {
+        await this.#chatClient.deleteChatThread(created.chatThread!.id).catch(() => undefined);
+        throw error;
+      });
+      if (!claimed) {
+        await this.#chatClient.deleteChatThread(created.chatThread.id).catch(() => undefined);
+        throw new ConflictError(`Conversation with provided unique name already exists: ${checked.uniqueName}`, 50353);
+      }
+    }
+    await this.#conversationsLoaded;
     // Everything in a thread this client just created is news to it.
-    return this.addConversation(created.chatThread, "notParticipating", created.chatThread.createdOn.getTime() - 1);
+    return this.#addConversation(created.chatThread, "notParticipating", created.chatThread.createdOn.getTime() - 1);
   }
 
   setPushRegistrationId(channelType: NotificationsChannelType, registrationId: string): Promise<void> {
@@ -333,27 +372,27 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   /** A user by Twilio identity, through the identity resolver (which also keeps profiles, if any). */
   async getUser(identity: string): Promise<User> {
     checkArgument(nonEmptyString, identity, "identity");
-    await this.ready;
-    const known = this.users.get(identity);
+    await this.#ready;
+    const known = this.#users.get(identity);
     if (known) return known;
-    const resolver = this.options.identityResolver;
-    const [userId, profile] = await Promise.all([this.identities.userIdOf(identity), resolver?.getProfile?.(identity)]);
+    const resolver = this.#resolver;
+    const [userId, profile] = await Promise.all([this.#identities.userIdOf(identity), resolver?.getProfile?.(identity)]);
     if (!userId && !profile) throw new NotFoundError(`User with identity ${identity} was not found`);
-    const user = this.trackUser(new User(identity, userId, profile, this.userHost()));
+    const user = this.#trackUser(new User(identity, userId, profile, this.#userHost()));
     user.emit("userSubscribed", user);
     this.emit("userSubscribed", user);
     return user;
   }
 
   async getSubscribedUsers(): Promise<Array<User>> {
-    await this.ready;
-    return [...this.users.values()];
+    await this.#ready;
+    return [...this.#users.values()];
   }
 
   /** Fresh temporary URLs from the media store, by media sid. */
   getTemporaryContentUrlsForMediaSids(mediaSids: string[]): CancellablePromise<Map<string, string>> {
     return new CancellablePromise((resolve, reject) => {
-      const store = this.mediaStore;
+      const store = this.#mediaStore;
       if (!store) {
         reject(new UnsupportedFeatureError("Client.getTemporaryContentUrlsForMediaSids", "Media", "ACS Chat stores no files: give the client a `mediaStore` (see MIGRATION.md)."));
         return;
@@ -378,13 +417,13 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
 
   // ---- internals ----
 
-  private async initialize(): Promise<ChatThreadItem[]> {
-    this.setConnectionState("connecting");
+  async #initialize(): Promise<ChatThreadItem[]> {
+    this.#setConnectionState("connecting");
     try {
-      const ownProfile = this.options.identityResolver?.getProfile?.(this.session.identity);
+      const ownProfile = this.#resolver?.getProfile?.(this.#session.identity);
       const threads: ChatThreadItem[] = [];
       let serverDate: number | undefined;
-      const listing = this.chatClient.listChatThreads({
+      const listing = this.#chatClient.listChatThreads({
         maxPageSize: ACS_LIMITS.maxPageSize,
         // The server's clock, so that "changed since" questions are asked in its time.
         onResponse: (response) => {
@@ -396,10 +435,10 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       }
       const newest = Math.max(0, ...threads.map((t) => t.lastMessageReceivedOn?.getTime() ?? 0));
       // HTTP dates have whole seconds: step back one so that nothing of that second counts as history.
-      this.threadsCursor = Math.max(newest, Number.isFinite(serverDate) ? serverDate! - 1000 : Date.now() - 60_000);
+      this.#threadsCursor = Math.max(newest, Number.isFinite(serverDate) ? serverDate! - 1000 : Date.now() - 60_000);
       const profile = await ownProfile;
-      if (profile) this.self._setProfile(profile);
-      this.setConnectionState("connected");
+      if (profile) this.#self._setProfile(profile);
+      this.#setConnectionState("connected");
       this.emit("stateChanged", "initialized");
       this.emit("initialized");
       return threads;
@@ -410,7 +449,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         message: error instanceof Error ? error.message : String(error),
         ...(status !== undefined ? { httpStatusCode: status } : {}),
       };
-      this.setConnectionState(status === 401 ? "denied" : "error");
+      this.#setConnectionState(status === 401 ? "denied" : "error");
       this.emit("connectionError", connectionError);
       this.emit("stateChanged", "failed");
       this.emit("initFailed", { error: connectionError });
@@ -419,12 +458,12 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   /** Reads each thread's properties and announces it: `conversationAdded`, then `conversationJoined`. */
-  private async loadConversations(threads: ChatThreadItem[]): Promise<void> {
+  async #loadConversations(threads: ChatThreadItem[]): Promise<void> {
     for (const thread of threads) {
-      if (this.conversations.has(thread.id)) continue;
+      if (this.#conversations.has(thread.id)) continue;
       try {
-        const properties = await acsCall("getProperties", () => this.chatClient.getChatThreadClient(thread.id).getProperties());
-        this.addConversation(properties, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.threadsCursor, thread.lastMessageReceivedOn);
+        const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(thread.id).getProperties());
+        this.#addConversation(properties, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.#threadsCursor, thread.lastMessageReceivedOn);
       } catch (error) {
         this.emit("connectionError", { terminal: false, message: error instanceof Error ? error.message : String(error) });
       }
@@ -432,24 +471,24 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   /** Picks up threads created or joined since the last listing. */
-  private async refreshConversations(): Promise<void> {
+  async #refreshConversations(): Promise<void> {
     const threads: ChatThreadItem[] = [];
-    for await (const thread of this.chatClient.listChatThreads({ maxPageSize: ACS_LIMITS.maxPageSize })) {
-      if (!thread.deletedOn && !this.conversations.has(thread.id)) threads.push(thread);
+    for await (const thread of this.#chatClient.listChatThreads({ maxPageSize: ACS_LIMITS.maxPageSize })) {
+      if (!thread.deletedOn && !this.#conversations.has(thread.id)) threads.push(thread);
     }
-    await this.loadConversations(threads);
+    await this.#loadConversations(threads);
   }
 
-  private addConversation(
+  #addConversation(
     properties: ConstructorParameters<typeof Conversation>[1],
     status: "joined" | "notParticipating",
     historyBefore: number,
     lastMessageReceivedOn?: Date,
   ): Conversation {
-    const existing = this.conversations.get(properties.id);
+    const existing = this.#conversations.get(properties.id);
     if (existing) return existing;
-    const conversation = new Conversation(this.context, properties, status, historyBefore, lastMessageReceivedOn);
-    this.conversations.set(conversation.sid, conversation);
+    const conversation = new Conversation(this.#context, properties, status, historyBefore, lastMessageReceivedOn);
+    this.#conversations.set(conversation.sid, conversation);
     this.emit("conversationAdded", conversation);
     if (status === "joined") this.emit("conversationJoined", conversation);
     return conversation;
@@ -459,31 +498,31 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
    * Starts the event sources the options ask for. Polling always runs: alone in Node, and as the
    * safety net (at its idle pace) beside realtime notifications or an external push source.
    */
-  private async startEvents(initialThreads: ChatThreadItem[]): Promise<void> {
-    const mode = this.options.eventSource ?? "auto";
-    if (mode === "none" || this.shutDown) return;
-    const engine = new EventEngine(this.engineHost(), this.threadsCursor, initialThreads, {
-      ...(this.options.polling?.watchIntervalInMs !== undefined ? { watchIntervalInMs: this.options.polling.watchIntervalInMs } : {}),
-      ...(this.options.polling?.removalCheckIntervalInMs !== undefined ? { fullListIntervalInMs: this.options.polling.removalCheckIntervalInMs } : {}),
+  async #startEvents(initialThreads: ChatThreadItem[]): Promise<void> {
+    const mode = this.#options.eventSource ?? "auto";
+    if (mode === "none" || this.#shutDown) return;
+    const engine = new EventEngine(this.#engineHost(), this.#threadsCursor, initialThreads, {
+      ...(this.#options.polling?.watchIntervalInMs !== undefined ? { watchIntervalInMs: this.#options.polling.watchIntervalInMs } : {}),
+      ...(this.#options.polling?.removalCheckIntervalInMs !== undefined ? { fullListIntervalInMs: this.#options.polling.removalCheckIntervalInMs } : {}),
     });
     const polling = new PollingSource(
       {
         cycle: () => engine.cycle(),
-        failed: (error) => this.connectionTrouble(error),
-        succeeded: () => this.setConnectionState("connected"),
+        failed: (error) => this.#connectionTrouble(error),
+        succeeded: () => this.#setConnectionState("connected"),
       },
-      this.options.polling,
+      this.#options.polling,
     );
     engine.onPollWanted = () => polling.pollNow();
-    this.engine = engine;
-    this.polling = polling;
+    this.#engine = engine;
+    this.#polling = polling;
     if (typeof mode === "object" && "attach" in mode) {
-      this.detachExternal = mode.attach(engine);
+      this.#detachExternal = mode.attach(engine);
       polling.relax();
     } else if (mode === "auto" || mode === "realtime" || typeof mode === "object") {
       // The ChatClient's own realtime surface, unless the app supplies one.
-      const signals = typeof mode === "object" ? mode.realtimeSignals : (this.chatClient as unknown as RealtimeSignals);
-      const realtime = new RealtimeSource(signals, engine, this.session.userId, {
+      const signals = typeof mode === "object" ? mode.realtimeSignals : (this.#chatClient as unknown as RealtimeSignals);
+      const realtime = new RealtimeSource(signals, engine, this.#session.userId, {
         // After a gap, read what was missed; then the push carries the news and polling only backs it up.
         connected: () => {
           polling.pollNow();
@@ -492,61 +531,61 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         disconnected: () => polling.pollNow(),
       });
       if (await realtime.start()) {
-        this.realtime = realtime;
+        this.#realtime = realtime;
         polling.relax();
       }
     }
     polling.start();
   }
 
-  private engineHost() {
+  #engineHost() {
     return {
-      selfUserId: this.session.userId,
+      selfUserId: this.#session.userId,
       listThreads: async (since: Date | undefined) => {
         const items: ChatThreadItem[] = [];
         await acsCall("listChatThreads", async () => {
-          for await (const item of this.chatClient.listChatThreads({ maxPageSize: ACS_LIMITS.maxPageSize, ...(since ? { startTime: since } : {}) })) {
+          for await (const item of this.#chatClient.listChatThreads({ maxPageSize: ACS_LIMITS.maxPageSize, ...(since ? { startTime: since } : {}) })) {
             items.push(item);
           }
         });
         return items;
       },
-      conversation: (threadId: string): EngineConversation | undefined => this.conversations.get(threadId),
-      conversations: (): EngineConversation[] => [...this.conversations.values()],
+      conversation: (threadId: string): EngineConversation | undefined => this.#conversations.get(threadId),
+      conversations: (): EngineConversation[] => [...this.#conversations.values()],
       discover: async (item: ChatThreadItem, historyBefore: number) => {
-        const properties = await acsCall("getProperties", () => this.chatClient.getChatThreadClient(item.id).getProperties());
-        const conversation = this.addConversation(properties, "joined", historyBefore, item.lastMessageReceivedOn);
+        const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(item.id).getProperties());
+        const conversation = this.#addConversation(properties, "joined", historyBefore, item.lastMessageReceivedOn);
         // Messages sent between being added and being discovered are news: read them now.
         await conversation._catchUp();
       },
       remove: (threadId: string) => {
-        const conversation = this.conversations.get(threadId);
+        const conversation = this.#conversations.get(threadId);
         if (!conversation) return;
         if (conversation.status === "joined") this.emit("conversationLeft", conversation);
-        this.dropConversation(conversation);
+        this.#dropConversation(conversation);
       },
-      failed: (error: unknown) => this.connectionTrouble(error),
+      failed: (error: unknown) => this.#connectionTrouble(error),
     };
   }
 
   /** A failed read: Twilio's connection events, and `denied` when ACS refuses the token. */
-  private connectionTrouble(error: unknown): void {
+  #connectionTrouble(error: unknown): void {
     const status = (error as { statusCode?: number }).statusCode;
     this.emit("connectionError", {
       terminal: false,
       message: error instanceof Error ? error.message : String(error),
       ...(status !== undefined ? { httpStatusCode: status } : {}),
     });
-    this.setConnectionState(status === 401 ? "denied" : "disconnected");
+    this.#setConnectionState(status === 401 ? "denied" : "disconnected");
   }
 
   /**
    * Twilio's token events from the JWT's expiry: `tokenAboutToExpire` a minute before (half the
    * remaining lifetime for shorter tokens), `tokenExpired` at it.
    */
-  private scheduleTokenEvents(): void {
-    for (const timer of this.tokenTimers.splice(0)) clearTimeout(timer);
-    const expiresOn = this.credential.expiresOnTimestamp;
+  #scheduleTokenEvents(): void {
+    for (const timer of this.#tokenTimers.splice(0)) clearTimeout(timer);
+    const expiresOn = this.#credential.expiresOnTimestamp;
     if (!Number.isFinite(expiresOn) || expiresOn >= Number.MAX_SAFE_INTEGER) return;
     const remaining = expiresOn - Date.now();
     const warnIn = remaining - Math.min(60_000, remaining / 2);
@@ -554,75 +593,83 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       // setTimeout fires at once for delays over 2^31 - 1 ms (about 24.8 days): wait in steps instead.
       const timer = setTimeout(() => (delay > MAX_TIMER_MS ? schedule(delay - MAX_TIMER_MS, fire) : fire()), Math.min(Math.max(delay, 0), MAX_TIMER_MS));
       (timer as { unref?: () => void }).unref?.();
-      this.tokenTimers.push(timer);
+      this.#tokenTimers.push(timer);
     };
     schedule(warnIn, () => this.emit("tokenAboutToExpire"));
     // A few ms late rather than early: timers round to milliseconds, the token must be expired when told.
     schedule(remaining + 5, () => this.emit("tokenExpired"));
   }
 
-  private async assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void> {
-    await this.conversationsLoaded;
-    const taken = [...this.conversations.values()].some((c) => c.uniqueName === uniqueName && c.sid !== exceptSid);
+  async #assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void> {
+    await this.#conversationsLoaded;
+    const taken = [...this.#conversations.values()].some((c) => c.uniqueName === uniqueName && c.sid !== exceptSid);
     if (taken) throw new ConflictError(`Conversation with provided unique name already exists: ${uniqueName}`, 50353);
   }
 
-  private createContext(): ClientContext {
+  #createContext(): ClientContext {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read the current session
     const client = this;
     return {
-      chatClient: this.chatClient,
+      chatClient: this.#chatClient,
       self: {
         get identity() {
-          return client.session.identity;
+          return client.#session.identity;
         },
         get userId() {
-          return client.session.userId;
+          return client.#session.userId;
         },
       },
-      identities: this.identities,
-      ensureReady: () => (this.shutDown ? Promise.reject(new Error("The client was shut down.")) : this.ready),
+      identities: this.#identities,
+      ensureReady: () => (this.#shutDown ? Promise.reject(new Error("The client was shut down.")) : this.#ready),
       bubble: (event, ...args) => void (this.emit as (name: string, ...values: unknown[]) => boolean)(event, ...args),
       conversationJoined: (conversation) => this.emit("conversationJoined", conversation),
       conversationLeft: (conversation) => {
         this.emit("conversationLeft", conversation);
-        this.dropConversation(conversation);
+        this.#dropConversation(conversation);
       },
       conversationRemoved: (conversation) => {
         if (conversation.status === "joined") this.emit("conversationLeft", conversation);
-        this.dropConversation(conversation);
+        this.#dropConversation(conversation);
       },
-      assertUniqueNameFree: (uniqueName, exceptSid) => this.assertUniqueNameFree(uniqueName, exceptSid),
+      assertUniqueNameFree: (uniqueName, exceptSid) => this.#assertUniqueNameFree(uniqueName, exceptSid),
       getUser: (identity) => this.getUser(identity),
+      server: this.#server,
+      serviceUserId: this.#session.serviceUserId,
+      joinedThroughServer: (conversation) => {
+        if (this.#conversations.has(conversation.sid)) return this.emit("conversationJoined", conversation);
+        this.#conversations.set(conversation.sid, conversation);
+        this.emit("conversationAdded", conversation);
+        this.emit("conversationJoined", conversation);
+      },
       watchesAllConversations: () => UPDATE_EVENTS.some((event) => this.listenerCount(event) > 0),
       // ACS senders repeat typing at most every 8 s: a shorter timeout would flicker between repeats.
-      typingTimeoutInMs: this.options.typingIndicatorTimeoutOverride ?? DEFAULT_TYPING_TIMEOUT_MS,
+      typingTimeoutInMs: this.#options.typingIndicatorTimeoutOverride ?? DEFAULT_TYPING_TIMEOUT_MS,
       media: {
-        store: this.mediaStore,
-        maxCount: this.options.media?.maxCount ?? DEFAULT_MEDIA.maxCount,
-        maxBytes: Math.round((this.options.media?.maxSizeInMb ?? DEFAULT_MEDIA.maxSizeInMb) * 1024 * 1024),
-        ...(this.options.media?.allowedContentTypes ? { allowedContentTypes: this.options.media.allowedContentTypes } : {}),
+        store: this.#mediaStore,
+        maxCount: this.#options.media?.maxCount ?? DEFAULT_MEDIA.maxCount,
+        maxBytes: Math.round((this.#options.media?.maxSizeInMb ?? DEFAULT_MEDIA.maxSizeInMb) * 1024 * 1024),
+        ...(this.#options.media?.allowedContentTypes ? { allowedContentTypes: this.#options.media.allowedContentTypes } : {}),
       },
     };
   }
 
   /** Registers a user and re-emits its `updated` as the client's `userUpdated`, as Twilio's client does. */
-  private trackUser(user: User): User {
-    this.users.set(user.identity, user);
+  #trackUser(user: User): User {
+    this.#users.set(user.identity, user);
     user.on("updated", (args) => this.emit("userUpdated", args));
     return user;
   }
 
-  private dropConversation(conversation: Conversation): void {
-    if (!this.conversations.delete(conversation.sid)) return;
+  #dropConversation(conversation: Conversation): void {
+    if (!this.#conversations.delete(conversation.sid)) return;
     conversation._markRemoved();
     this.emit("conversationRemoved", conversation);
   }
 
-  private userHost() {
+  #userHost() {
     return {
       updateProfile: async (user: User, changes: Partial<UserProfile>): Promise<UserProfile> => {
-        const resolver = this.options.identityResolver;
+        const resolver = this.#resolver;
         if (!resolver?.updateProfile) {
           throw new UnsupportedFeatureError(
             "User.updateFriendlyName and User.updateAttributes",
@@ -634,13 +681,13 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         return profile;
       },
       unsubscribe: (user: User) => {
-        if (user === this.self || !this.users.delete(user.identity)) return;
+        if (user === this.#self || !this.#users.delete(user.identity)) return;
         this.emit("userUnsubscribed", user);
       },
     };
   }
 
-  private setConnectionState(state: ConnectionState): void {
+  #setConnectionState(state: ConnectionState): void {
     if (state === this.connectionState) return;
     this.connectionState = state;
     this.emit("connectionStateChanged", state);
@@ -651,7 +698,14 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
 function sessionOf(token: string, options: ClientOptions): Session {
   if (isClientToken(token)) {
     const fields = decodeClientToken(token);
-    return { endpoint: fields.endpoint, acsToken: fields.acsToken, userId: fields.acsUserId, identity: fields.identity };
+    return {
+      endpoint: fields.endpoint,
+      acsToken: fields.acsToken,
+      userId: fields.acsUserId,
+      identity: fields.identity,
+      ...(fields.serverUrl ? { serverUrl: fields.serverUrl } : {}),
+      ...(fields.serviceUserId ? { serviceUserId: fields.serviceUserId } : {}),
+    };
   }
   const { skypeid } = readAcsTokenClaims(token);
   if (!options.endpoint) throw new InvalidArgumentError("options.endpoint", "an ACS user token needs the ACS endpoint (or use a token from the server kit)");

@@ -11,7 +11,7 @@ import { messageKind } from "../mapping/message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
-import { AcsRequestError, InvalidArgumentError, LimitExceededError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
+import { AcsRequestError, ConflictError, InvalidArgumentError, LimitExceededError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
 import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
 import { MessageWindow } from "./message-window.js";
 import { ThreadFeed, type FeedEntry } from "../events/thread-feed.js";
@@ -81,29 +81,30 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   static readonly removed = "removed";
 
   readonly sid: string;
-  private data: ConversationData;
-  private currentStatus: ConversationStatus;
-  private updatedOn: Date;
-  private newestMessage: LastMessage | undefined;
-  private readonly thread: ChatThreadClient;
-  private readonly window: MessageWindow;
-  private readonly feed: ThreadFeed;
-  private readonly horizon: ReadHorizon;
+  readonly #context: ClientContext;
+  #data: ConversationData;
+  #currentStatus: ConversationStatus;
+  #updatedOn: Date;
+  #newestMessage: LastMessage | undefined;
+  readonly #thread: ChatThreadClient;
+  readonly #window: MessageWindow;
+  readonly #feed: ThreadFeed;
+  readonly #horizon: ReadHorizon;
   /** Indexes of messages outside the window, read once for receipts. */
-  private readonly indexById = new Map<string, number>();
-  private readonly messagesBySid = new Map<string, Message>();
-  private readonly mediaBySid = new Map<string, Media>();
-  private readonly participantsBySid = new Map<string, Participant>();
-  private rosterLoaded = false;
-  private lastPagedAt = Number.NEGATIVE_INFINITY;
+  readonly #indexById = new Map<string, number>();
+  readonly #messagesBySid = new Map<string, Message>();
+  readonly #mediaBySid = new Map<string, Media>();
+  readonly #participantsBySid = new Map<string, Participant>();
+  #rosterLoaded = false;
+  #lastPagedAt = Number.NEGATIVE_INFINITY;
   /** Attribute updates of participants, from the latest snapshot control message. */
-  private participantAttributes: Record<string, JSONValue> = {};
-  private readonly messageHost: MessageHost;
-  private readonly participantHost: ParticipantHost;
+  #participantAttributes: Record<string, JSONValue> = {};
+  readonly #messageHost: MessageHost;
+  readonly #participantHost: ParticipantHost;
 
   /** @internal Built by the Client. */
   constructor(
-    private readonly context: ClientContext,
+    context: ClientContext,
     properties: ChatThreadProperties,
     status: ConversationStatus,
     /** Server time before which the thread's messages are history to this client, not news. */
@@ -111,91 +112,92 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     lastMessageReceivedOn?: Date,
   ) {
     super();
+    this.#context = context;
     this.sid = properties.id;
-    this.data = toConversationData(properties);
-    this.currentStatus = status;
-    this.updatedOn = lastMessageReceivedOn ?? properties.createdOn;
-    this.newestMessage = lastMessageReceivedOn ? { dateCreated: lastMessageReceivedOn } : undefined;
-    this.thread = context.chatClient.getChatThreadClient(this.sid);
-    this.window = new MessageWindow(async ({ maxPageSize, continuationToken }) => {
+    this.#data = toConversationData(properties);
+    this.#currentStatus = status;
+    this.#updatedOn = lastMessageReceivedOn ?? properties.createdOn;
+    this.#newestMessage = lastMessageReceivedOn ? { dateCreated: lastMessageReceivedOn } : undefined;
+    this.#thread = context.chatClient.getChatThreadClient(this.sid);
+    this.#window = new MessageWindow(async ({ maxPageSize, continuationToken }) => {
       // The SDK writes the next page's link into the settings object it was given.
       const settings: { continuationToken?: string } = continuationToken ? { continuationToken } : {};
-      const page = await acsCall("listMessages", () => this.thread.listMessages({ maxPageSize }).byPage(settings).next());
+      const page = await acsCall("listMessages", () => this.#thread.listMessages({ maxPageSize }).byPage(settings).next());
       const items = page.done ? [] : page.value;
       return { items, ...(settings.continuationToken ? { continuationToken: settings.continuationToken } : {}) };
     });
-    this.feed = new ThreadFeed(
+    this.#feed = new ThreadFeed(
       async (since) => {
         const changed: ChatMessage[] = [];
         await acsCall("listMessages", async () => {
-          for await (const message of this.thread.listMessages({ startTime: since, maxPageSize: ACS_LIMITS.maxPageSize })) changed.push(message);
+          for await (const message of this.#thread.listMessages({ startTime: since, maxPageSize: ACS_LIMITS.maxPageSize })) changed.push(message);
         });
         return changed;
       },
       historyBefore,
-      (entries) => this.applyFeed(entries),
+      (entries) => this.#applyFeed(entries),
     );
-    this.horizon = new ReadHorizon({
-      thread: this.thread,
+    this.#horizon = new ReadHorizon({
+      thread: this.#thread,
       selfUserId: context.self.userId,
-      indexOf: (messageId) => this.indexOfMessage(messageId),
+      indexOf: (messageId) => this.#indexOfMessage(messageId),
       userMessageAtOrBelow: async (index) => {
-        const raw = await this.window.newestUserAtOrBelow(index, ACS_LIMITS.maxPageSize);
+        const raw = await this.#window.newestUserAtOrBelow(index, ACS_LIMITS.maxPageSize);
         return raw && { id: raw.id, index: Number(raw.sequenceId) };
       },
-      participantCount: async () => (await this.ensureRoster(), this.participantsBySid.size),
-      changed: (userId, horizon) => this.horizonChanged(userId, horizon),
+      participantCount: async () => (await this.#ensureRoster(), this.#participantsBySid.size),
+      changed: (userId, horizon) => this.#horizonChanged(userId, horizon),
     });
-    this.messageHost = {
+    this.#messageHost = {
       identityOf: (userId) => context.identities.knownIdentityOf(userId),
-      mediaOf: (raw) => decodeMediaMetadata(raw.metadata).map((descriptor) => this.mediaFor(descriptor)),
-      deliveryOf: (message) => this.deliveryOf(message),
-      detailedDeliveryOf: (message) => this.detailedDeliveryOf(message),
-      updateMessageBody: (message, body) => this.updateMessageBody(message, body),
-      updateMessageAttributes: (message, attributes) => this.updateMessageAttributes(message, attributes),
-      removeMessage: (message) => this.removeMessage(message),
-      participantOf: (message) => this.participantOf(message),
+      mediaOf: (raw) => decodeMediaMetadata(raw.metadata).map((descriptor) => this.#mediaFor(descriptor)),
+      deliveryOf: (message) => this.#deliveryOf(message),
+      detailedDeliveryOf: (message) => this.#detailedDeliveryOf(message),
+      updateMessageBody: (message, body) => this.#updateMessageBody(message, body),
+      updateMessageAttributes: (message, attributes) => this.#updateMessageAttributes(message, attributes),
+      removeMessage: (message) => this.#removeMessage(message),
+      participantOf: (message) => this.#participantOf(message),
     };
-    this.participantHost = {
+    this.#participantHost = {
       removeParticipant: (participant) => this.removeParticipant(participant),
-      updateParticipantAttributes: (participant, attributes) => this.updateParticipantAttributes(participant, attributes),
-      userOf: (participant) => this.userOf(participant),
+      updateParticipantAttributes: (participant, attributes) => this.#updateParticipantAttributes(participant, attributes),
+      userOf: (participant) => this.#userOf(participant),
     };
   }
 
   /** Escape hatch: the ACS thread client behind this conversation. */
   get acs(): { readonly threadClient: ChatThreadClient } {
-    return { threadClient: this.thread };
+    return { threadClient: this.#thread };
   }
 
   get uniqueName(): string | null {
-    return this.data.uniqueName;
+    return this.#data.uniqueName;
   }
   get status(): ConversationStatus {
-    return this.currentStatus;
+    return this.#currentStatus;
   }
   get friendlyName(): string | null {
-    return this.data.friendlyName;
+    return this.#data.friendlyName;
   }
   get dateUpdated(): Date | null {
-    return this.updatedOn;
+    return this.#updatedOn;
   }
   get dateCreated(): Date | null {
-    return this.data.dateCreated;
+    return this.#data.dateCreated;
   }
   get createdBy(): string {
-    const userId = this.data.createdByUserId;
-    return (userId && this.context.identities.knownIdentityOf(userId)) ?? "";
+    const userId = this.#data.createdByUserId;
+    return (userId && this.#context.identities.knownIdentityOf(userId)) ?? "";
   }
   get attributes(): JSONValue {
-    return this.data.attributes;
+    return this.#data.attributes;
   }
   /** This user's read horizon, from their ACS read receipt; null before any (or before it was read). */
   get lastReadMessageIndex(): number | null {
-    return this.horizon.own?.index ?? null;
+    return this.#horizon.own?.index ?? null;
   }
   get lastMessage(): LastMessage | undefined {
-    return this.newestMessage;
+    return this.#newestMessage;
   }
   /** ACS has no push notifications to mute. */
   get notificationLevel(): NotificationLevel {
@@ -205,7 +207,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     return {};
   }
   get limits(): ConversationLimits {
-    const { maxCount, maxBytes } = this.context.media;
+    const { maxCount, maxBytes } = this.#context.media;
     return {
       mediaAttachmentsCountLimit: maxCount,
       mediaAttachmentSizeLimitInMb: maxBytes / (1024 * 1024),
@@ -225,8 +227,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async add(identity: string, attributes?: JSONValue): Promise<ParticipantResponse> {
     checkArgument(nonEmptyString, identity, "identity");
     if (attributes !== undefined) checkArgument(jsonValue, attributes, "attributes");
-    await this.context.ensureReady();
-    const userId = await this.context.identities.userIdOf(identity);
+    await this.#context.ensureReady();
+    const userId = await this.#context.identities.userIdOf(identity);
     if (!userId) {
       throw new NotFoundError(
         `User with identity '${identity}' is not known: ACS needs its user id. Give the client an identityResolver (the server kit's directory) that knows it.`,
@@ -234,14 +236,14 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     }
     const acsParticipant = toAcsParticipant(userId, identity, attributes);
     assertMetadataFits(acsParticipant.metadata ?? {}, `Attributes of participant '${identity}'`);
-    const result = await acsCall("addParticipants", () => this.thread.addParticipants({ participants: [acsParticipant] }));
+    const result = await acsCall("addParticipants", () => this.#thread.addParticipants({ participants: [acsParticipant] }));
     const refused = result.invalidParticipants?.[0];
     if (refused) {
       throw new AcsRequestError(`ACS refused participant '${identity}': ${refused.message}`, Number(refused.code) || undefined, refused.code);
     }
-    this.context.identities.remember(identity, userId);
+    this.#context.identities.remember(identity, userId);
     const now = new Date();
-    this.upsertParticipant(acsParticipant, now);
+    this.#upsertParticipant(acsParticipant, now);
     return {
       account_sid: "",
       chat_service_sid: "",
@@ -265,8 +267,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   async getParticipants(): Promise<Participant[]> {
-    await this.loadRoster();
-    return [...this.participantsBySid.values()];
+    await this.#loadRoster();
+    return [...this.#participantsBySid.values()];
   }
 
   async getParticipantsCount(): Promise<number> {
@@ -275,16 +277,16 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   async getParticipantBySid(participantSid: string): Promise<Participant | null> {
     checkArgument(nonEmptyString, participantSid, "participantSid");
-    await this.ensureRoster();
-    const participant = this.participantsBySid.get(participantSid);
+    await this.#ensureRoster();
+    const participant = this.#participantsBySid.get(participantSid);
     if (!participant) throw new NotFoundError(`Participant with SID ${participantSid} was not found`);
     return participant;
   }
 
   async getParticipantByIdentity(identity?: string | null): Promise<Participant | null> {
     checkArgument(nonEmptyString, identity, "identity");
-    await this.ensureRoster();
-    const participant = [...this.participantsBySid.values()].find((p) => p.identity === identity);
+    await this.#ensureRoster();
+    const participant = [...this.#participantsBySid.values()].find((p) => p.identity === identity);
     if (!participant) throw new NotFoundError(`Participant with identity ${identity} was not found`);
     return participant;
   }
@@ -292,13 +294,13 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   /** Removes a participant given by identity, sid or object. */
   async removeParticipant(participant: string | Participant): Promise<void> {
     const key = participant instanceof Participant ? participant.sid : checkArgument(nonEmptyString, participant, "participant");
-    await this.ensureRoster();
+    await this.#ensureRoster();
     const target =
-      this.participantsBySid.get(key) ?? [...this.participantsBySid.values()].find((p) => p.identity === key);
-    const userId = target?.sid ?? (key.startsWith("8:") ? key : await this.context.identities.userIdOf(key));
+      this.#participantsBySid.get(key) ?? [...this.#participantsBySid.values()].find((p) => p.identity === key);
+    const userId = target?.sid ?? (key.startsWith("8:") ? key : await this.#context.identities.userIdOf(key));
     if (!userId) throw new NotFoundError(`Participant ${key} was not found`);
-    await acsCall("removeParticipant", () => this.thread.removeParticipant({ communicationUserId: userId }));
-    this.dropParticipant(userId);
+    await acsCall("removeParticipant", () => this.#thread.removeParticipant({ communicationUserId: userId }));
+    this.#dropParticipant(userId);
   }
 
   // ---- membership ----
@@ -309,65 +311,86 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    * itself in ACS (the server kit's join endpoint does it).
    */
   async join(): Promise<Conversation> {
-    await this.context.ensureReady();
-    if (this.currentStatus === "joined") return this;
-    await acsCall("getProperties", () => this.thread.getProperties());
-    this.setStatus("joined");
-    this.context.conversationJoined(this);
+    await this.#context.ensureReady();
+    if (this.#currentStatus === "joined") return this;
+    try {
+      await acsCall("getProperties", () => this.#thread.getProperties());
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      const server = this.#context.server;
+      if ((status !== 403 && status !== 404) || !server) throw error;
+      // Not a participant: only participants add people in ACS, so the server kit's user adds this one.
+      await server.join(this.sid);
+      await this.#refreshProperties();
+      this.#setStatus("joined");
+      this.#context.joinedThroughServer(this);
+      return this;
+    }
+    this.#setStatus("joined");
+    this.#context.conversationJoined(this);
     return this;
   }
 
   async leave(): Promise<Conversation> {
-    await this.context.ensureReady();
-    if (this.currentStatus !== "joined") return this;
-    await acsCall("removeParticipant", () => this.thread.removeParticipant({ communicationUserId: this.context.self.userId }));
-    this.dropParticipant(this.context.self.userId);
-    this.setStatus("notParticipating");
-    this.context.conversationLeft(this);
+    await this.#context.ensureReady();
+    if (this.#currentStatus !== "joined") return this;
+    await acsCall("removeParticipant", () => this.#thread.removeParticipant({ communicationUserId: this.#context.self.userId }));
+    this.#dropParticipant(this.#context.self.userId);
+    this.#setStatus("notParticipating");
+    this.#context.conversationLeft(this);
     return this;
   }
 
   async delete(): Promise<Conversation> {
-    await this.context.ensureReady();
-    await acsCall("deleteChatThread", () => this.context.chatClient.deleteChatThread(this.sid));
-    this.context.conversationRemoved(this);
+    await this.#context.ensureReady();
+    await acsCall("deleteChatThread", () => this.#context.chatClient.deleteChatThread(this.sid));
+    this.#context.conversationRemoved(this);
     return this;
   }
 
   // ---- properties ----
 
   async getAttributes(): Promise<JSONValue> {
-    await this.refreshProperties();
-    return this.data.attributes;
+    await this.#refreshProperties();
+    return this.#data.attributes;
   }
 
   async updateAttributes(attributes: JSONValue): Promise<Conversation> {
     checkArgument(jsonValue, attributes, "attributes");
-    await this.context.ensureReady();
-    await this.writeMetadata(withAttributes(this.data.metadata, attributes), ["attributes"]);
+    await this.#context.ensureReady();
+    await this.#writeMetadata(withAttributes(this.#data.metadata, attributes), ["attributes"]);
     return this;
   }
 
   async updateFriendlyName(friendlyName: string): Promise<Conversation> {
     checkArgument(nonEmptyString, friendlyName, "friendlyName");
-    await this.context.ensureReady();
-    if (friendlyName === this.data.friendlyName) return this;
-    await acsCall("updateTopic", () => this.thread.updateTopic(friendlyName));
-    this.data = { ...this.data, friendlyName };
-    this.touch(["friendlyName"]);
+    await this.#context.ensureReady();
+    if (friendlyName === this.#data.friendlyName) return this;
+    await acsCall("updateTopic", () => this.#thread.updateTopic(friendlyName));
+    this.#data = { ...this.#data, friendlyName };
+    this.#touch(["friendlyName"]);
     return this;
   }
 
   /** Unique names live in thread metadata; the client checks they are unique among the conversations it sees. */
   async updateUniqueName(uniqueName: string | null): Promise<Conversation> {
     if (uniqueName !== null) checkArgument(nonEmptyString, uniqueName, "uniqueName");
-    await this.context.ensureReady();
-    if (uniqueName === this.data.uniqueName) return this;
-    if (uniqueName !== null) await this.context.assertUniqueNameFree(uniqueName, this.sid);
-    const metadata = { ...this.data.metadata };
+    await this.#context.ensureReady();
+    if (uniqueName === this.#data.uniqueName) return this;
+    const server = this.#context.server;
+    const previous = this.#data.uniqueName;
+    if (uniqueName !== null && server) {
+      if (!(await server.claimUniqueName(uniqueName, this.sid))) {
+        throw new ConflictError(`Conversation with provided unique name already exists: ${uniqueName}`, 50353);
+      }
+    } else if (uniqueName !== null) {
+      await this.#context.assertUniqueNameFree(uniqueName, this.sid);
+    }
+    const metadata = { ...this.#data.metadata };
     // ACS metadata holds strings and has no way to delete a key through the SDK: empty means none.
     metadata[METADATA_KEYS.uniqueName] = uniqueName ?? "";
-    await this.writeMetadata(metadata, ["uniqueName"]);
+    await this.#writeMetadata(metadata, ["uniqueName"]);
+    if (server && previous) await server.releaseUniqueName(previous, this.sid);
     return this;
   }
 
@@ -381,16 +404,16 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     checkArgument(nonNegativeInteger, pageSize, "pageSize");
     if (anchor !== undefined) checkArgument(nonNegativeInteger, anchor, "anchor");
     checkArgument(messagesDirection, direction, "direction");
-    await this.context.ensureReady();
+    await this.#context.ensureReady();
     // One more than the page tells whether older messages exist; as the raw SDK would read.
     const firstReadSize = Math.min(ACS_LIMITS.maxPageSize, pageSize + 1);
-    this.lastPagedAt = Date.now();
-    const page = await this.window.page(pageSize, anchor, direction, firstReadSize);
+    this.#lastPagedAt = Date.now();
+    const page = await this.#window.page(pageSize, anchor, direction, firstReadSize);
     // A page read during a burst may hold messages the stream has not announced yet: announce them
     // (in index order, with any before them) before the page resolves, so no message is both a
     // page item and a later messageAdded.
-    if (page.messages.some((raw) => messageKind(raw) === "user" && this.feed.isUnannounced(raw))) await this.feed.catchUp();
-    const items = page.messages.map((raw) => this.materialize(raw));
+    if (page.messages.some((raw) => messageKind(raw) === "user" && this.#feed.isUnannounced(raw))) await this.#feed.catchUp();
+    const items = page.messages.map((raw) => this.#materialize(raw));
     const oldest = items[0]?.index ?? anchor ?? 0;
     const newest = items[items.length - 1]?.index ?? anchor ?? 0;
     const token = (anchorIndex: number, dir: "backwards" | "forward") => JSON.stringify([anchorIndex, dir]);
@@ -407,15 +430,15 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   /** Counts the user messages, reading the whole thread (ACS keeps no count). */
   async getMessagesCount(): Promise<number> {
-    await this.context.ensureReady();
-    return (await this.window.all()).length;
+    await this.#context.ensureReady();
+    return (await this.#window.all()).length;
   }
 
   prepareMessage(): MessageBuilder {
     return new MessageBuilder(this.limits, {
-      sendUnsent: (unsent, abortSignal) => this.sendUnsent(unsent, abortSignal),
+      sendUnsent: (unsent, abortSignal) => this.#sendUnsent(unsent, abortSignal),
       checkMedia: (payload) => {
-        this.mediaStore("MessageBuilder.addMedia");
+        this.#mediaStore("MessageBuilder.addMedia");
         // Synchronous checks now (as Twilio's builder); the bytes are read and checked again at send.
         if (!payload || typeof payload !== "object") throw new InvalidArgumentError("media", "expected SendMediaOptions or FormData");
         const options = payload as SendMediaOptions;
@@ -430,8 +453,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async sendMessage(message: null | string | FormData | SendMediaOptions, messageAttributes?: JSONValue, emailOptions?: SendEmailOptions): Promise<number> {
     if (emailOptions !== undefined) void emailOptions;
     if (messageAttributes !== undefined) checkArgument(jsonValue, messageAttributes, "messageAttributes");
-    if (message !== null && typeof message !== "string") return this.sendWithMedia("", [message], messageAttributes);
-    return this.sendText(message ?? "", messageAttributes);
+    if (message !== null && typeof message !== "string") return this.#sendWithMedia("", [message], messageAttributes);
+    return this.#sendText(message ?? "", messageAttributes);
   }
 
   /**
@@ -440,9 +463,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    * this resolves without a request too.
    */
   async typing(): Promise<void> {
-    await this.context.ensureReady();
-    if (this.rosterLoaded && this.participantsBySid.size > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
-    await acsCall("sendTypingNotification", () => this.thread.sendTypingNotification({ senderDisplayName: this.context.self.identity }));
+    await this.#context.ensureReady();
+    if (this.#rosterLoaded && this.#participantsBySid.size > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
+    await acsCall("sendTypingNotification", () => this.#thread.sendTypingNotification({ senderDisplayName: this.#context.self.identity }));
   }
 
   // ---- read horizon, from ACS read receipts ----
@@ -450,9 +473,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   /** Moves this user's horizon up to `index` (never down); resolves to the unread count. Coalesced: see MIGRATION.md. */
   async advanceLastReadMessageIndex(index: number): Promise<number> {
     checkArgument(nonNegativeInteger, index, "index");
-    await this.context.ensureReady();
-    await this.horizon.ensureLoaded();
-    await this.horizon.advance(index);
+    await this.#context.ensureReady();
+    await this.#horizon.ensureLoaded();
+    await this.#horizon.advance(index);
     return (await this.getUnreadMessagesCount()) ?? 0;
   }
 
@@ -463,18 +486,18 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async updateLastReadMessageIndex(index: number | null): Promise<number> {
     if (index === null) throw noUnread("Conversation.updateLastReadMessageIndex(null)");
     checkArgument(nonNegativeInteger, index, "index");
-    await this.context.ensureReady();
-    await this.horizon.ensureLoaded();
-    await this.horizon.set(index);
+    await this.#context.ensureReady();
+    await this.#horizon.ensureLoaded();
+    await this.#horizon.set(index);
     return (await this.getUnreadMessagesCount()) ?? 0;
   }
 
   /** Marks everything read; resolves to the unread count (0). */
   async setAllMessagesRead(): Promise<number> {
-    await this.context.ensureReady();
-    await this.horizon.ensureLoaded();
-    const newest = await this.window.newestUserAtOrBelow(Number.MAX_SAFE_INTEGER, ACS_LIMITS.maxPageSize);
-    if (newest) await this.horizon.advance(Number(newest.sequenceId));
+    await this.#context.ensureReady();
+    await this.#horizon.ensureLoaded();
+    const newest = await this.#window.newestUserAtOrBelow(Number.MAX_SAFE_INTEGER, ACS_LIMITS.maxPageSize);
+    if (newest) await this.#horizon.advance(Number(newest.sequenceId));
     return (await this.getUnreadMessagesCount()) ?? 0;
   }
 
@@ -488,11 +511,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    * indexes have gaps); null until this user has a read receipt in the conversation, as Twilio.
    */
   async getUnreadMessagesCount(): Promise<number | null> {
-    await this.context.ensureReady();
-    await this.horizon.ensureLoaded();
-    const own = this.horizon.own;
+    await this.#context.ensureReady();
+    await this.#horizon.ensureLoaded();
+    const own = this.#horizon.own;
     if (!own) return null;
-    return this.window.countUserAbove(own.index, ACS_LIMITS.maxPageSize);
+    return this.#window.countUserAbove(own.index, ACS_LIMITS.maxPageSize);
   }
 
   /** Notification levels mute push notifications, which ACS's web SDK does not have. */
@@ -511,22 +534,22 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   /** @internal The conversation was found gone (deleted, or this user removed). */
   _markRemoved(): void {
-    if (this.currentStatus === "joined") this.setStatus("notParticipating");
+    if (this.#currentStatus === "joined") this.#setStatus("notParticipating");
     this.emit("removed", this);
   }
 
-  private async sendUnsent(unsent: UnsentMessage, abortSignal?: AbortSignal): Promise<number> {
+  async #sendUnsent(unsent: UnsentMessage, abortSignal?: AbortSignal): Promise<number> {
     if (unsent.text !== undefined && typeof unsent.text !== "string") throw new InvalidArgumentError("body", "expected a string");
     checkArgument(jsonValue, unsent.attributes, "attributes");
     if (unsent.mediaContent.length > 0) {
-      return this.sendWithMedia(unsent.text ?? "", unsent.mediaContent.map(([, payload]) => payload), unsent.attributes, abortSignal);
+      return this.#sendWithMedia(unsent.text ?? "", unsent.mediaContent.map(([, payload]) => payload), unsent.attributes, abortSignal);
     }
-    return this.sendText(unsent.text ?? "", unsent.attributes);
+    return this.#sendText(unsent.text ?? "", unsent.attributes);
   }
 
   /** The media store, or the typed error saying there is none. */
-  private mediaStore(feature: string): MediaStore {
-    const store = this.context.media.store;
+  #mediaStore(feature: string): MediaStore {
+    const store = this.#context.media.store;
     if (!store) throw new UnsupportedFeatureError(feature, "Media", "ACS Chat stores no files: give the client a `mediaStore` (see MIGRATION.md).");
     return store;
   }
@@ -536,17 +559,17 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    * metadata describes them. A failed upload sends nothing; a failed send deletes what was
    * uploaded, so no file is left without its message.
    */
-  private async sendWithMedia(body: string, payloads: Array<FormData | SendMediaOptions>, attributes: JSONValue | undefined, abortSignal?: AbortSignal): Promise<number> {
-    const store = this.mediaStore("Conversation.sendMessage with media");
-    const { maxCount, maxBytes, allowedContentTypes } = this.context.media;
+  async #sendWithMedia(body: string, payloads: Array<FormData | SendMediaOptions>, attributes: JSONValue | undefined, abortSignal?: AbortSignal): Promise<number> {
+    const store = this.#mediaStore("Conversation.sendMessage with media");
+    const { maxCount, maxBytes, allowedContentTypes } = this.#context.media;
     if (payloads.length > maxCount) throw new LimitExceededError("Attachments of one message", payloads.length, maxCount, "files");
     const rules = { maxBytes, ...(allowedContentTypes ? { allowedContentTypes } : {}) };
     const uploads = await Promise.all(payloads.map((payload, i) => toCheckedUpload(payload, rules, payloads.length > 1 ? `media[${i}]` : "media")));
     const attributesMetadata = attributes !== undefined ? withAttributes(undefined, attributes, "messageAttributes") : {};
     // Room for the descriptors with URLs of a plausible length, before anything is uploaded.
     const estimate = encodeMediaMetadata(uploads.map((u, i) => ({ sid: `${i}`.padEnd(64, "x"), filename: u.filename, contentType: u.contentType, size: 0, category: "media", url: "x".repeat(512), inStore: true })));
-    this.assertMessageFits(body, { ...attributesMetadata, ...estimate }, "Message body, attributes and attachment descriptions");
-    await this.context.ensureReady();
+    this.#assertMessageFits(body, { ...attributesMetadata, ...estimate }, "Message body, attributes and attachment descriptions");
+    await this.#context.ensureReady();
 
     const stored: MediaDescriptor[] = [];
     const discard = () => Promise.allSettled(stored.map((m) => store.delete(m.sid)));
@@ -559,38 +582,38 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         stored.push({ sid: result.id, filename: upload.filename, contentType: upload.contentType, size: result.size, category: "media", url: result.url, inStore: true });
       }
       if (abortSignal?.aborted) throw new Error("The send was cancelled.");
-      return await this.sendWithMetadata(body, { ...attributesMetadata, ...encodeMediaMetadata(stored) });
+      return await this.#sendWithMetadata(body, { ...attributesMetadata, ...encodeMediaMetadata(stored) });
     } catch (error) {
       await discard();
       throw error;
     }
   }
 
-  private sendText(body: string, attributes: JSONValue | undefined): Promise<number> {
+  #sendText(body: string, attributes: JSONValue | undefined): Promise<number> {
     const metadata = attributes !== undefined ? withAttributes(undefined, attributes, "messageAttributes") : undefined;
-    return this.sendWithMetadata(body, metadata);
+    return this.#sendWithMetadata(body, metadata);
   }
 
-  private async sendWithMetadata(body: string, metadata: Record<string, string> | undefined): Promise<number> {
-    await this.context.ensureReady();
-    this.assertMessageFits(body, metadata, "Message body and attributes");
+  async #sendWithMetadata(body: string, metadata: Record<string, string> | undefined): Promise<number> {
+    await this.#context.ensureReady();
+    this.#assertMessageFits(body, metadata, "Message body and attributes");
     const sent = await acsCall("sendMessage", () =>
-      this.thread.sendMessage({ content: body }, { senderDisplayName: this.context.self.identity, ...(metadata ? { metadata } : {}) }),
+      this.#thread.sendMessage({ content: body }, { senderDisplayName: this.#context.self.identity, ...(metadata ? { metadata } : {}) }),
     );
     // ACS answers only the id. Reading the change feed learns the index and announces the
     // message (and any sent meanwhile by others) as messageAdded, in index order.
     // The message is sent: a failed read must not make the send look failed (an app would retry
     // and send it twice). Without the feed, the index comes from the message itself.
-    const entries = await this.feed.catchUp().catch(() => []);
+    const entries = await this.#feed.catchUp().catch(() => []);
     const own = entries.find((entry) => entry.message.id === sent.id);
     if (own) return own.index;
-    const raw = await acsCall("getMessage", () => this.thread.getMessage(sent.id));
+    const raw = await acsCall("getMessage", () => this.#thread.getMessage(sent.id));
     return indexFromSequenceId(raw.sequenceId);
   }
 
   /** @internal Reads what changed in the thread since the last read, and emits the events for it. */
   async _catchUp(): Promise<void> {
-    await this.feed.catchUp();
+    await this.#feed.catchUp();
   }
 
   /**
@@ -603,70 +626,70 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       emitter.eventNames().some((name) => emitter.listenerCount(name as never) > 0);
     return (
       listened(this) ||
-      now - this.lastPagedAt < WATCH_AFTER_PAGING_MS ||
-      this.context.watchesAllConversations() ||
-      [...this.participantsBySid.values()].some(listened) ||
-      [...this.messagesBySid.values()].some(listened)
+      now - this.#lastPagedAt < WATCH_AFTER_PAGING_MS ||
+      this.#context.watchesAllConversations() ||
+      [...this.#participantsBySid.values()].some(listened) ||
+      [...this.#messagesBySid.values()].some(listened)
     );
   }
 
   /** @internal Someone typing, from realtime notifications: `typingStarted` now, `typingEnded` when it lapses. */
   _typing(userId: string): void {
-    const participant = this.participantsBySid.get(userId);
+    const participant = this.#participantsBySid.get(userId);
     if (!participant) {
       // Typing of someone not yet in the roster: learn the roster, then report it.
-      void this.ensureRoster().then(() => this.participantsBySid.has(userId) && this._typing(userId), () => undefined);
+      void this.#ensureRoster().then(() => this.#participantsBySid.has(userId) && this._typing(userId), () => undefined);
       return;
     }
-    if (participant._setTyping(true, this.context.typingTimeoutInMs, () => this.typingChanged(participant, false))) {
-      this.typingChanged(participant, true);
+    if (participant._setTyping(true, this.#context.typingTimeoutInMs, () => this.#typingChanged(participant, false))) {
+      this.#typingChanged(participant, true);
     }
   }
 
-  private typingChanged(participant: Participant, typing: boolean): void {
+  #typingChanged(participant: Participant, typing: boolean): void {
     const event = typing ? "typingStarted" : "typingEnded";
     this.emit(event, participant);
-    this.context.bubble(event, participant);
+    this.#context.bubble(event, participant);
   }
 
   /** One Media per attachment id; fresh URLs from the store for files in it, the stated URL for native clients' files. */
-  private mediaFor(descriptor: MediaDescriptor): Media {
-    const known = this.mediaBySid.get(descriptor.sid);
+  #mediaFor(descriptor: MediaDescriptor): Media {
+    const known = this.#mediaBySid.get(descriptor.sid);
     if (known) return known;
-    const store = this.context.media.store;
+    const store = this.#context.media.store;
     const source = descriptor.inStore && store ? () => store.temporaryUrl(descriptor.sid) : async () => descriptor.url;
     const media = new Media(descriptor.sid, descriptor.filename, descriptor.contentType, descriptor.size, descriptor.category, source);
-    this.mediaBySid.set(descriptor.sid, media);
+    this.#mediaBySid.set(descriptor.sid, media);
     return media;
   }
 
   /** @internal Re-reads the read receipts, if the app uses them (they cost a request each time). */
   async _refreshReceipts(): Promise<void> {
-    if (this.horizon.isLoaded) await this.horizon.refresh();
+    if (this.#horizon.isLoaded) await this.#horizon.refresh();
   }
 
-  private horizonChanged(userId: string, horizon: Horizon): void {
-    if (userId === this.context.self.userId) {
-      this.touch(["lastReadMessageIndex"]);
+  #horizonChanged(userId: string, horizon: Horizon): void {
+    if (userId === this.#context.self.userId) {
+      this.#touch(["lastReadMessageIndex"]);
       return;
     }
-    const participant = this.participantsBySid.get(userId);
+    const participant = this.#participantsBySid.get(userId);
     if (!participant) return;
     const reasons = participant._setLastRead(horizon.index, horizon.readOn);
     if (reasons.length > 0) {
       const args = { participant, updateReasons: reasons };
       this.emit("participantUpdated", args);
-      this.context.bubble("participantUpdated", args);
+      this.#context.bubble("participantUpdated", args);
     }
   }
 
-  private async indexOfMessage(messageId: string): Promise<number | undefined> {
-    const known = this.window.indexOfId(messageId) ?? this.indexById.get(messageId);
+  async #indexOfMessage(messageId: string): Promise<number | undefined> {
+    const known = this.#window.indexOfId(messageId) ?? this.#indexById.get(messageId);
     if (known !== undefined) return known;
     try {
-      const raw = await acsCall("getMessage", () => this.thread.getMessage(messageId));
+      const raw = await acsCall("getMessage", () => this.#thread.getMessage(messageId));
       const index = Number(raw.sequenceId);
-      this.indexById.set(messageId, index);
+      this.#indexById.set(messageId, index);
       return index;
     } catch {
       return undefined;
@@ -674,20 +697,20 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   /** What read receipts tell about a message: read by how many of the others. Null until receipts were read. */
-  private deliveryOf(message: Message): AggregatedDeliveryReceipt | null {
-    if (!this.horizon.isLoaded) return null;
-    const others = [...this.participantsBySid.keys()].filter((id) => id !== message.participantSid);
+  #deliveryOf(message: Message): AggregatedDeliveryReceipt | null {
+    if (!this.#horizon.isLoaded) return null;
+    const others = [...this.#participantsBySid.keys()].filter((id) => id !== message.participantSid);
     if (others.length === 0) return null;
-    const read = others.filter((id) => (this.horizon.of(id)?.index ?? -1) >= message.index).length;
+    const read = others.filter((id) => (this.#horizon.of(id)?.index ?? -1) >= message.index).length;
     const amount = read === 0 ? "none" : read === others.length ? "all" : "some";
     return new AggregatedDeliveryReceipt({ total: others.length, sent: "all", delivered: "all", read: amount, undelivered: "none", failed: "none" });
   }
 
-  private async detailedDeliveryOf(message: Message): Promise<DetailedDeliveryReceipt[]> {
+  async #detailedDeliveryOf(message: Message): Promise<DetailedDeliveryReceipt[]> {
     // An explicit read, as Twilio's REST call: the receipts as ACS has them now.
-    await Promise.all([this.horizon.refresh(), this.ensureRoster()]);
+    await Promise.all([this.#horizon.refresh(), this.#ensureRoster()]);
     const receipts: DetailedDeliveryReceipt[] = [];
-    for (const [userId, horizon] of this.horizon.all()) {
+    for (const [userId, horizon] of this.#horizon.all()) {
       if (userId === message.participantSid || horizon.index < message.index) continue;
       const date = horizon.readOn.toISOString();
       receipts.push(
@@ -709,62 +732,62 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   /** @internal Re-reads the thread's properties (attributes, unique name, participant attributes). */
   async _refreshProperties(): Promise<void> {
-    const pointer = this.data.metadata[METADATA_KEYS.participantAttributes];
-    await this.refreshProperties();
-    if (this.rosterLoaded && this.data.metadata[METADATA_KEYS.participantAttributes] !== pointer) {
-      this.participantAttributes = await this.readParticipantSnapshot();
-      this.applyParticipantAttributes();
+    const pointer = this.#data.metadata[METADATA_KEYS.participantAttributes];
+    await this.#refreshProperties();
+    if (this.#rosterLoaded && this.#data.metadata[METADATA_KEYS.participantAttributes] !== pointer) {
+      this.#participantAttributes = await this.#readParticipantSnapshot();
+      this.#applyParticipantAttributes();
     }
   }
 
   /** Applies one read of the change feed, ascending by index. */
-  private applyFeed(entries: FeedEntry[]): void {
+  #applyFeed(entries: FeedEntry[]): void {
     for (const { message, isNew } of entries) {
-      this.window.absorb([message]);
+      this.#window.absorb([message]);
       switch (messageKind(message)) {
         case "deleted": {
-          const known = this.messagesBySid.get(message.id);
+          const known = this.#messagesBySid.get(message.id);
           if (known) {
-            this.messagesBySid.delete(message.id);
+            this.#messagesBySid.delete(message.id);
             this.emit("messageRemoved", known);
-            this.context.bubble("messageRemoved", known);
+            this.#context.bubble("messageRemoved", known);
           }
           break;
         }
         case "system":
-          if (isNew) this.applySystemMessage(message);
+          if (isNew) this.#applySystemMessage(message);
           break;
         case "control":
-          this.applyControlMessage(message);
+          this.#applyControlMessage(message);
           break;
         case "user":
-          if (isNew) this.announce(message);
-          else if (this.messagesBySid.has(message.id)) this.materialize(message);
+          if (isNew) this.#announce(message);
+          else if (this.#messagesBySid.has(message.id)) this.#materialize(message);
           break;
       }
     }
   }
 
   /** A new message: `messageAdded`, and the conversation's `lastMessage` moves. */
-  private announce(raw: ChatMessage): void {
-    const message = this.materialize(raw);
+  #announce(raw: ChatMessage): void {
+    const message = this.#materialize(raw);
     // Twilio ends a participant's typing when their message arrives.
-    const sender = message.participantSid ? this.participantsBySid.get(message.participantSid) : undefined;
-    if (sender?.isTyping && sender._setTyping(false)) this.typingChanged(sender, false);
-    this.newestMessage = { index: message.index, dateCreated: message.dateCreated ?? new Date() };
+    const sender = message.participantSid ? this.#participantsBySid.get(message.participantSid) : undefined;
+    if (sender?.isTyping && sender._setTyping(false)) this.#typingChanged(sender, false);
+    this.#newestMessage = { index: message.index, dateCreated: message.dateCreated ?? new Date() };
     this.emit("messageAdded", message);
-    this.context.bubble("messageAdded", message);
-    this.touch(["lastMessage"]);
+    this.#context.bubble("messageAdded", message);
+    this.#touch(["lastMessage"]);
   }
 
   /** ACS's system messages: participants added or removed, topic changed. */
-  private applySystemMessage(message: ChatMessage): void {
+  #applySystemMessage(message: ChatMessage): void {
     const content = message.content;
     if (message.type === "topicUpdated") {
       const friendlyName = content?.topic || null;
-      if (friendlyName !== this.data.friendlyName) {
-        this.data = { ...this.data, friendlyName };
-        this.touch(["friendlyName"]);
+      if (friendlyName !== this.#data.friendlyName) {
+        this.#data = { ...this.#data, friendlyName };
+        this.#touch(["friendlyName"]);
       }
       return;
     }
@@ -772,104 +795,104 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       const data = toParticipantData(participant);
       if (!data) continue;
       if (message.type === "participantAdded") {
-        this.upsertParticipant(participant, message.createdOn);
-      } else if (data.sid === this.context.self.userId) {
-        this.dropParticipant(data.sid);
-        this.setStatus("notParticipating");
-        this.context.conversationLeft(this);
+        this.#upsertParticipant(participant, message.createdOn);
+      } else if (data.sid === this.#context.self.userId) {
+        this.#dropParticipant(data.sid);
+        this.#setStatus("notParticipating");
+        this.#context.conversationLeft(this);
       } else {
-        this.dropParticipant(data.sid);
+        this.#dropParticipant(data.sid);
       }
     }
   }
 
-  private applyControlMessage(carrier: ChatMessage): void {
+  #applyControlMessage(carrier: ChatMessage): void {
     const control = decodeControlMessage(carrier.metadata);
     if (control?.kind === "messageAttributes") {
-      const target = this.messagesBySid.get(control.targetMessageId);
-      if (target) this.materialize(target.acs.message);
+      const target = this.#messagesBySid.get(control.targetMessageId);
+      if (target) this.#materialize(target.acs.message);
     } else if (control?.kind === "participantAttributes") {
-      this.participantAttributes = control.attributesByUserId;
-      this.applyParticipantAttributes();
+      this.#participantAttributes = control.attributesByUserId;
+      this.#applyParticipantAttributes();
     }
   }
 
   /** The one Message instance for an ACS message, updated (and `updated` emitted) when it changed. */
-  private materialize(raw: ChatMessage): Message {
-    const attributes = this.window.foldedAttributes(raw) ?? decodeAttributes(raw.metadata);
-    const existing = this.messagesBySid.get(raw.id);
+  #materialize(raw: ChatMessage): Message {
+    const attributes = this.#window.foldedAttributes(raw) ?? decodeAttributes(raw.metadata);
+    const existing = this.#messagesBySid.get(raw.id);
     if (!existing) {
-      const message = new Message(this, raw, attributes, this.messageHost);
-      this.messagesBySid.set(raw.id, message);
+      const message = new Message(this, raw, attributes, this.#messageHost);
+      this.#messagesBySid.set(raw.id, message);
       return message;
     }
     const reasons = existing._update(raw, attributes);
     if (reasons.length > 0) {
       const args = { message: existing, updateReasons: reasons };
       this.emit("messageUpdated", args);
-      this.context.bubble("messageUpdated", args);
+      this.#context.bubble("messageUpdated", args);
     }
     return existing;
   }
 
-  private async updateMessageBody(message: Message, body: string): Promise<void> {
+  async #updateMessageBody(message: Message, body: string): Promise<void> {
     checkArgument(anyString, body, "body");
-    await this.context.ensureReady();
+    await this.#context.ensureReady();
     // Keep the attributes others folded in: an edit of the sender's own message supersedes them otherwise.
     const metadata = withAttributes(message.acs.message.metadata, message.attributes);
-    this.assertMessageFits(body, metadata, "Message body and attributes");
-    await acsCall("updateMessage", () => this.thread.updateMessage(message.sid, { content: body, metadata }));
-    await this.rereadMessage(message.sid);
+    this.#assertMessageFits(body, metadata, "Message body and attributes");
+    await acsCall("updateMessage", () => this.#thread.updateMessage(message.sid, { content: body, metadata }));
+    await this.#rereadMessage(message.sid);
   }
 
   /** Own messages are edited in place; others' (reactions) get a control message, since ACS lets only the sender edit. */
-  private async updateMessageAttributes(message: Message, attributes: JSONValue): Promise<void> {
+  async #updateMessageAttributes(message: Message, attributes: JSONValue): Promise<void> {
     checkArgument(jsonValue, attributes, "attributes");
-    await this.context.ensureReady();
-    if (message.participantSid === this.context.self.userId) {
+    await this.#context.ensureReady();
+    if (message.participantSid === this.#context.self.userId) {
       const metadata = withAttributes(message.acs.message.metadata, attributes);
-      this.assertMessageFits(message.body ?? "", metadata, "Message body and attributes");
-      await acsCall("updateMessage", () => this.thread.updateMessage(message.sid, { metadata }));
-      await this.rereadMessage(message.sid);
+      this.#assertMessageFits(message.body ?? "", metadata, "Message body and attributes");
+      await acsCall("updateMessage", () => this.#thread.updateMessage(message.sid, { metadata }));
+      await this.#rereadMessage(message.sid);
       return;
     }
     const control = encodeControlMessage({ kind: "messageAttributes", targetMessageId: message.sid, attributes });
-    this.assertMessageFits(control.content, control.metadata, "Message attributes");
+    this.#assertMessageFits(control.content, control.metadata, "Message attributes");
     const sent = await acsCall("sendMessage", () =>
-      this.thread.sendMessage({ content: control.content }, { senderDisplayName: this.context.self.identity, metadata: control.metadata }),
+      this.#thread.sendMessage({ content: control.content }, { senderDisplayName: this.#context.self.identity, metadata: control.metadata }),
     );
-    const carrier = await acsCall("getMessage", () => this.thread.getMessage(sent.id));
-    this.window.absorb([carrier]);
-    this.materialize(message.acs.message);
+    const carrier = await acsCall("getMessage", () => this.#thread.getMessage(sent.id));
+    this.#window.absorb([carrier]);
+    this.#materialize(message.acs.message);
   }
 
-  private async removeMessage(message: Message): Promise<void> {
-    await this.context.ensureReady();
-    await acsCall("deleteMessage", () => this.thread.deleteMessage(message.sid));
+  async #removeMessage(message: Message): Promise<void> {
+    await this.#context.ensureReady();
+    await acsCall("deleteMessage", () => this.#thread.deleteMessage(message.sid));
     // Keep the window's copy in step, so cached pages do not bring the message back.
-    this.window.absorb([{ ...message.acs.message, deletedOn: new Date() }]);
-    this.messagesBySid.delete(message.sid);
+    this.#window.absorb([{ ...message.acs.message, deletedOn: new Date() }]);
+    this.#messagesBySid.delete(message.sid);
     this.emit("messageRemoved", message);
-    this.context.bubble("messageRemoved", message);
+    this.#context.bubble("messageRemoved", message);
   }
 
-  private async rereadMessage(messageId: string): Promise<void> {
-    const raw = await acsCall("getMessage", () => this.thread.getMessage(messageId));
-    this.window.absorb([raw]);
-    this.materialize(raw);
+  async #rereadMessage(messageId: string): Promise<void> {
+    const raw = await acsCall("getMessage", () => this.#thread.getMessage(messageId));
+    this.#window.absorb([raw]);
+    this.#materialize(raw);
   }
 
-  private async participantOf(message: Message): Promise<Participant> {
-    await this.ensureRoster();
-    const bySid = message.participantSid ? this.participantsBySid.get(message.participantSid) : undefined;
-    const participant = bySid ?? [...this.participantsBySid.values()].find((p) => p.identity === message.author);
+  async #participantOf(message: Message): Promise<Participant> {
+    await this.#ensureRoster();
+    const bySid = message.participantSid ? this.#participantsBySid.get(message.participantSid) : undefined;
+    const participant = bySid ?? [...this.#participantsBySid.values()].find((p) => p.identity === message.author);
     if (!participant) throw new NotFoundError(`Participant with SID '${message.participantSid}' or identity '${message.author}' was not found`);
     return participant;
   }
 
-  private async userOf(participant: Participant): Promise<User> {
+  async #userOf(participant: Participant): Promise<User> {
     if (!participant.identity) throw new NotFoundError(`Participant ${participant.sid} has no identity`);
-    return this.context.getUser(participant.identity);
+    return this.#context.getUser(participant.identity);
   }
 
   /**
@@ -878,135 +901,136 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    * the latest snapshot: reading them costs one request, and the pointer's change is an ACS
    * thread event other clients see.
    */
-  private async updateParticipantAttributes(participant: Participant, attributes: JSONValue): Promise<void> {
+  async #updateParticipantAttributes(participant: Participant, attributes: JSONValue): Promise<void> {
     checkArgument(jsonValue, attributes, "attributes");
-    await this.refreshProperties();
-    const snapshot = { ...(await this.readParticipantSnapshot()), [participant.sid]: attributes };
+    await this.#refreshProperties();
+    const snapshot = { ...(await this.#readParticipantSnapshot()), [participant.sid]: attributes };
     const control = encodeControlMessage({ kind: "participantAttributes", attributesByUserId: snapshot });
-    this.assertMessageFits(control.content, control.metadata, "Participant attributes of this conversation");
+    this.#assertMessageFits(control.content, control.metadata, "Participant attributes of this conversation");
     const sent = await acsCall("sendMessage", () =>
-      this.thread.sendMessage({ content: control.content }, { senderDisplayName: this.context.self.identity, metadata: control.metadata }),
+      this.#thread.sendMessage({ content: control.content }, { senderDisplayName: this.#context.self.identity, metadata: control.metadata }),
     );
-    await this.writeMetadata({ ...this.data.metadata, [METADATA_KEYS.participantAttributes]: sent.id }, []);
-    this.participantAttributes = snapshot;
-    this.applyParticipantAttributes();
+    await this.#writeMetadata({ ...this.#data.metadata, [METADATA_KEYS.participantAttributes]: sent.id }, []);
+    this.#participantAttributes = snapshot;
+    this.#applyParticipantAttributes();
   }
 
-  private async readParticipantSnapshot(): Promise<Record<string, JSONValue>> {
-    const pointer = this.data.metadata[METADATA_KEYS.participantAttributes];
+  async #readParticipantSnapshot(): Promise<Record<string, JSONValue>> {
+    const pointer = this.#data.metadata[METADATA_KEYS.participantAttributes];
     if (!pointer) return {};
-    const carrier = await acsCall("getMessage", () => this.thread.getMessage(pointer));
+    const carrier = await acsCall("getMessage", () => this.#thread.getMessage(pointer));
     const control = decodeControlMessage(carrier.metadata);
     return control?.kind === "participantAttributes" ? control.attributesByUserId : {};
   }
 
-  private applyParticipantAttributes(): void {
-    for (const participant of this.participantsBySid.values()) {
-      const attributes = this.participantAttributes[participant.sid] ?? decodeAttributes(participant.acs.participant.metadata);
+  #applyParticipantAttributes(): void {
+    for (const participant of this.#participantsBySid.values()) {
+      const attributes = this.#participantAttributes[participant.sid] ?? decodeAttributes(participant.acs.participant.metadata);
       const reasons = participant._update(participant.acs.participant, attributes);
-      if (reasons.length > 0) this.context.bubble("participantUpdated", { participant, updateReasons: reasons });
+      if (reasons.length > 0) this.#context.bubble("participantUpdated", { participant, updateReasons: reasons });
     }
   }
 
-  private async ensureRoster(): Promise<void> {
-    if (!this.rosterLoaded) await this.loadRoster();
+  async #ensureRoster(): Promise<void> {
+    if (!this.#rosterLoaded) await this.#loadRoster();
   }
 
   /** Reads the participants (and the participant-attributes snapshot); later reads emit joined/left for differences. */
-  private async loadRoster(): Promise<void> {
-    await this.context.ensureReady();
+  async #loadRoster(): Promise<void> {
+    await this.#context.ensureReady();
     // The participant-attributes pointer lives in thread metadata: read it fresh, alongside the roster.
     const participants: ChatParticipant[] = [];
     await Promise.all([
-      this.refreshProperties(),
+      this.#refreshProperties(),
       acsCall("listParticipants", async () => {
-        for await (const participant of this.thread.listParticipants({ maxPageSize: ACS_LIMITS.participantsPerRequest })) participants.push(participant);
+        for await (const participant of this.#thread.listParticipants({ maxPageSize: ACS_LIMITS.participantsPerRequest })) participants.push(participant);
       }),
     ]);
-    this.participantAttributes = await this.readParticipantSnapshot();
+    this.#participantAttributes = await this.#readParticipantSnapshot();
     const seen = new Set<string>();
     for (const participant of participants) {
       const data = toParticipantData(participant);
       if (!data) continue;
       seen.add(data.sid);
-      this.upsertParticipant(participant, null);
+      this.#upsertParticipant(participant, null);
     }
-    if (this.rosterLoaded) {
-      for (const sid of [...this.participantsBySid.keys()]) if (!seen.has(sid)) this.dropParticipant(sid);
+    if (this.#rosterLoaded) {
+      for (const sid of [...this.#participantsBySid.keys()]) if (!seen.has(sid)) this.#dropParticipant(sid);
     }
-    this.rosterLoaded = true;
+    this.#rosterLoaded = true;
   }
 
-  private upsertParticipant(raw: ChatParticipant, joinedOn: Date | null): void {
+  #upsertParticipant(raw: ChatParticipant, joinedOn: Date | null): void {
     const data = toParticipantData(raw);
-    if (!data) return;
-    if (data.identity) this.context.identities.remember(data.identity, data.sid);
-    const attributes = this.participantAttributes[data.sid] ?? data.attributes;
-    const existing = this.participantsBySid.get(data.sid);
+    // The server kit's own user is plumbing, not a participant the app should see.
+    if (!data || data.sid === this.#context.serviceUserId) return;
+    if (data.identity) this.#context.identities.remember(data.identity, data.sid);
+    const attributes = this.#participantAttributes[data.sid] ?? data.attributes;
+    const existing = this.#participantsBySid.get(data.sid);
     if (existing) {
       const reasons = existing._update(raw, attributes);
       if (reasons.length > 0) {
         const args = { participant: existing, updateReasons: reasons };
         this.emit("participantUpdated", args);
-        this.context.bubble("participantUpdated", args);
+        this.#context.bubble("participantUpdated", args);
       }
       return;
     }
-    const participant = new Participant(this, raw, { ...data, attributes }, this.participantHost, joinedOn);
-    const horizon = this.horizon.of(data.sid);
+    const participant = new Participant(this, raw, { ...data, attributes }, this.#participantHost, joinedOn);
+    const horizon = this.#horizon.of(data.sid);
     if (horizon) participant._setLastRead(horizon.index, horizon.readOn);
-    this.participantsBySid.set(data.sid, participant);
+    this.#participantsBySid.set(data.sid, participant);
     // The first roster read only learns who is there; later arrivals are joins.
-    if (this.rosterLoaded || joinedOn) {
+    if (this.#rosterLoaded || joinedOn) {
       this.emit("participantJoined", participant);
-      this.context.bubble("participantJoined", participant);
+      this.#context.bubble("participantJoined", participant);
     }
   }
 
-  private dropParticipant(userId: string): void {
-    const participant = this.participantsBySid.get(userId);
+  #dropParticipant(userId: string): void {
+    const participant = this.#participantsBySid.get(userId);
     if (!participant) return;
-    this.participantsBySid.delete(userId);
+    this.#participantsBySid.delete(userId);
     this.emit("participantLeft", participant);
-    this.context.bubble("participantLeft", participant);
+    this.#context.bubble("participantLeft", participant);
   }
 
-  private async refreshProperties(): Promise<void> {
-    await this.context.ensureReady();
-    const properties = await acsCall("getProperties", () => this.thread.getProperties());
+  async #refreshProperties(): Promise<void> {
+    await this.#context.ensureReady();
+    const properties = await acsCall("getProperties", () => this.#thread.getProperties());
     const next = toConversationData(properties);
     const reasons: ConversationUpdateReason[] = [];
-    if (next.friendlyName !== this.data.friendlyName) reasons.push("friendlyName");
-    if (next.uniqueName !== this.data.uniqueName) reasons.push("uniqueName");
-    if (JSON.stringify(next.attributes) !== JSON.stringify(this.data.attributes)) reasons.push("attributes");
-    this.data = next;
-    if (reasons.length > 0) this.touch(reasons);
+    if (next.friendlyName !== this.#data.friendlyName) reasons.push("friendlyName");
+    if (next.uniqueName !== this.#data.uniqueName) reasons.push("uniqueName");
+    if (JSON.stringify(next.attributes) !== JSON.stringify(this.#data.attributes)) reasons.push("attributes");
+    this.#data = next;
+    if (reasons.length > 0) this.#touch(reasons);
   }
 
   /** Writes thread metadata (all keys: ACS merges, we keep ours whole) after checking ACS's 1 KB. */
-  private async writeMetadata(metadata: Record<string, string>, reasons: ConversationUpdateReason[]): Promise<void> {
+  async #writeMetadata(metadata: Record<string, string>, reasons: ConversationUpdateReason[]): Promise<void> {
     assertMetadataFits(metadata, "Conversation attributes, unique name and participant-attributes pointer");
-    await acsCall("updateProperties", () => this.thread.updateProperties({ metadata }));
-    this.data = { ...toConversationData({ id: this.sid, topic: this.data.friendlyName ?? "", createdOn: this.data.dateCreated, metadata }), createdByUserId: this.data.createdByUserId };
-    if (reasons.length > 0) this.touch(reasons);
+    await acsCall("updateProperties", () => this.#thread.updateProperties({ metadata }));
+    this.#data = { ...toConversationData({ id: this.sid, topic: this.#data.friendlyName ?? "", createdOn: this.#data.dateCreated, metadata }), createdByUserId: this.#data.createdByUserId };
+    if (reasons.length > 0) this.#touch(reasons);
   }
 
-  private assertMessageFits(content: string, metadata: Record<string, string> | undefined, subject: string): void {
-    const size = utf8Length(content) + utf8Length(this.context.self.identity) + metadataSize(metadata);
+  #assertMessageFits(content: string, metadata: Record<string, string> | undefined, subject: string): void {
+    const size = utf8Length(content) + utf8Length(this.#context.self.identity) + metadataSize(metadata);
     if (size > ACS_LIMITS.messageSizeBytes) throw new LimitExceededError(subject, size, ACS_LIMITS.messageSizeBytes, "bytes (ACS message size)");
   }
 
-  private setStatus(status: ConversationStatus): void {
-    if (status === this.currentStatus) return;
-    this.currentStatus = status;
-    this.touch(["status"]);
+  #setStatus(status: ConversationStatus): void {
+    if (status === this.#currentStatus) return;
+    this.#currentStatus = status;
+    this.#touch(["status"]);
   }
 
-  private touch(reasons: ConversationUpdateReason[]): void {
-    this.updatedOn = new Date();
+  #touch(reasons: ConversationUpdateReason[]): void {
+    this.#updatedOn = new Date();
     const args = { conversation: this, updateReasons: [...reasons, ...(reasons.includes("lastMessage") ? [] : (["dateUpdated"] as const))] };
     this.emit("updated", args);
-    this.context.bubble("conversationUpdated", args);
+    this.#context.bubble("conversationUpdated", args);
   }
 }
 

@@ -36,18 +36,18 @@ export class UnsentMessage {
 
 /** Twilio's message builder: `prepareMessage().setBody(...).setAttributes(...).build().send()`. */
 export class MessageBuilder {
-  private readonly message: UnsentMessage;
+  readonly #message: UnsentMessage;
 
   /** @internal Built by `Conversation.prepareMessage()`. */
   constructor(
     private readonly limits: ConversationLimits,
     private readonly sender: UnsentMessageSender,
   ) {
-    this.message = new UnsentMessage(sender);
+    this.#message = new UnsentMessage(sender);
   }
 
   setBody(text: string): MessageBuilder {
-    this.message.text = text;
+    this.#message.text = text;
     return this;
   }
 
@@ -58,7 +58,7 @@ export class MessageBuilder {
   }
 
   setAttributes(attributes: JSONValue): MessageBuilder {
-    this.message.attributes = attributes;
+    this.#message.attributes = attributes;
     return this;
   }
 
@@ -83,17 +83,17 @@ export class MessageBuilder {
   /** Adds a file (SendMediaOptions or browser FormData); its type, size and the store are checked now. */
   addMedia(payload: FormData | SendMediaOptions): MessageBuilder {
     this.sender.checkMedia(payload);
-    this.message.mediaContent.push(["media", payload]);
+    this.#message.mediaContent.push(["media", payload]);
     return this;
   }
 
   /** Throws, as Twilio's, when more files were added than the conversation's limit. */
   build(): UnsentMessage {
-    const count = this.message.mediaContent.length;
+    const count = this.#message.mediaContent.length;
     if (count > this.limits.mediaAttachmentsCountLimit) {
       throw new LimitExceededError("Attachments of one message", count, this.limits.mediaAttachmentsCountLimit, "files");
     }
-    return this.message;
+    return this.#message;
   }
 
   buildAndSend(): CancellablePromise<number | null> {

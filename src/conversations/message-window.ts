@@ -39,48 +39,48 @@ interface FoldedAttributes {
 const OLDER_PAGE_SIZE = 200;
 
 export class MessageWindow {
-  private readonly bySequence = new Map<number, { message: ChatMessage; kind: MessageKind }>();
-  private readonly indexById = new Map<string, number>();
+  readonly #bySequence = new Map<number, { message: ChatMessage; kind: MessageKind }>();
+  readonly #indexById = new Map<string, number>();
   /** Highest and lowest sequence covered; every sequence between them is in `bySequence`. */
-  private high = 0;
-  private low = Number.POSITIVE_INFINITY;
-  private olderToken: string | undefined;
-  private reachedOldest = false;
+  #high = 0;
+  #low = Number.POSITIVE_INFINITY;
+  #olderToken: string | undefined;
+  #reachedOldest = false;
   /** Attributes carried by control messages, by target message id: the latest wins. */
-  private readonly folded = new Map<string, FoldedAttributes>();
+  readonly #folded = new Map<string, FoldedAttributes>();
 
   constructor(private readonly readPage: PageReader) {}
 
   /** Every message of the window, for lookups by id or index. */
   get(index: number): ChatMessage | undefined {
-    return this.bySequence.get(index)?.message;
+    return this.#bySequence.get(index)?.message;
   }
 
   /** The index of a message the window holds, by id. */
   indexOfId(messageId: string): number | undefined {
-    return this.indexById.get(messageId);
+    return this.#indexById.get(messageId);
   }
 
   /** The newest user message at or below `index` (reading pages as needed). */
   async newestUserAtOrBelow(index: number, firstReadSize: number): Promise<ChatMessage | undefined> {
-    if (this.high === 0 || index > this.high) await this.refreshNewest(firstReadSize);
-    return (await this.collectDown(index, 1))[0];
+    if (this.#high === 0 || index > this.#high) await this.refreshNewest(firstReadSize);
+    return (await this.#collectDown(index, 1))[0];
   }
 
   /** How many user messages are above `index`, reading the newest messages down to it. */
   async countUserAbove(index: number, firstReadSize: number): Promise<number> {
     await this.refreshNewest(firstReadSize);
-    while (this.low > index + 1 && (await this.extendOlder()));
+    while (this.#low > index + 1 && (await this.extendOlder()));
     let count = 0;
-    for (let sequence = Math.max(index + 1, this.low); sequence <= this.high; sequence++) {
-      if (this.bySequence.get(sequence)?.kind === "user") count++;
+    for (let sequence = Math.max(index + 1, this.#low); sequence <= this.#high; sequence++) {
+      if (this.#bySequence.get(sequence)?.kind === "user") count++;
     }
     return count;
   }
 
   /** Attributes that control messages set on a message after its own last edit, if any. */
   foldedAttributes(message: ChatMessage): JSONValue | undefined {
-    const folded = this.folded.get(message.id);
+    const folded = this.#folded.get(message.id);
     if (!folded) return undefined;
     const ownUpdate = message.editedOn ?? message.createdOn;
     return folded.createdOn.getTime() >= ownUpdate.getTime() ? folded.attributes : undefined;
@@ -91,10 +91,10 @@ export class MessageWindow {
     for (const message of messages) {
       const sequence = indexFromSequenceId(message.sequenceId);
       // Folds apply wherever the carrier sits; only messages adjacent to or inside the run are kept.
-      this.fold(message, sequence);
-      if (this.high === 0 || sequence > this.high + 1 || sequence < this.low) continue;
-      this.store(message, sequence);
-      this.high = Math.max(this.high, sequence);
+      this.#fold(message, sequence);
+      if (this.#high === 0 || sequence > this.#high + 1 || sequence < this.#low) continue;
+      this.#store(message, sequence);
+      this.#high = Math.max(this.#high, sequence);
     }
   }
 
@@ -102,34 +102,34 @@ export class MessageWindow {
   async refreshNewest(pageSize: number): Promise<void> {
     const page = await this.readPage({ maxPageSize: pageSize });
     if (page.items.length === 0) {
-      this.reachedOldest = true;
+      this.#reachedOldest = true;
       return;
     }
     const sequences = page.items.map((m) => indexFromSequenceId(m.sequenceId));
     const pageHigh = Math.max(...sequences);
     const pageLow = Math.min(...sequences);
-    if (this.high === 0 || pageLow > this.high + 1) {
+    if (this.#high === 0 || pageLow > this.#high + 1) {
       // First read, or more new messages than one page: what we had no longer joins up.
-      this.bySequence.clear();
-      this.low = pageLow;
-      this.olderToken = page.continuationToken;
-      this.reachedOldest = page.continuationToken === undefined;
+      this.#bySequence.clear();
+      this.#low = pageLow;
+      this.#olderToken = page.continuationToken;
+      this.#reachedOldest = page.continuationToken === undefined;
     }
-    page.items.forEach((message, i) => this.store(message, sequences[i]!));
-    this.high = Math.max(this.high, pageHigh);
+    page.items.forEach((message, i) => this.#store(message, sequences[i]!));
+    this.#high = Math.max(this.#high, pageHigh);
   }
 
   /** Reads the next older page; false when the oldest message is already in the window. */
   async extendOlder(): Promise<boolean> {
-    if (this.reachedOldest) return false;
-    const page = await this.readPage({ maxPageSize: OLDER_PAGE_SIZE, continuationToken: this.olderToken });
+    if (this.#reachedOldest) return false;
+    const page = await this.readPage({ maxPageSize: OLDER_PAGE_SIZE, continuationToken: this.#olderToken });
     for (const message of page.items) {
       const sequence = indexFromSequenceId(message.sequenceId);
-      this.store(message, sequence);
-      this.low = Math.min(this.low, sequence);
+      this.#store(message, sequence);
+      this.#low = Math.min(this.#low, sequence);
     }
-    this.olderToken = page.continuationToken;
-    this.reachedOldest = page.continuationToken === undefined || page.items.length === 0;
+    this.#olderToken = page.continuationToken;
+    this.#reachedOldest = page.continuationToken === undefined || page.items.length === 0;
     return true;
   }
 
@@ -137,41 +137,41 @@ export class MessageWindow {
   async page(pageSize: number, anchor: number | undefined, direction: "backwards" | "forward", firstReadSize: number): Promise<WindowPage> {
     if (direction === "backwards") {
       const top = anchor ?? Number.POSITIVE_INFINITY;
-      if (this.high === 0 || top > this.high) await this.refreshNewest(firstReadSize);
-      const older = await this.collectDown(top, pageSize + 1);
+      if (this.#high === 0 || top > this.#high) await this.refreshNewest(firstReadSize);
+      const older = await this.#collectDown(top, pageSize + 1);
       const messages = older.slice(0, pageSize).reverse();
       const newestIndex = messages.length ? indexFromSequenceId(messages[messages.length - 1]!.sequenceId) : top;
-      return { messages, hasOlder: older.length > pageSize, hasNewer: this.hasUserMessageAbove(newestIndex) };
+      return { messages, hasOlder: older.length > pageSize, hasNewer: this.#hasUserMessageAbove(newestIndex) };
     }
     const bottom = anchor ?? 0;
-    if (this.high === 0) await this.refreshNewest(firstReadSize);
-    while (this.low > bottom && (await this.extendOlder()));
-    let newer = this.collectUp(bottom, pageSize + 1);
+    if (this.#high === 0) await this.refreshNewest(firstReadSize);
+    while (this.#low > bottom && (await this.extendOlder()));
+    let newer = this.#collectUp(bottom, pageSize + 1);
     if (newer.length <= pageSize) {
       await this.refreshNewest(firstReadSize);
       // More new messages than one read restart the run above `bottom`: walk back down to it.
-      while (this.low > bottom && (await this.extendOlder()));
-      newer = this.collectUp(bottom, pageSize + 1);
+      while (this.#low > bottom && (await this.extendOlder()));
+      newer = this.#collectUp(bottom, pageSize + 1);
     }
     const messages = newer.slice(0, pageSize);
     const oldestIndex = messages.length ? indexFromSequenceId(messages[0]!.sequenceId) : bottom;
-    return { messages, hasOlder: (await this.collectDown(oldestIndex - 1, 1)).length > 0, hasNewer: newer.length > pageSize };
+    return { messages, hasOlder: (await this.#collectDown(oldestIndex - 1, 1)).length > 0, hasNewer: newer.length > pageSize };
   }
 
   /** Every user message, reading the whole thread. */
   async all(): Promise<ChatMessage[]> {
-    if (this.high === 0) await this.refreshNewest(OLDER_PAGE_SIZE);
+    if (this.#high === 0) await this.refreshNewest(OLDER_PAGE_SIZE);
     while (await this.extendOlder());
-    return this.collectUp(0, Number.POSITIVE_INFINITY);
+    return this.#collectUp(0, Number.POSITIVE_INFINITY);
   }
 
   /** User messages at or below `top`, newest first, reading older pages until `count` or the oldest. */
-  private async collectDown(top: number, count: number): Promise<ChatMessage[]> {
+  async #collectDown(top: number, count: number): Promise<ChatMessage[]> {
     const found: ChatMessage[] = [];
-    let sequence = Math.min(top, this.high);
+    let sequence = Math.min(top, this.#high);
     for (;;) {
-      for (; sequence >= this.low && found.length < count; sequence--) {
-        const entry = this.bySequence.get(sequence);
+      for (; sequence >= this.#low && found.length < count; sequence--) {
+        const entry = this.#bySequence.get(sequence);
         if (entry?.kind === "user") found.push(entry.message);
       }
       if (found.length >= count || !(await this.extendOlder())) return found;
@@ -179,35 +179,35 @@ export class MessageWindow {
   }
 
   /** User messages at or above `bottom` in the window, oldest first. */
-  private collectUp(bottom: number, count: number): ChatMessage[] {
+  #collectUp(bottom: number, count: number): ChatMessage[] {
     const found: ChatMessage[] = [];
-    for (let sequence = Math.max(bottom, this.low); sequence <= this.high && found.length < count; sequence++) {
-      const entry = this.bySequence.get(sequence);
+    for (let sequence = Math.max(bottom, this.#low); sequence <= this.#high && found.length < count; sequence++) {
+      const entry = this.#bySequence.get(sequence);
       if (entry?.kind === "user") found.push(entry.message);
     }
     return found;
   }
 
-  private hasUserMessageAbove(index: number): boolean {
-    for (let sequence = index + 1; sequence <= this.high; sequence++) {
-      if (this.bySequence.get(sequence)?.kind === "user") return true;
+  #hasUserMessageAbove(index: number): boolean {
+    for (let sequence = index + 1; sequence <= this.#high; sequence++) {
+      if (this.#bySequence.get(sequence)?.kind === "user") return true;
     }
     return false;
   }
 
-  private store(message: ChatMessage, sequence: number): void {
-    this.bySequence.set(sequence, { message, kind: messageKind(message) });
-    this.indexById.set(message.id, sequence);
-    this.fold(message, sequence);
+  #store(message: ChatMessage, sequence: number): void {
+    this.#bySequence.set(sequence, { message, kind: messageKind(message) });
+    this.#indexById.set(message.id, sequence);
+    this.#fold(message, sequence);
   }
 
   /** Records the attributes a control message carries for its target; the latest wins. */
-  private fold(message: ChatMessage, sequence: number): void {
+  #fold(message: ChatMessage, sequence: number): void {
     const control = messageKind(message) === "control" ? decodeControlMessage(message.metadata) : undefined;
     if (control?.kind === "messageAttributes") {
-      const current = this.folded.get(control.targetMessageId);
+      const current = this.#folded.get(control.targetMessageId);
       if (!current || current.sequence < sequence) {
-        this.folded.set(control.targetMessageId, { attributes: control.attributes, createdOn: message.createdOn, sequence });
+        this.#folded.set(control.targetMessageId, { attributes: control.attributes, createdOn: message.createdOn, sequence });
       }
     }
   }

@@ -38,9 +38,9 @@ export interface MessageHost {
 export class Message extends ReplayEventEmitter<MessageEvents> {
   static readonly updated = "updated";
 
-  private data: MessageData;
-  private raw: ChatMessage;
-  private attachments: Media[];
+  #data: MessageData;
+  #raw: ChatMessage;
+  #attachments: Media[];
 
   /** @internal Built by its Conversation; apps receive Messages, never construct them. */
   constructor(
@@ -50,49 +50,49 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
     private readonly host: MessageHost,
   ) {
     super();
-    this.raw = raw;
-    this.data = { ...toMessageData(raw), attributes };
-    this.attachments = host.mediaOf(raw);
+    this.#raw = raw;
+    this.#data = { ...toMessageData(raw), attributes };
+    this.#attachments = host.mediaOf(raw);
   }
 
   /** Escape hatch: the ACS message this Message shows. */
   get acs(): { readonly message: ChatMessage } {
-    return { message: this.raw };
+    return { message: this.#raw };
   }
 
   get sid(): string {
-    return this.data.sid;
+    return this.#data.sid;
   }
   get index(): number {
-    return this.data.index;
+    return this.#data.index;
   }
   get body(): string | null {
-    return this.data.body;
+    return this.#data.body;
   }
   /** The sender's Twilio identity (never an ACS user id); the display name when the sender is unknown. */
   get author(): string | null {
-    return (this.data.senderUserId && this.host.identityOf(this.data.senderUserId)) ?? this.data.senderDisplayName;
+    return (this.#data.senderUserId && this.host.identityOf(this.#data.senderUserId)) ?? this.#data.senderDisplayName;
   }
   get attributes(): JSONValue {
-    return this.data.attributes;
+    return this.#data.attributes;
   }
   get dateCreated(): Date | null {
-    return this.data.dateCreated;
+    return this.#data.dateCreated;
   }
   get dateUpdated(): Date | null {
-    return this.data.dateUpdated;
+    return this.#data.dateUpdated;
   }
   /** ACS lets only the sender edit: the last editor is the author once the message was edited. */
   get lastUpdatedBy(): string | null {
-    return this.data.edited ? this.author : null;
+    return this.#data.edited ? this.author : null;
   }
   /** The ACS user id of the sender: the sid of the Participant who sent it. */
   get participantSid(): string | null {
-    return this.data.senderUserId;
+    return this.#data.senderUserId;
   }
   /** `media` when files are attached (in the message metadata), as Twilio. */
   get type(): MessageType {
-    return this.attachments.length > 0 ? "media" : "text";
+    return this.#attachments.length > 0 ? "media" : "text";
   }
   get subject(): string | null {
     return null;
@@ -102,11 +102,11 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
   }
   /** @deprecated Twilio's single-media accessor. */
   get media(): Media | null {
-    return this.attachments[0] ?? null;
+    return this.#attachments[0] ?? null;
   }
   /** The attached files; null for a text message, as Twilio. */
   get attachedMedia(): Array<Media> | null {
-    return this.attachments.length > 0 ? [...this.attachments] : null;
+    return this.#attachments.length > 0 ? [...this.#attachments] : null;
   }
   /**
    * What ACS read receipts tell: read by none, some or all of the other participants (`sent` and
@@ -199,14 +199,14 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
    * when anything a Twilio app sees changed. Returns the reasons.
    */
   _update(raw: ChatMessage, attributes: JSONValue): MessageUpdateReason[] {
-    const before = this.data;
+    const before = this.#data;
     const after = { ...toMessageData(raw), attributes };
-    this.raw = raw;
-    this.data = after;
-    const mediaBefore = this.attachments.map((m) => m.sid).join();
-    this.attachments = this.host.mediaOf(raw);
+    this.#raw = raw;
+    this.#data = after;
+    const mediaBefore = this.#attachments.map((m) => m.sid).join();
+    this.#attachments = this.host.mediaOf(raw);
     const reasons: MessageUpdateReason[] = [];
-    if (mediaBefore !== this.attachments.map((m) => m.sid).join()) reasons.push("media");
+    if (mediaBefore !== this.#attachments.map((m) => m.sid).join()) reasons.push("media");
     if (before.body !== after.body) reasons.push("body");
     if (JSON.stringify(before.attributes) !== JSON.stringify(after.attributes)) reasons.push("attributes");
     if (before.dateUpdated.getTime() !== after.dateUpdated.getTime()) reasons.push("dateUpdated");

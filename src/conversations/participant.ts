@@ -28,11 +28,11 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
   static readonly typingStarted = "typingStarted";
   static readonly updated = "updated";
 
-  private data: ParticipantData;
-  private raw: ChatParticipant;
-  private typing = false;
-  private typingTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastRead: { index: number; timestamp: Date } | null = null;
+  #data: ParticipantData;
+  #raw: ChatParticipant;
+  #typing = false;
+  #typingTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastRead: { index: number; timestamp: Date } | null = null;
 
   /** @internal Built by its Conversation. */
   constructor(
@@ -44,23 +44,23 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
     private readonly joinedOn: Date | null = null,
   ) {
     super();
-    this.raw = raw;
-    this.data = data;
+    this.#raw = raw;
+    this.#data = data;
   }
 
   /** Escape hatch: the ACS participant this Participant shows. */
   get acs(): { readonly participant: ChatParticipant } {
-    return { participant: this.raw };
+    return { participant: this.#raw };
   }
 
   get sid(): string {
-    return this.data.sid;
+    return this.#data.sid;
   }
   get identity(): string | null {
-    return this.data.identity;
+    return this.#data.identity;
   }
   get attributes(): JSONValue {
-    return this.data.attributes;
+    return this.#data.attributes;
   }
   get dateCreated(): Date | null {
     return this.joinedOn;
@@ -69,13 +69,13 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
     return this.joinedOn;
   }
   get isTyping(): boolean {
-    return this.typing;
+    return this.#typing;
   }
   get lastReadMessageIndex(): number | null {
-    return this.lastRead?.index ?? null;
+    return this.#lastRead?.index ?? null;
   }
   get lastReadTimestamp(): Date | null {
-    return this.lastRead?.timestamp ?? null;
+    return this.#lastRead?.timestamp ?? null;
   }
   /** ACS has no roles. */
   get roleSid(): string {
@@ -107,16 +107,16 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
    * whether it changed, for the conversation to emit its own events.
    */
   _setTyping(typing: boolean, timeoutInMs = 0, lapsed?: () => void): boolean {
-    if (this.typingTimer) clearTimeout(this.typingTimer);
-    this.typingTimer = undefined;
+    if (this.#typingTimer) clearTimeout(this.#typingTimer);
+    this.#typingTimer = undefined;
     if (typing) {
-      this.typingTimer = setTimeout(() => {
+      this.#typingTimer = setTimeout(() => {
         if (this._setTyping(false)) lapsed?.();
       }, timeoutInMs);
-      (this.typingTimer as { unref?: () => void }).unref?.();
+      (this.#typingTimer as { unref?: () => void }).unref?.();
     }
-    if (typing === this.typing) return false;
-    this.typing = typing;
+    if (typing === this.#typing) return false;
+    this.#typing = typing;
     this.emit(typing ? "typingStarted" : "typingEnded", this);
     return true;
   }
@@ -124,9 +124,9 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
   /** @internal A new read horizon from ACS read receipts; emits `updated` and returns the reasons. */
   _setLastRead(index: number, timestamp: Date): ParticipantUpdateReason[] {
     const reasons: ParticipantUpdateReason[] = [];
-    if (this.lastRead?.index !== index) reasons.push("lastReadMessageIndex");
-    if (this.lastRead?.timestamp.getTime() !== timestamp.getTime()) reasons.push("lastReadTimestamp");
-    this.lastRead = { index, timestamp };
+    if (this.#lastRead?.index !== index) reasons.push("lastReadMessageIndex");
+    if (this.#lastRead?.timestamp.getTime() !== timestamp.getTime()) reasons.push("lastReadTimestamp");
+    this.#lastRead = { index, timestamp };
     if (reasons.length > 0) this.emit("updated", { participant: this, updateReasons: reasons });
     return reasons;
   }
@@ -134,10 +134,10 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
   /** @internal Takes newer data; emits `updated` with the reasons when something changed. */
   _update(raw: ChatParticipant, attributes: JSONValue): ParticipantUpdateReason[] {
     const next = toParticipantData(raw);
-    this.raw = raw;
+    this.#raw = raw;
     const reasons: ParticipantUpdateReason[] = [];
-    if (next && JSON.stringify(attributes) !== JSON.stringify(this.data.attributes)) reasons.push("attributes");
-    if (next) this.data = { ...next, attributes };
+    if (next && JSON.stringify(attributes) !== JSON.stringify(this.#data.attributes)) reasons.push("attributes");
+    if (next) this.#data = { ...next, attributes };
     if (reasons.length > 0) this.emit("updated", { participant: this, updateReasons: reasons });
     return reasons;
   }

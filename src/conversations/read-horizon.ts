@@ -31,40 +31,40 @@ export interface ReadHorizonHost {
 }
 
 export class ReadHorizon {
-  private readonly horizons = new Map<string, Horizon>();
-  private loaded: Promise<void> | undefined;
+  readonly #horizons = new Map<string, Horizon>();
+  #loaded: Promise<void> | undefined;
   /** The index this user wants to have read up to, not yet sent. */
-  private wanted: { index: number; explicit: boolean } | undefined;
-  private writing: Promise<void> | undefined;
-  private lastSentAt = Number.NEGATIVE_INFINITY;
+  #wanted: { index: number; explicit: boolean } | undefined;
+  #writing: Promise<void> | undefined;
+  #lastSentAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly host: ReadHorizonHost) {}
 
   /** This user's horizon; undefined before any receipt of theirs (Twilio's null). */
   get own(): Horizon | undefined {
-    return this.horizons.get(this.host.selfUserId);
+    return this.#horizons.get(this.host.selfUserId);
   }
 
   of(userId: string): Horizon | undefined {
-    return this.horizons.get(userId);
+    return this.#horizons.get(userId);
   }
 
   /** Every participant's horizon, by user id. */
   all(): ReadonlyMap<string, Horizon> {
-    return this.horizons;
+    return this.#horizons;
   }
 
   get isLoaded(): boolean {
-    return this.loaded !== undefined;
+    return this.#loaded !== undefined;
   }
 
   /** Reads the receipts once (later calls wait for that read). */
   ensureLoaded(): Promise<void> {
-    this.loaded ??= this.refresh().catch((error: unknown) => {
-      this.loaded = undefined;
+    this.#loaded ??= this.refresh().catch((error: unknown) => {
+      this.#loaded = undefined;
       throw error;
     });
-    return this.loaded;
+    return this.#loaded;
   }
 
   /** Reads every participant's receipt from ACS and reports the horizons that moved. */
@@ -77,44 +77,44 @@ export class ReadHorizon {
     for (const receipt of receipts) {
       if (receipt.sender.kind !== "communicationUser") continue;
       const index = await this.host.indexOf(receipt.chatMessageId);
-      if (index !== undefined) this.record(receipt.sender.communicationUserId, { index, readOn: receipt.readOn });
+      if (index !== undefined) this.#record(receipt.sender.communicationUserId, { index, readOn: receipt.readOn });
     }
-    this.loaded ??= Promise.resolve();
+    this.#loaded ??= Promise.resolve();
   }
 
   /** Moves this user's horizon up to `index` (never down); resolves once ACS has it. */
   advance(index: number): Promise<void> {
-    const current = Math.max(this.wanted?.index ?? -1, this.own?.index ?? -1);
-    if (index > current) this.wanted = { index, explicit: false };
-    return this.flush();
+    const current = Math.max(this.#wanted?.index ?? -1, this.own?.index ?? -1);
+    if (index > current) this.#wanted = { index, explicit: false };
+    return this.#flush();
   }
 
   /** Sets this user's horizon to `index`, also backwards. */
   set(index: number): Promise<void> {
-    this.wanted = { index, explicit: true };
-    return this.flush();
+    this.#wanted = { index, explicit: true };
+    return this.#flush();
   }
 
   /**
    * Sends the wanted horizon: at once if the last receipt is 2 s old, else after that gap, one
    * receipt for every call made meanwhile.
    */
-  private flush(): Promise<void> {
-    if (this.writing) return this.writing.then(() => (this.wanted ? this.flush() : undefined));
-    if (!this.wanted) return Promise.resolve();
-    this.writing = (async () => {
-      const wait = this.lastSentAt + MIN_GAP_BETWEEN_RECEIPTS_MS - Date.now();
+  #flush(): Promise<void> {
+    if (this.#writing) return this.#writing.then(() => (this.#wanted ? this.#flush() : undefined));
+    if (!this.#wanted) return Promise.resolve();
+    this.#writing = (async () => {
+      const wait = this.#lastSentAt + MIN_GAP_BETWEEN_RECEIPTS_MS - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const wanted = this.wanted;
-      this.wanted = undefined;
-      if (wanted) await this.send(wanted);
+      const wanted = this.#wanted;
+      this.#wanted = undefined;
+      if (wanted) await this.#send(wanted);
     })().finally(() => {
-      this.writing = undefined;
+      this.#writing = undefined;
     });
-    return this.writing;
+    return this.#writing;
   }
 
-  private async send(wanted: { index: number; explicit: boolean }): Promise<void> {
+  async #send(wanted: { index: number; explicit: boolean }): Promise<void> {
     const target = await this.host.userMessageAtOrBelow(wanted.index);
     if (!target) return;
     const own = this.own;
@@ -123,17 +123,17 @@ export class ReadHorizon {
     const readOn = new Date();
     // ACS has no receipts on threads over 20 participants: the horizon is then kept by this client only.
     if ((await this.host.participantCount()) <= ACS_LIMITS.receiptsAndTypingMaxParticipants) {
-      this.lastSentAt = Date.now();
+      this.#lastSentAt = Date.now();
       await acsCall("sendReadReceipt", () => this.host.thread.sendReadReceipt({ chatMessageId: target.id }));
     }
-    this.record(this.host.selfUserId, { index: target.index, readOn }, true);
+    this.#record(this.host.selfUserId, { index: target.index, readOn }, true);
   }
 
-  private record(userId: string, horizon: Horizon, force = false): void {
-    const current = this.horizons.get(userId);
+  #record(userId: string, horizon: Horizon, force = false): void {
+    const current = this.#horizons.get(userId);
     if (current && current.index === horizon.index && !force) return;
     if (current && current.index === horizon.index && current.readOn.getTime() === horizon.readOn.getTime()) return;
-    this.horizons.set(userId, horizon);
+    this.#horizons.set(userId, horizon);
     this.host.changed(userId, horizon);
   }
 }

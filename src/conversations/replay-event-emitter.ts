@@ -11,7 +11,7 @@ export type ListenerMap = { [event: string]: (...args: any[]) => void };
  * a listener added after `initialized` still learns that the client is initialized.
  */
 export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter {
-  private readonly lastEmitted = new Map<PropertyKey, unknown[]>();
+  readonly #lastEmitted = new Map<PropertyKey, unknown[]>();
 
   override on<E extends keyof Events & string>(event: E, listener: Events[E]): this {
     return super.on(event, listener);
@@ -30,13 +30,13 @@ export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter
   }
 
   override emit<E extends keyof Events & string>(event: E, ...args: Parameters<Events[E]>): boolean {
-    this.lastEmitted.set(event, args);
+    this.#lastEmitted.set(event, args);
     return super.emit(event, ...args);
   }
 
   /** Calls the listener with the last emission of the event, if any, then subscribes it. */
   onWithReplay<E extends keyof Events & string>(event: E, listener: Events[E]): this {
-    const last = this.lastEmitted.get(event);
+    const last = this.#lastEmitted.get(event);
     if (last) listener(...(last as Parameters<Events[E]>));
     return this.on(event, listener);
   }
@@ -48,7 +48,7 @@ export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter
 
   /** Calls the listener once: with the last emission if there was one, else with the next. */
   onceWithReplay<E extends keyof Events & string>(event: E, listener: Events[E]): this {
-    const last = this.lastEmitted.get(event);
+    const last = this.#lastEmitted.get(event);
     if (last) {
       listener(...(last as Parameters<Events[E]>));
       return this;

@@ -79,6 +79,8 @@ export interface ClientOptions {
    * (the server kit's, or the emulator's endpoint) reached with this client's token.
    */
   mediaStore?: MediaStore | { url: string; fetch?: typeof fetch };
+  /** A fetch for calls to the server kit (the global one by default). */
+  fetch?: typeof fetch;
   /** Rules for attachments, checked before anything is uploaded. */
   media?: {
     /** Files per message (default 10: their descriptions must fit ACS's 28 KB message). */

@@ -25,8 +25,8 @@ export class User extends ReplayEventEmitter<UserEvents> {
   readonly userSubscribed = "userSubscribed";
   readonly userUnsubscribed = "userUnsubscribed";
 
-  private profile: UserProfile;
-  private subscribed = true;
+  #profile: UserProfile;
+  #subscribed = true;
 
   /** @internal Built by the Client. */
   constructor(
@@ -37,7 +37,7 @@ export class User extends ReplayEventEmitter<UserEvents> {
     private readonly host: UserHost,
   ) {
     super();
-    this.profile = profile ?? { friendlyName: null, attributes: {} };
+    this.#profile = profile ?? { friendlyName: null, attributes: {} };
   }
 
   get identity(): string {
@@ -51,10 +51,10 @@ export class User extends ReplayEventEmitter<UserEvents> {
     // no entity behind an ACS user
   }
   get friendlyName(): string | null {
-    return this.profile.friendlyName;
+    return this.#profile.friendlyName;
   }
   get attributes(): JSONValue {
-    return this.profile.attributes;
+    return this.#profile.attributes;
   }
   get isOnline(): boolean | null {
     return null;
@@ -63,35 +63,35 @@ export class User extends ReplayEventEmitter<UserEvents> {
     return null;
   }
   get isSubscribed(): boolean {
-    return this.subscribed;
+    return this.#subscribed;
   }
 
   updateAttributes(attributes: JSONValue): Promise<User> {
-    return this.applyProfile({ attributes });
+    return this.#applyProfile({ attributes });
   }
 
   updateFriendlyName(friendlyName: string): Promise<User> {
-    return this.applyProfile({ friendlyName });
+    return this.#applyProfile({ friendlyName });
   }
 
   async unsubscribe(): Promise<void> {
-    if (!this.subscribed) return;
-    this.subscribed = false;
+    if (!this.#subscribed) return;
+    this.#subscribed = false;
     this.emit("userUnsubscribed", this);
     this.host.unsubscribe(this);
   }
 
   /** @internal The directory's profile, read after construction. */
   _setProfile(profile: UserProfile): void {
-    this.profile = profile;
+    this.#profile = profile;
   }
 
-  private async applyProfile(changes: Partial<UserProfile>): Promise<User> {
+  async #applyProfile(changes: Partial<UserProfile>): Promise<User> {
     const next = await this.host.updateProfile(this, changes);
     const reasons: UserUpdateReason[] = [];
-    if (next.friendlyName !== this.profile.friendlyName) reasons.push("friendlyName");
-    if (JSON.stringify(next.attributes) !== JSON.stringify(this.profile.attributes)) reasons.push("attributes");
-    this.profile = next;
+    if (next.friendlyName !== this.#profile.friendlyName) reasons.push("friendlyName");
+    if (JSON.stringify(next.attributes) !== JSON.stringify(this.#profile.attributes)) reasons.push("attributes");
+    this.#profile = next;
     if (reasons.length > 0) this.emit("updated", { user: this, updateReasons: reasons });
     return this;
   }

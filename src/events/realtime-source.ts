@@ -29,7 +29,7 @@ export interface RealtimeHandlers {
 }
 
 export class RealtimeSource {
-  private readonly listeners = new Map<string, (payload: RealtimePayload) => void>();
+  readonly #listeners = new Map<string, (payload: RealtimePayload) => void>();
 
   constructor(
     private readonly signals: RealtimeSignals,
@@ -50,45 +50,45 @@ export class RealtimeSource {
       if (next) this.sink.nudge(next);
     };
     const thread = (payload: RealtimePayload): Nudge | undefined => (payload.threadId ? { kind: "thread", threadId: payload.threadId } : undefined);
-    for (const event of THREAD_EVENTS) this.listen(event, nudge(thread));
-    this.listen(
+    for (const event of THREAD_EVENTS) this.#listen(event, nudge(thread));
+    this.#listen(
       "typingIndicatorReceived",
       nudge((p) => {
         const userId = p.sender?.communicationUserId;
         return p.threadId && userId && userId !== this.selfUserId ? { kind: "typing", threadId: p.threadId, userId } : undefined;
       }),
     );
-    this.listen("readReceiptReceived", nudge((p) => (p.threadId ? { kind: "receipts", threadId: p.threadId } : undefined)));
-    this.listen("chatThreadCreated", nudge(() => ({ kind: "threads" })));
-    this.listen("chatThreadPropertiesUpdated", nudge((p) => (p.threadId ? { kind: "properties", threadId: p.threadId } : undefined)));
-    this.listen("chatThreadDeleted", nudge((p) => (p.threadId ? { kind: "threadGone", threadId: p.threadId } : undefined)));
-    this.listen(
+    this.#listen("readReceiptReceived", nudge((p) => (p.threadId ? { kind: "receipts", threadId: p.threadId } : undefined)));
+    this.#listen("chatThreadCreated", nudge(() => ({ kind: "threads" })));
+    this.#listen("chatThreadPropertiesUpdated", nudge((p) => (p.threadId ? { kind: "properties", threadId: p.threadId } : undefined)));
+    this.#listen("chatThreadDeleted", nudge((p) => (p.threadId ? { kind: "threadGone", threadId: p.threadId } : undefined)));
+    this.#listen(
       "participantsAdded",
       nudge((p) => {
         const includesSelf = p.participantsAdded?.some((x) => x.id?.communicationUserId === this.selfUserId);
         return includesSelf ? { kind: "threads" } : thread(p);
       }),
     );
-    this.listen(
+    this.#listen(
       "participantsRemoved",
       nudge((p) => {
         const includesSelf = p.participantsRemoved?.some((x) => x.id?.communicationUserId === this.selfUserId);
         return includesSelf && p.threadId ? { kind: "participantRemoved", threadId: p.threadId, userId: this.selfUserId } : thread(p);
       }),
     );
-    this.listen("realTimeNotificationConnected", () => this.handlers.connected());
-    this.listen("realTimeNotificationDisconnected", () => this.handlers.disconnected());
+    this.#listen("realTimeNotificationConnected", () => this.handlers.connected());
+    this.#listen("realTimeNotificationDisconnected", () => this.handlers.disconnected());
     return true;
   }
 
   async stop(): Promise<void> {
-    for (const [event, listener] of this.listeners) this.signals.off(event, listener);
-    this.listeners.clear();
+    for (const [event, listener] of this.#listeners) this.signals.off(event, listener);
+    this.#listeners.clear();
     await this.signals.stopRealtimeNotifications().catch(() => undefined);
   }
 
-  private listen(event: string, listener: (payload: RealtimePayload) => void): void {
-    this.listeners.set(event, listener);
+  #listen(event: string, listener: (payload: RealtimePayload) => void): void {
+    this.#listeners.set(event, listener);
     this.signals.on(event, listener);
   }
 }

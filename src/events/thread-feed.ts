@@ -22,12 +22,12 @@ export type FeedReader = (since: Date) => Promise<ChatMessage[]>;
 
 export class ThreadFeed {
   /** Server time of the latest change seen. */
-  private cursor: number;
+  #cursor: number;
   /** The highest index announced or passed over as history; undefined until the first read. */
-  private announcedThrough: number | undefined;
-  private running: Promise<FeedEntry[]> | undefined;
+  #announcedThrough: number | undefined;
+  #running: Promise<FeedEntry[]> | undefined;
   /** The one read that follows the running one, shared by every call made meanwhile. */
-  private queued: Promise<FeedEntry[]> | undefined;
+  #queued: Promise<FeedEntry[]> | undefined;
 
   constructor(
     private readonly read: FeedReader,
@@ -36,14 +36,14 @@ export class ThreadFeed {
     /** Applies each read, once, before the callers of `catchUp()` resume. */
     private readonly apply: (entries: FeedEntry[]) => void,
   ) {
-    this.cursor = historyBefore;
+    this.#cursor = historyBefore;
   }
 
   /** Whether a message would still be news: created while followed, and above every index announced. */
   isUnannounced(message: ChatMessage): boolean {
-    return this.announcedThrough === undefined
+    return this.#announcedThrough === undefined
       ? message.createdOn.getTime() > this.historyBefore
-      : indexFromSequenceId(message.sequenceId) > this.announcedThrough;
+      : indexFromSequenceId(message.sequenceId) > this.#announcedThrough;
   }
 
   /**
@@ -51,36 +51,36 @@ export class ThreadFeed {
    * while a read runs gets a second read after it, so nothing that happened before the call is missed.
    */
   catchUp(): Promise<FeedEntry[]> {
-    if (!this.running) {
-      this.running = this.readOnce().finally(() => {
-        this.running = undefined;
+    if (!this.#running) {
+      this.#running = this.#readOnce().finally(() => {
+        this.#running = undefined;
       });
-      return this.running;
+      return this.#running;
     }
-    if (!this.queued) {
+    if (!this.#queued) {
       const next = () => {
-        this.queued = undefined;
+        this.#queued = undefined;
         return this.catchUp();
       };
-      this.queued = this.running.then(next, next);
+      this.#queued = this.#running.then(next, next);
     }
-    return this.queued;
+    return this.#queued;
   }
 
-  private async readOnce(): Promise<FeedEntry[]> {
-    const messages = await this.read(new Date(this.cursor - OVERLAP_MS));
+  async #readOnce(): Promise<FeedEntry[]> {
+    const messages = await this.read(new Date(this.#cursor - OVERLAP_MS));
     const entries = messages
       .map((message) => ({ message, index: indexFromSequenceId(message.sequenceId) }))
       .sort((a, b) => a.index - b.index);
     const result: FeedEntry[] = [];
     for (const { message, index } of entries) {
       const changedOn = Math.max(message.createdOn.getTime(), message.editedOn?.getTime() ?? 0, message.deletedOn?.getTime() ?? 0);
-      this.cursor = Math.max(this.cursor, changedOn);
+      this.#cursor = Math.max(this.#cursor, changedOn);
       result.push({ message, index, isNew: this.isUnannounced(message) });
     }
     const highest = entries[entries.length - 1]?.index;
-    if (highest !== undefined) this.announcedThrough = Math.max(this.announcedThrough ?? 0, highest);
-    else if (this.announcedThrough === undefined) this.announcedThrough = 0;
+    if (highest !== undefined) this.#announcedThrough = Math.max(this.#announcedThrough ?? 0, highest);
+    else if (this.#announcedThrough === undefined) this.#announcedThrough = 0;
     this.apply(result);
     return result;
   }

@@ -23,23 +23,23 @@ export interface IdentityResolver {
 
 /** The pairs this client knows, in memory, in front of the app's resolver. */
 export class KnownIdentities implements IdentityResolver {
-  private readonly userIds = new Map<string, string>();
-  private readonly identities = new Map<string, string>();
+  readonly #userIds = new Map<string, string>();
+  readonly #identities = new Map<string, string>();
 
   constructor(readonly fallback?: IdentityResolver) {}
 
   remember(identity: string, userId: string): void {
-    this.userIds.set(identity, userId);
-    this.identities.set(userId, identity);
+    this.#userIds.set(identity, userId);
+    this.#identities.set(userId, identity);
   }
 
   /** The identity, if this client already knows it: for synchronous getters such as `Message.author`. */
   knownIdentityOf(userId: string): string | undefined {
-    return this.identities.get(userId);
+    return this.#identities.get(userId);
   }
 
   async userIdOf(identity: string): Promise<string | undefined> {
-    const known = this.userIds.get(identity);
+    const known = this.#userIds.get(identity);
     if (known) return known;
     const resolved = await this.fallback?.userIdOf(identity);
     if (resolved) this.remember(identity, resolved);
@@ -47,7 +47,7 @@ export class KnownIdentities implements IdentityResolver {
   }
 
   async identityOf(userId: string): Promise<string | undefined> {
-    const known = this.identities.get(userId);
+    const known = this.#identities.get(userId);
     if (known) return known;
     const resolved = await this.fallback?.identityOf(userId);
     if (resolved) this.remember(resolved, userId);

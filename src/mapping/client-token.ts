@@ -19,11 +19,19 @@ export interface ClientTokenFields {
   identity: string;
   /** Base URL of the server kit (directory, join, token refresh), when there is one. */
   serverUrl?: string;
+  /** The server kit's own ACS user, which conversations include so that the server can add joiners. */
+  serviceUserId?: string;
 }
 
 /** Throws InvalidArgumentError naming the bad field. */
 export function encodeClientToken(fields: ClientTokenFields): string {
   return PREFIX + encodeBase64Url(JSON.stringify(checkFields(fields)));
+}
+
+/** The signed part of a token (`tcacs1.<fields>`) and its signature, if the token has one. */
+export function splitClientToken(token: string): { signed: string; signature: string | undefined } {
+  const dot = token.indexOf(".", PREFIX.length);
+  return dot < 0 ? { signed: token, signature: undefined } : { signed: token.slice(0, dot), signature: token.slice(dot + 1) };
 }
 
 /** The token's fields, checked one by one (hand-written: this ships to browsers, see arguments.ts). */
@@ -42,6 +50,7 @@ function checkFields(json: unknown): ClientTokenFields {
     identity: text("identity", "the Twilio identity"),
   };
   if (value.serverUrl !== undefined) fields.serverUrl = text("serverUrl", "an http(s) URL", (v) => isUrl(v, ["https:", "http:"]));
+  if (value.serviceUserId !== undefined) fields.serviceUserId = text("serviceUserId", "an ACS user id (8:acs:...)", (v) => /^8:.+/.test(v));
   return fields;
 }
 
@@ -63,7 +72,8 @@ export function decodeClientToken(token: string): ClientTokenFields {
   if (!isClientToken(token)) throw new InvalidArgumentError("token", `expected a token issued by twilio-conversations-acs (starting '${PREFIX}')`);
   let json: unknown;
   try {
-    json = JSON.parse(decodeBase64Url(token.slice(PREFIX.length)));
+    // `tcacs1.<fields>[.<signature>]`: the server kit signs its tokens; clients read the fields only.
+    json = JSON.parse(decodeBase64Url(token.slice(PREFIX.length).split(".")[0]!));
   } catch {
     throw new InvalidArgumentError("token", "the token is corrupt (not base64url JSON)");
   }

@@ -18,31 +18,31 @@ export interface HttpMediaStoreOptions {
 }
 
 export class HttpMediaStore implements MediaStore {
-  private readonly baseUrl: string;
+  readonly #baseUrl: string;
 
   constructor(private readonly options: HttpMediaStoreOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
   }
 
   async upload(media: MediaUpload, options: { abortSignal?: AbortSignal } = {}): Promise<StoredMedia> {
     const headers: Record<string, string> = { "content-type": media.contentType };
     if (media.filename !== null) headers["x-file-name"] = encodeURIComponent(media.filename);
-    const response = await this.request("POST", "/media", { body: media.data, headers, ...(options.abortSignal ? { signal: options.abortSignal } : {}) });
+    const response = await this.#request("POST", "/media", { body: media.data, headers, ...(options.abortSignal ? { signal: options.abortSignal } : {}) });
     return (await response.json()) as StoredMedia;
   }
 
   async temporaryUrl(id: string): Promise<string> {
-    const response = await this.request("GET", `/media/${encodeURIComponent(id)}/temporary-url`);
+    const response = await this.#request("GET", `/media/${encodeURIComponent(id)}/temporary-url`);
     return ((await response.json()) as { url: string }).url;
   }
 
   async delete(id: string): Promise<void> {
-    await this.request("DELETE", `/media/${encodeURIComponent(id)}`);
+    await this.#request("DELETE", `/media/${encodeURIComponent(id)}`);
   }
 
-  private async request(method: string, path: string, init: { body?: Blob | Uint8Array; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
+  async #request(method: string, path: string, init: { body?: Blob | Uint8Array; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
     const send = this.options.fetch ?? fetch;
-    const response = await send(`${this.baseUrl}${path}`, {
+    const response = await send(`${this.#baseUrl}${path}`, {
       method,
       headers: { ...init.headers, authorization: `Bearer ${await this.options.token()}` },
       ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),

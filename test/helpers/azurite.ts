@@ -1,12 +1,13 @@
 /**
- * Test plumbing: Azurite's blob service (the `azurite` devDependency, run offline) as a child
- * process on 127.0.0.1 with a port of its choosing, keeping everything in memory. One per test
- * file (beforeAll/afterAll).
+ * Test plumbing: Azurite's blob or table service (the `azurite` devDependency, run offline) as a
+ * child process on 127.0.0.1, keeping everything in memory. One per test file
+ * (beforeAll/afterAll).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -35,7 +36,83 @@ export interface AzuriteOptions {
 }
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
-  const main = createRequire(import.meta.url).resolve("azurite/dist/src/blob/main.js");
+  const { port, stop } = await spawnAzurite(
+    "azurite/dist/src/blob/main.js",
+    [
+      "--blobHost", "127.0.0.1",
+      "--blobPort", "0",
+      "--extentMemoryLimit", String(options.memoryLimitMb ?? 1024),
+    ],
+    // The blob service prints the port it was given by the OS.
+    (output) => {
+      const match = /successfully listens on https?:\/\/[^\s:]+:(\d+)/.exec(output);
+      return match ? Number(match[1]) : undefined;
+    },
+  );
+  const blobEndpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
+  return {
+    blobEndpoint,
+    connectionString: azuriteConnectionString(blobEndpoint),
+    connectionStringFor: azuriteConnectionString,
+    stop,
+  };
+}
+
+export interface AzuriteTables {
+  /** e.g. `http://127.0.0.1:41234/devstoreaccount1` */
+  tableEndpoint: string;
+  /** A connection string with the account key and `TableEndpoint=...`, for `TableClient.fromConnectionString`. */
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+export const azuriteTablesConnectionString = (tableEndpoint: string) =>
+  `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_ACCOUNT_KEY};TableEndpoint=${tableEndpoint};`;
+
+/** Azurite's table service, in memory, on 127.0.0.1 at a free port. */
+export async function startAzuriteTables(): Promise<AzuriteTables> {
+  // The table service prints its configured port, not the bound one ("started on 127.0.0.1:0"),
+  // so it cannot be given port 0: find a free port, and try again with another should something
+  // else take it before Azurite binds it.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      const started = await spawnAzurite(
+        "azurite/dist/src/table/main.js",
+        ["--tableHost", "127.0.0.1", "--tablePort", String(port)],
+        (output) => (/Table service successfully started/.test(output) ? port : undefined),
+      );
+      const tableEndpoint = `http://127.0.0.1:${started.port}/${AZURITE_ACCOUNT}`;
+      return { tableEndpoint, connectionString: azuriteTablesConnectionString(tableEndpoint), stop: started.stop };
+    } catch (error) {
+      if (attempt >= 5 || !/EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface SpawnedAzurite {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts one Azurite service (`main`: its entry module) with the flags all services share, and waits until `portOf` finds the port in its output. */
+async function spawnAzurite(
+  main: string,
+  serviceArgs: string[],
+  portOf: (output: string) => number | undefined,
+): Promise<SpawnedAzurite> {
+  const mainPath = createRequire(import.meta.url).resolve(main);
   // Azurite keeps nothing on disk with --inMemoryPersistence, but it resolves paths against its
   // working directory: give it an empty one of its own.
   const workDir = await mkdtemp(join(tmpdir(), "azurite-"));
@@ -46,14 +123,12 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   const child = spawn(
     process.execPath,
     [
-      main,
-      "--blobHost", "127.0.0.1",
-      "--blobPort", "0",
+      mainPath,
+      ...serviceArgs,
       "--inMemoryPersistence",
-      "--extentMemoryLimit", String(options.memoryLimitMb ?? 1024),
       "--silent",
       "--disableTelemetry",
-      // @azure/storage-blob speaks a newer service version than this Azurite knows.
+      // The Azure SDKs speak newer service versions than this Azurite knows.
       "--skipApiVersionCheck",
     ],
     { cwd: workDir, env, stdio: ["ignore", "pipe", "pipe"] },
@@ -71,10 +146,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       const timer = setTimeout(() => reject(new Error(`Azurite did not start within ${STARTUP_TIMEOUT_MS} ms:\n${output}`)), STARTUP_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
         output += chunk.toString("utf8");
-        const match = /successfully listens on https?:\/\/[^\s:]+:(\d+)/.exec(output);
-        if (match) {
+        const found = portOf(output);
+        if (found !== undefined) {
           clearTimeout(timer);
-          resolve(Number(match[1]));
+          resolve(found);
         }
       };
       child.stdout!.on("data", onData);
@@ -88,11 +163,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
         reject(error);
       });
     });
-    const blobEndpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
     return {
-      blobEndpoint,
-      connectionString: azuriteConnectionString(blobEndpoint),
-      connectionStringFor: azuriteConnectionString,
+      port,
       stop: async () => {
         process.off("exit", killOnExit);
         await stopChild(child);

@@ -1,0 +1,71 @@
+/**
+ * The server kit's directories, seen from the client: identities and profiles (as the client's
+ * identity resolver), unique names and joining. Browser-safe: `fetch` only. Requests carry the
+ * token the server kit issued, which its directory endpoints check.
+ */
+import type { JSONValue } from "../mapping/json.js";
+import type { IdentityResolver, UserProfile } from "./identity-resolver.js";
+
+export class ServerDirectory implements IdentityResolver {
+  readonly #baseUrl: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly token: () => string,
+    private readonly send: typeof fetch = (...args) => fetch(...args),
+  ) {
+    this.#baseUrl = baseUrl.replace(/\/+$/, "");
+  }
+
+  async userIdOf(identity: string): Promise<string | undefined> {
+    return (await this.#get<{ userId: string }>(`/directory/users/${encodeURIComponent(identity)}`))?.userId;
+  }
+
+  async identityOf(userId: string): Promise<string | undefined> {
+    return (await this.#get<{ identity: string }>(`/directory/user-ids/${encodeURIComponent(userId)}`))?.identity;
+  }
+
+  async getProfile(identity: string): Promise<UserProfile | undefined> {
+    return this.#get<UserProfile>(`/directory/users/${encodeURIComponent(identity)}/profile`);
+  }
+
+  async updateProfile(identity: string, changes: Partial<UserProfile>): Promise<UserProfile> {
+    return (await this.#request("PUT", `/directory/users/${encodeURIComponent(identity)}/profile`, changes)).json() as Promise<UserProfile>;
+  }
+
+  /** The conversation a unique name names, if any. */
+  async conversationSidOf(uniqueName: string): Promise<string | undefined> {
+    return (await this.#get<{ conversationSid: string }>(`/directory/conversations/${encodeURIComponent(uniqueName)}`))?.conversationSid;
+  }
+
+  /** Claims a unique name for a conversation; false when another conversation has it. */
+  async claimUniqueName(uniqueName: string, conversationSid: string): Promise<boolean> {
+    const response = await this.#request("PUT", `/directory/conversations/${encodeURIComponent(uniqueName)}`, { conversationSid }, [409]);
+    return response.status !== 409;
+  }
+
+  async releaseUniqueName(uniqueName: string, conversationSid: string): Promise<void> {
+    await this.#request("DELETE", `/directory/conversations/${encodeURIComponent(uniqueName)}`, { conversationSid });
+  }
+
+  /** Asks the server to add this user to a conversation they are not in (its `authorizeJoin` decides). */
+  async join(conversationSid: string): Promise<void> {
+    await this.#request("POST", `/conversations/${encodeURIComponent(conversationSid)}/join`, {});
+  }
+
+  async #get<T>(path: string): Promise<T | undefined> {
+    const response = await this.#request("GET", path, undefined, [404]);
+    return response.status === 404 ? undefined : ((await response.json()) as T);
+  }
+
+  async #request(method: string, path: string, body?: JSONValue | Partial<UserProfile>, expected: number[] = []): Promise<Response> {
+    const response = await this.send(`${this.#baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token()}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    if (response.ok || expected.includes(response.status)) return response;
+    const detail = ((await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined)?.error?.message;
+    throw Object.assign(new Error(`Server kit: ${method} ${path} answered ${response.status}${detail ? `: ${detail}` : ""}`), { statusCode: response.status });
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * The server side a Twilio app needs on ACS, in place of its token server: tokens that carry
+ * everything `new Client(token)` needs, the identity directory (Twilio identity <-> ACS user,
+ * created on first use), the conversation directory (unique names, unique under concurrency)
+ * and joining conversations one is not in, through the server's own ACS user. One Fetch-API
+ * handler serves it all, so it mounts in node:http, Express, Fastify, Hono or Azure Functions.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { ChatClient, type ChatClientOptions } from "@azure/communication-chat";
+import { AzureCommunicationTokenCredential, parseConnectionString } from "@azure/communication-common";
+import { CommunicationIdentityClient, type CommunicationIdentityClientOptions } from "@azure/communication-identity";
+import { z } from "zod";
+import type { EventGridSource } from "../events/event-grid-source.js";
+import type { UserProfile } from "../identity/identity-resolver.js";
+import { decodeClientToken, encodeClientToken, splitClientToken, type ClientTokenFields } from "../mapping/client-token.js";
+import { findNonJson } from "../mapping/json.js";
+import { METADATA_KEYS } from "../mapping/metadata-keys.js";
+import { MemoryDirectoryStore, type DirectoryStore } from "./directory-store.js";
+
+export interface ServerKitOptions {
+  /** The ACS resource's connection string. It never leaves the server. */
+  connectionString: string;
+  /** A secret to sign issued tokens with (32 bytes or more); the directory endpoints accept only tokens it signed. */
+  signingSecret: string;
+  /**
+   * Who is asking for a token: your own authentication (session cookie, OAuth token...). Return
+   * the Twilio identity the request proves, or undefined to refuse (401).
+   */
+  authenticate(request: Request): Promise<string | undefined> | string | undefined;
+  /** May this user join this conversation they are not in? Without it, joining by the server is refused. */
+  authorizeJoin?(request: { identity: string; conversationSid: string }): Promise<boolean> | boolean;
+  /** The public URL where `handler` is mounted: clients call it for directory lookups and joins. */
+  publicUrl: string;
+  /** Where identities and unique names are kept (default: in memory). */
+  store?: DirectoryStore;
+  /** Lifetime of issued ACS tokens, minutes (60 to 1440; default 60). */
+  tokenTtlMinutes?: number;
+  /** Token issuance per identity per minute before 429 (default 10). */
+  tokensPerMinute?: number;
+  /** The Event Grid webhook, served at `POST /events` when given. */
+  eventGrid?: EventGridSource;
+  /** Options for the ACS clients the kit uses (e.g. `tlsOptions` for the emulator). */
+  acsClientOptions?: ChatClientOptions & CommunicationIdentityClientOptions;
+}
+
+export interface IssuedToken {
+  token: string;
+  identity: string;
+  expiresOn: Date;
+}
+
+export interface ServerKit {
+  /** The Fetch-API handler: `POST /token`, the `/directory/...` endpoints, `POST /conversations/{sid}/join`, `POST /events`. */
+  handle(request: Request): Promise<Response>;
+  /** A token for an identity your server already authenticated (the handler's `POST /token` uses this). */
+  issueToken(identity: string, options?: { ttlMinutes?: number }): Promise<IssuedToken>;
+  /** The ACS user of an identity, created on first use (one user however many concurrent first calls). */
+  userIdOf(identity: string): Promise<string>;
+  /** The server's own ACS user, which conversations include so that it can add joiners. */
+  serviceUserId(): Promise<string>;
+}
+
+const SERVICE_IDENTITY = "\u0000twilio-conversations-acs service";
+const identitySchema = z.string().min(1, "expected a non-empty identity").max(256, "identities are at most 256 characters");
+const uniqueNameSchema = z.string().min(1, "expected a non-empty unique name").max(256, "unique names are at most 256 characters");
+const threadIdSchema = z.string().regex(/^19:.+@thread\.v2$/, "expected an ACS thread id (19:...@thread.v2)");
+const claimSchema = z.object({ conversationSid: threadIdSchema });
+const profileSchema = z
+  .object({
+    friendlyName: z.string().max(256).nullable().optional(),
+    attributes: z.custom((value) => value !== undefined && findNonJson(value) === undefined, { message: "expected JSON attributes" }).optional(),
+  })
+  .strict();
+
+export function createServerKit(options: ServerKitOptions): ServerKit {
+  if (Buffer.byteLength(options.signingSecret) < 32) throw new RangeError("signingSecret must be at least 32 bytes");
+  const store = options.store ?? new MemoryDirectoryStore();
+  const { endpoint } = parseConnectionString(options.connectionString);
+  const acsEndpoint = endpoint.replace(/\/+$/, "");
+  const identityClient = new CommunicationIdentityClient(options.connectionString, options.acsClientOptions ?? {});
+  const ttlMinutes = options.tokenTtlMinutes ?? 60;
+  const publicUrl = options.publicUrl.replace(/\/+$/, "");
+  const issued = new Map<string, number[]>();
+  const creating = new Map<string, Promise<string>>();
+
+  /** One ACS user per identity: concurrent first calls share one creation, and across processes the store picks one. */
+  function userIdOf(identity: string): Promise<string> {
+    const pending = creating.get(identity);
+    if (pending) return pending;
+    const work = (async () => {
+      const known = await store.userIdOf(identity);
+      if (known) return known;
+      const { communicationUserId } = await identityClient.createUser();
+      const winner = await store.putUserIfAbsent(identity, communicationUserId);
+      // Another process won the race: the user we made is not needed.
+      if (winner !== communicationUserId) await identityClient.deleteUser({ communicationUserId }).catch(() => undefined);
+      return winner;
+    })().finally(() => creating.delete(identity));
+    creating.set(identity, work);
+    return work;
+  }
+
+  let service: { userId: string; chat: ChatClient; expiresOn: number } | undefined;
+  async function serviceChat(): Promise<{ userId: string; chat: ChatClient }> {
+    if (service && service.expiresOn - Date.now() > 5 * 60_000) return service;
+    const userId = await userIdOf(SERVICE_IDENTITY);
+    const { token, expiresOn } = await identityClient.getToken({ communicationUserId: userId }, ["chat"]);
+    service = { userId, chat: new ChatClient(acsEndpoint, new AzureCommunicationTokenCredential(token), options.acsClientOptions), expiresOn: expiresOn.getTime() };
+    return service;
+  }
+
+  async function issueToken(identity: string, issueOptions: { ttlMinutes?: number } = {}): Promise<IssuedToken> {
+    identitySchema.parse(identity);
+    if (identity === SERVICE_IDENTITY) throw new RangeError("reserved identity");
+    const userId = await userIdOf(identity);
+    const serviceUserId = (await serviceChat()).userId;
+    const { token: acsToken, expiresOn } = await identityClient.getToken({ communicationUserId: userId }, ["chat"], {
+      tokenExpiresInMinutes: issueOptions.ttlMinutes ?? ttlMinutes,
+    });
+    const fields: ClientTokenFields = { endpoint: acsEndpoint, acsToken, acsUserId: userId, identity, serverUrl: publicUrl, serviceUserId };
+    const unsigned = encodeClientToken(fields);
+    return { token: `${unsigned}.${sign(unsigned)}`, identity, expiresOn };
+  }
+
+  const sign = (text: string) => createHmac("sha256", options.signingSecret).update(text).digest("base64url");
+
+  /** The caller of a directory endpoint: only tokens this kit signed, not expired. */
+  function caller(request: Request): ClientTokenFields & { exp: number } {
+    const token = request.headers.get("authorization")?.match(/^Bearer (.+)$/)?.[1];
+    if (!token) throw new HttpError(401, "Unauthorized", "The request carries no token.");
+    const { signed, signature } = splitClientToken(token);
+    const expected = Buffer.from(sign(signed));
+    const given = Buffer.from(signature ?? "");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, "Unauthorized", "The token was not issued by this server.");
+    const fields = decodeClientToken(signed);
+    const exp = readExp(fields.acsToken);
+    if (exp * 1000 <= Date.now()) throw new HttpError(401, "Unauthorized", "The token has expired.");
+    return { ...fields, exp };
+  }
+
+  function admitTokenRequest(identity: string): void {
+    const now = Date.now();
+    const recent = (issued.get(identity) ?? []).filter((at) => now - at < 60_000);
+    if (recent.length >= (options.tokensPerMinute ?? 10)) {
+      throw new HttpError(429, "TooManyRequests", "Too many tokens for this identity; try again in a minute.", { "retry-after": "60" });
+    }
+    recent.push(now);
+    issued.set(identity, recent);
+  }
+
+  /** Whether the caller is in the thread: ACS answers their own token only for participants. */
+  async function callerIsParticipant(who: ClientTokenFields, threadId: string): Promise<boolean> {
+    const chat = new ChatClient(who.endpoint, new AzureCommunicationTokenCredential(who.acsToken), options.acsClientOptions);
+    try {
+      await chat.getChatThreadClient(threadId).getProperties();
+      return true;
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 403 || status === 404) return false;
+      throw error;
+    }
+  }
+
+  const routes: Array<{ method: string; pattern: RegExp; run: (request: Request, params: string[]) => Promise<Response> }> = [
+    {
+      method: "POST",
+      pattern: /^\/token$/,
+      run: async (request) => {
+        const identity = await options.authenticate(request);
+        if (!identity) throw new HttpError(401, "Unauthorized", "The request does not prove who is asking.");
+        admitTokenRequest(identity);
+        const result = await issueToken(identity);
+        return json(200, { token: result.token, identity: result.identity, expiresOn: result.expiresOn.toISOString() });
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/directory\/users\/([^/]+)$/,
+      run: async (request, [identity]) => {
+        caller(request);
+        const parsed = parse(identitySchema, identity!, "identity");
+        if (parsed === SERVICE_IDENTITY) throw new HttpError(404, "NotFound", "No such user.");
+        return json(200, { identity: parsed, userId: await userIdOf(parsed) });
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/directory\/user-ids\/([^/]+)$/,
+      run: async (request, [userId]) => {
+        caller(request);
+        const identity = await store.identityOf(userId!);
+        if (!identity || identity === SERVICE_IDENTITY) throw new HttpError(404, "NotFound", "No identity is known for this user id.");
+        return json(200, { identity, userId });
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/directory\/users\/([^/]+)\/profile$/,
+      run: async (request, [identity]) => {
+        caller(request);
+        const profile = await store.profileOf(parse(identitySchema, identity!, "identity"));
+        return json(200, profile ?? { friendlyName: null, attributes: {} });
+      },
+    },
+    {
+      method: "PUT",
+      pattern: /^\/directory\/users\/([^/]+)\/profile$/,
+      run: async (request, [identity]) => {
+        const who = caller(request);
+        if (who.identity !== identity) throw new HttpError(403, "Forbidden", "Users update their own profile only.");
+        const changes = parse(profileSchema, await body(request), "body");
+        const current: UserProfile = (await store.profileOf(who.identity)) ?? { friendlyName: null, attributes: {} };
+        const next: UserProfile = {
+          friendlyName: changes.friendlyName !== undefined ? changes.friendlyName : current.friendlyName,
+          attributes: changes.attributes !== undefined ? (changes.attributes as UserProfile["attributes"]) : current.attributes,
+        };
+        await store.putProfile(who.identity, next);
+        return json(200, next);
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/directory\/conversations\/([^/]+)$/,
+      run: async (request, [name]) => {
+        caller(request);
+        const threadId = await store.threadIdOf(parse(uniqueNameSchema, name!, "uniqueName"));
+        if (!threadId) throw new HttpError(404, "NotFound", "No conversation has this unique name.");
+        return json(200, { uniqueName: name, conversationSid: threadId });
+      },
+    },
+    {
+      method: "PUT",
+      pattern: /^\/directory\/conversations\/([^/]+)$/,
+      run: async (request, [name]) => {
+        const who = caller(request);
+        const uniqueName = parse(uniqueNameSchema, name!, "uniqueName");
+        const { conversationSid } = parse(claimSchema, await body(request), "body");
+        if (!(await callerIsParticipant(who, conversationSid))) throw new HttpError(403, "Forbidden", "Only participants name a conversation.");
+        if (!(await store.claimUniqueName(uniqueName, conversationSid))) {
+          throw new HttpError(409, "Conflict", "Conversation with provided unique name already exists", undefined, 50353);
+        }
+        return json(200, { uniqueName, conversationSid });
+      },
+    },
+    {
+      method: "DELETE",
+      pattern: /^\/directory\/conversations\/([^/]+)$/,
+      run: async (request, [name]) => {
+        const who = caller(request);
+        const uniqueName = parse(uniqueNameSchema, name!, "uniqueName");
+        const { conversationSid } = parse(claimSchema, await body(request), "body");
+        if (!(await callerIsParticipant(who, conversationSid))) throw new HttpError(403, "Forbidden", "Only participants rename a conversation.");
+        await store.releaseUniqueName(uniqueName, conversationSid);
+        return new Response(null, { status: 204 });
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/conversations\/([^/]+)\/join$/,
+      run: async (request, [sid]) => {
+        const who = caller(request);
+        const conversationSid = parse(threadIdSchema, sid!, "conversationSid");
+        const allowed = (await options.authorizeJoin?.({ identity: who.identity, conversationSid })) ?? false;
+        if (!allowed) throw new HttpError(403, "Forbidden", "Joining this conversation is not allowed.");
+        const { chat } = await serviceChat();
+        try {
+          const result = await chat.getChatThreadClient(conversationSid).addParticipants({
+            participants: [{ id: { communicationUserId: who.acsUserId }, displayName: who.identity, metadata: { [METADATA_KEYS.identity]: who.identity } }],
+          });
+          if (result.invalidParticipants?.length) throw new HttpError(403, "Forbidden", `ACS refused the participant: ${result.invalidParticipants[0]!.message}`);
+        } catch (error) {
+          if (error instanceof HttpError) throw error;
+          const status = (error as { statusCode?: number }).statusCode;
+          if (status === 403 || status === 404) {
+            throw new HttpError(409, "ServiceNotInConversation", "The server is not in this conversation, so it cannot add anyone (conversations created by this library include it).");
+          }
+          throw error;
+        }
+        return json(200, { conversationSid, identity: who.identity });
+      },
+    },
+  ];
+  if (options.eventGrid) {
+    const source = options.eventGrid;
+    routes.push({ method: "POST", pattern: /^\/events$/, run: (request) => source.handle(request) });
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname.replace(new URL(publicUrl).pathname.replace(/\/+$/, ""), "") || "/";
+    try {
+      for (const route of routes) {
+        const match = path.match(route.pattern);
+        if (!match) continue;
+        if (request.method !== route.method) continue;
+        const params = match.slice(1).map((part) => {
+          try {
+            return decodeURIComponent(part);
+          } catch {
+            throw new HttpError(400, "BadRequest", "The path is not valid percent-encoding.");
+          }
+        });
+        return await route.run(request, params);
+      }
+      throw new HttpError(404, "NotFound", `No endpoint at ${request.method} ${path}.`);
+    } catch (error) {
+      if (error instanceof HttpError) return json(error.status, { error: { code: error.code, message: error.message, ...(error.twilioCode ? { twilioCode: error.twilioCode } : {}) } }, error.headers);
+      if (error instanceof z.ZodError) return json(400, { error: { code: "BadRequest", message: error.issues[0]?.message ?? "Bad request" } });
+      // Never echo tokens or keys: a generic message, the detail stays in the server's own logs.
+      return json(500, { error: { code: "InternalServerError", message: "The server could not complete the request." } });
+    }
+  }
+
+  return { handle, issueToken, userIdOf, serviceUserId: async () => (await serviceChat()).userId };
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers?: Record<string, string>,
+    readonly twilioCode?: number,
+  ) {
+    super(message);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.length ? `${field}.${issue.path.join(".")}` : field;
+  throw new HttpError(400, "BadRequest", `${path}: ${issue.message}`);
+}
+
+async function body(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new HttpError(400, "BadRequest", "The body is not JSON.");
+  }
+}
+
+function json(status: number, value: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+}
+
+function readExp(jwt: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as { exp?: unknown };
+    return typeof payload.exp === "number" ? payload.exp : 0;
+  } catch {
+    return 0;
+  }
+}
