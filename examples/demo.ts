@@ -6,7 +6,9 @@
 import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { startEmulator } from "../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../src/emulator/index.js";
+import { Client, type Message } from "../src/index.js";
+import { startExampleServer } from "./server/node-http.js";
 
 const step = (text: string) => console.log(`\n▶ ${text}`);
 const show = (text: string) => console.log(`  ${text}`);
@@ -98,8 +100,51 @@ async function main() {
   step("REST requests made (status, operation)");
   for (const [operation, count] of requestCounts) show(`${String(count).padStart(3)} × ${operation}`);
 
+  await twilioCodeOnAcs(emulator);
+
   await emulator.close();
   console.log("\nDone. Start a standalone emulator with: npx twilio-conversations-acs emulator");
+}
+
+/** The same kind of job written as a Twilio app writes it, running on this library over the emulator. */
+async function twilioCodeOnAcs(emulator: Emulator) {
+  console.log("\n━━ Your Twilio code on ACS: the same app code, `import { Client } from \"twilio-conversations-acs\"` ━━");
+  step("The server kit (examples/server/node-http.ts) issues tokens for app identities");
+  const server = await startExampleServer({ connectionString: emulator.connectionString, ca: emulator.caPem });
+  const tokenOf = async (user: string) =>
+    ((await (await fetch(`${server.url}/token`, { method: "POST", headers: { "x-demo-user": user } })).json()) as { token: string }).token;
+  // Emulator only: trust its certificate and poll fast so the demo is snappy.
+  const options = { chatClientOptions: { tlsOptions: { ca: emulator.caPem } }, polling: { minIntervalInMs: 100, maxIntervalInMs: 300 } };
+  const alice = new Client(await tokenOf("alice"), options);
+  const bob = new Client(await tokenOf("bob"), options);
+  await Promise.all([alice, bob].map((client) => new Promise<void>((resolve) => client.onWithReplay("initialized", () => resolve()))));
+  show(`alice and bob initialized (connectionState: ${alice.connectionState})`);
+  bob.on("conversationJoined", (c) => show(`bob's client: conversationJoined "${c.friendlyName}"`));
+  const received = new Promise<Message>((resolve) => bob.on("messageAdded", (m) => m.author === "alice" && resolve(m)));
+
+  step("alice: createConversation, join, add('bob'), sendMessage with attributes");
+  const conversation = await alice.createConversation({ friendlyName: "Support #42", uniqueName: "support-42", attributes: { priority: "high" } });
+  await conversation.join();
+  await conversation.add("bob");
+  const index = await conversation.sendMessage("Hello Bob!", { importance: 1 });
+  show(`sent message index ${index}`);
+  const message = await received;
+  show(`bob's client: messageAdded #${message.index} from ${message.author}: "${message.body}" ${JSON.stringify(message.attributes)}`);
+
+  step("bob reacts to alice's message (ACS lets only senders edit: carried as a control message)");
+  const reacted = new Promise<void>((resolve) => alice.on("messageUpdated", ({ updateReasons }) => updateReasons.includes("attributes") && resolve()));
+  await message.updateAttributes({ reactions: { "👍": ["bob"] } });
+  await reacted;
+  const [alicesCopy] = (await conversation.getMessages()).items;
+  show(`alice sees: ${JSON.stringify(alicesCopy!.attributes)}`);
+
+  step("bob finds the conversation by unique name, reads it and marks it read");
+  const found = await bob.getConversationByUniqueName("support-42");
+  show(`found "${found.friendlyName}", unread before: ${await found.getUnreadMessagesCount()}`);
+  await found.setAllMessagesRead();
+  show(`unread after setAllMessagesRead: ${await found.getUnreadMessagesCount()}`);
+
+  await Promise.all([alice.shutdown(), bob.shutdown(), server.close()]);
 }
 
 main().catch((error: unknown) => {

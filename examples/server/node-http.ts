@@ -1,0 +1,79 @@
+/**
+ * The server kit mounted in plain node:http: what replaces a Twilio app's token server.
+ * `npx tsx examples/server/node-http.ts` starts it against a local ACS emulator (no Azure account).
+ * In production, give it your ACS connection string and your own `authenticate`.
+ *
+ * Endpoints (all from the kit's one Fetch-API handler): POST /token, /directory/..., POST
+ * /conversations/{sid}/join, POST /events (Event Grid).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createServerKit, EventGridSource, MemoryDirectoryStore, type DirectoryStore } from "../../src/server/index.js";
+
+export interface ExampleServerOptions {
+  connectionString: string;
+  /** PEM of the emulator's certificate, when the ACS endpoint is the local emulator. */
+  ca?: string;
+  port?: number;
+  store?: DirectoryStore;
+}
+
+export interface ExampleServer {
+  url: string;
+  eventGrid: EventGridSource;
+  close(): Promise<void>;
+}
+
+/** node:http <-> Fetch API: the only glue a framework without Fetch support needs. */
+async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+  const body = Buffer.concat(chunks);
+  return new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, ...(body.length ? { body } : {}) });
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  res.writeHead(response.status, headers);
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+export async function startExampleServer(options: ExampleServerOptions): Promise<ExampleServer> {
+  const eventGrid = new EventGridSource();
+  let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
+  const server = createServer((req, res) => {
+    void toRequest(req, url)
+      .then(handle)
+      .then((response) => send(res, response))
+      .catch(() => send(res, new Response(null, { status: 500 })));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const kit = createServerKit({
+    connectionString: options.connectionString,
+    signingSecret: process.env.TOKEN_SIGNING_SECRET ?? "example-only-secret-replace-me-in-production!",
+    publicUrl: url,
+    store: options.store ?? new MemoryDirectoryStore(),
+    // Demo authentication: the identity in a header. A real app checks its session or OAuth token here.
+    authenticate: (request) => request.headers.get("x-demo-user") ?? undefined,
+    // Demo policy: anyone may join any conversation (a real app asks its database).
+    authorizeJoin: () => true,
+    eventGrid,
+    ...(options.ca ? { acsClientOptions: { tlsOptions: { ca: options.ca } } } : {}),
+  });
+  handle = kit.handle;
+  return { url, eventGrid, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+// Run directly: an emulator and the server, until Ctrl-C.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"))) {
+  const { startEmulator } = await import("../../src/emulator/index.js");
+  const emulator = await startEmulator();
+  const server = await startExampleServer({ connectionString: emulator.connectionString, ca: emulator.caPem, port: Number(process.env.PORT ?? 3000) });
+  console.log(`Server kit at ${server.url} (ACS emulator at ${emulator.endpoint})`);
+  console.log(`Try: curl -X POST -H "x-demo-user: alice" ${server.url}/token`);
+  process.once("SIGINT", () => void Promise.all([server.close(), emulator.close()]).then(() => process.exit(0)));
+}
