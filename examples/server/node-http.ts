@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createServerKit, EventGridSource, MemoryDirectoryStore, type DirectoryStore } from "../../src/server/index.js";
+import { createServerKit, EventGridSource, MemoryDirectoryStore, type DirectoryStore, type ServerKit } from "../../src/server/index.js";
 
 export interface ExampleServerOptions {
   connectionString: string;
@@ -16,10 +16,13 @@ export interface ExampleServerOptions {
   ca?: string;
   port?: number;
   store?: DirectoryStore;
+  /** A media endpoint to name in tokens (the emulator's endpoint in demos). */
+  mediaUrl?: string;
 }
 
 export interface ExampleServer {
   url: string;
+  kit: ServerKit;
   eventGrid: EventGridSource;
   close(): Promise<void>;
 }
@@ -62,17 +65,19 @@ export async function startExampleServer(options: ExampleServerOptions): Promise
     // Demo policy: anyone may join any conversation (a real app asks its database).
     authorizeJoin: () => true,
     eventGrid,
+    // Demo: the emulator keeps attachments. In production pass `mediaStore: BlobMediaStore.fromConnectionString(...)`.
+    ...(options.mediaUrl ? { mediaUrl: options.mediaUrl } : {}),
     ...(options.ca ? { acsClientOptions: { tlsOptions: { ca: options.ca } } } : {}),
   });
   handle = kit.handle;
-  return { url, eventGrid, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url, kit, eventGrid, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 // Run directly: an emulator and the server, until Ctrl-C.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"))) {
   const { startEmulator } = await import("../../src/emulator/index.js");
   const emulator = await startEmulator();
-  const server = await startExampleServer({ connectionString: emulator.connectionString, ca: emulator.caPem, port: Number(process.env.PORT ?? 3000) });
+  const server = await startExampleServer({ connectionString: emulator.connectionString, ca: emulator.caPem, mediaUrl: emulator.endpoint, port: Number(process.env.PORT ?? 3000) });
   console.log(`Server kit at ${server.url} (ACS emulator at ${emulator.endpoint})`);
   console.log(`Try: curl -X POST -H "x-demo-user: alice" ${server.url}/token`);
   process.once("SIGINT", () => void Promise.all([server.close(), emulator.close()]).then(() => process.exit(0)));

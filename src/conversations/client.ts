@@ -77,6 +77,7 @@ interface Session {
   identity: string;
   serverUrl?: string;
   serviceUserId?: string;
+  mediaUrl?: string;
 }
 
 /**
@@ -178,10 +179,16 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     // A server-kit token says where its directories are: they resolve identities unless the app brings its own resolver.
     this.#server = this.#session.serverUrl ? new ServerDirectory(this.#session.serverUrl, () => this.#givenToken, this.#options.fetch) : undefined;
     this.#identities = new KnownIdentities(this.#resolver);
-    const store = this.#options.mediaStore;
+    // The app's media store; else the media endpoint the token names (the server kit checks its own tokens there,
+    // the emulator ACS tokens).
+    const store = this.#options.mediaStore ?? (this.#session.mediaUrl ? { url: this.#session.mediaUrl, fetch: this.#options.fetch } : undefined);
     this.#mediaStore =
       store && "url" in store
-        ? new HttpMediaStore({ baseUrl: store.url, token: () => this.#credential.token, ...(store.fetch ? { fetch: store.fetch } : {}) })
+        ? new HttpMediaStore({
+            baseUrl: store.url,
+            token: () => (store.url === this.#session.serverUrl ? this.#givenToken : this.#credential.token),
+            ...(store.fetch ? { fetch: store.fetch } : {}),
+          })
         : store;
     this.#identities.remember(this.#session.identity, this.#session.userId);
     this.#context = this.#createContext();
@@ -705,6 +712,7 @@ function sessionOf(token: string, options: ClientOptions): Session {
       identity: fields.identity,
       ...(fields.serverUrl ? { serverUrl: fields.serverUrl } : {}),
       ...(fields.serviceUserId ? { serviceUserId: fields.serviceUserId } : {}),
+      ...(fields.mediaUrl ? { mediaUrl: fields.mediaUrl } : {}),
     };
   }
   const { skypeid } = readAcsTokenClaims(token);

@@ -21,6 +21,8 @@ export interface ClientTokenFields {
   serverUrl?: string;
   /** The server kit's own ACS user, which conversations include so that the server can add joiners. */
   serviceUserId?: string;
+  /** Where the media endpoint is (the server kit's, or in demos the emulator's): the client's default media store. */
+  mediaUrl?: string;
 }
 
 /** Throws InvalidArgumentError naming the bad field. */
@@ -51,6 +53,7 @@ function checkFields(json: unknown): ClientTokenFields {
   };
   if (value.serverUrl !== undefined) fields.serverUrl = text("serverUrl", "an http(s) URL", (v) => isUrl(v, ["https:", "http:"]));
   if (value.serviceUserId !== undefined) fields.serviceUserId = text("serviceUserId", "an ACS user id (8:acs:...)", (v) => /^8:.+/.test(v));
+  if (value.mediaUrl !== undefined) fields.mediaUrl = text("mediaUrl", "an http(s) URL", (v) => isUrl(v, ["https:", "http:"]));
   return fields;
 }
 

@@ -11,6 +11,7 @@ import { AzureCommunicationTokenCredential, parseConnectionString } from "@azure
 import { CommunicationIdentityClient, type CommunicationIdentityClientOptions } from "@azure/communication-identity";
 import { z } from "zod";
 import type { EventGridSource } from "../events/event-grid-source.js";
+import type { MediaStore } from "../media/media-store.js";
 import type { UserProfile } from "../identity/identity-resolver.js";
 import { decodeClientToken, encodeClientToken, splitClientToken, type ClientTokenFields } from "../mapping/client-token.js";
 import { findNonJson } from "../mapping/json.js";
@@ -39,6 +40,13 @@ export interface ServerKitOptions {
   tokensPerMinute?: number;
   /** The Event Grid webhook, served at `POST /events` when given. */
   eventGrid?: EventGridSource;
+  /**
+   * Where clients keep attachments: the kit serves this store at `/media` (HttpMediaStore's
+   * protocol, for the kit's tokens) and names itself as the clients' media endpoint.
+   */
+  mediaStore?: MediaStore;
+  /** Another media endpoint to name in tokens instead (in demos, the emulator's). */
+  mediaUrl?: string;
   /** Options for the ACS clients the kit uses (e.g. `tlsOptions` for the emulator). */
   acsClientOptions?: ChatClientOptions & CommunicationIdentityClientOptions;
 }
@@ -117,7 +125,8 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     const { token: acsToken, expiresOn } = await identityClient.getToken({ communicationUserId: userId }, ["chat"], {
       tokenExpiresInMinutes: issueOptions.ttlMinutes ?? ttlMinutes,
     });
-    const fields: ClientTokenFields = { endpoint: acsEndpoint, acsToken, acsUserId: userId, identity, serverUrl: publicUrl, serviceUserId };
+    const mediaUrl = options.mediaStore ? publicUrl : options.mediaUrl;
+    const fields: ClientTokenFields = { endpoint: acsEndpoint, acsToken, acsUserId: userId, identity, serverUrl: publicUrl, serviceUserId, ...(mediaUrl ? { mediaUrl } : {}) };
     const unsigned = encodeClientToken(fields);
     return { token: `${unsigned}.${sign(unsigned)}`, identity, expiresOn };
   }
@@ -280,6 +289,47 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
       },
     },
   ];
+  if (options.mediaStore) {
+    const media = options.mediaStore;
+    routes.push(
+      {
+        method: "POST",
+        pattern: /^\/media$/,
+        run: async (request) => {
+          caller(request);
+          const contentType = request.headers.get("content-type");
+          if (!contentType) throw new HttpError(400, "BadRequest", "content-type: the upload needs a content type.");
+          const data = new Uint8Array(await request.arrayBuffer());
+          if (data.byteLength === 0) throw new HttpError(400, "BadRequest", "body: the upload is empty.");
+          const encodedName = request.headers.get("x-file-name");
+          let filename: string | null = null;
+          try {
+            filename = encodedName === null ? null : decodeURIComponent(encodedName);
+          } catch {
+            throw new HttpError(400, "BadRequest", "x-file-name: not valid percent-encoding.");
+          }
+          return json(201, await media.upload({ filename, contentType, data }));
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/media\/([^/]+)\/temporary-url$/,
+        run: async (request, [id]) => {
+          caller(request);
+          return json(200, { url: await media.temporaryUrl(id!) });
+        },
+      },
+      {
+        method: "DELETE",
+        pattern: /^\/media\/([^/]+)$/,
+        run: async (request, [id]) => {
+          caller(request);
+          await media.delete(id!);
+          return new Response(null, { status: 204 });
+        },
+      },
+    );
+  }
   if (options.eventGrid) {
     const source = options.eventGrid;
     routes.push({ method: "POST", pattern: /^\/events$/, run: (request) => source.handle(request) });

@@ -59,3 +59,38 @@ it("alice sends two files and text through Azure Blob Storage; bob downloads the
   for (const url of [first, second]) expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(image);
   expect(await (await fetch((await numbers!.getContentTemporaryUrl())!)).text()).toBe(text);
 });
+
+it("serves Blob Storage to clients through the server kit: its tokens name it as the media endpoint", async () => {
+  const { createServerKit } = await import("../../src/server/index.js");
+  const { serveFetch } = await import("../helpers/fetch-server.js");
+  const { Client } = await import("../../src/index.js");
+  let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
+  const server = await serveFetch((request) => handle(request));
+  const kit = createServerKit({
+    connectionString: emulator.connectionString,
+    signingSecret: "a-signing-secret-of-at-least-32-bytes!!",
+    publicUrl: server.url,
+    authenticate: (request) => request.headers.get("x-test-user") ?? undefined,
+    mediaStore: BlobMediaStore.fromConnectionString(azurite.connectionString, "kit-media", { createContainer: true }),
+    acsClientOptions: { tlsOptions: { ca: emulator.caPem } },
+  });
+  handle = kit.handle;
+  try {
+    const tokenOf = async (user: string) => ((await (await fetch(`${server.url}/token`, { method: "POST", headers: { "x-test-user": user } })).json()) as { token: string }).token;
+    const options = { eventSource: "none" as const, chatClientOptions: { tlsOptions: { ca: emulator.caPem } } };
+    const alice = new Client(await tokenOf("alice"), options);
+    await initialized(alice);
+    const conversation = await alice.createConversation({ friendlyName: "kit media" });
+    const bytes = Uint8Array.from({ length: 5000 }, (_, i) => i % 251);
+    await conversation.sendMessage({ contentType: "application/octet-stream", filename: "data.bin", media: bytes });
+    const [message] = (await conversation.getMessages()).items;
+    const url = (await message!.media!.getContentTemporaryUrl())!;
+    expect(url.startsWith(azurite.blobEndpoint)).toBe(true);
+    expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(bytes);
+    // The kit's media endpoint takes only its own tokens.
+    expect((await fetch(`${server.url}/media/${message!.media!.sid}/temporary-url`)).status).toBe(401);
+    await alice.shutdown();
+  } finally {
+    await server.close();
+  }
+});
