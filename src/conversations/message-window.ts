@@ -51,11 +51,6 @@ export class MessageWindow {
 
   constructor(private readonly readPage: PageReader) {}
 
-  /** Every message of the window, for lookups by id or index. */
-  get(index: number): ChatMessage | undefined {
-    return this.#bySequence.get(index)?.message;
-  }
-
   /** The index of a message the window holds, by id. */
   indexOfId(messageId: string): number | undefined {
     return this.#indexById.get(messageId);

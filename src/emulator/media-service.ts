@@ -76,10 +76,6 @@ export class MediaService {
     return file;
   }
 
-  has(id: string): boolean {
-    return this.files.has(id);
-  }
-
   get count(): number {
     return this.files.size;
   }
