@@ -267,7 +267,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   async getParticipants(): Promise<Participant[]> {
-    await this.#loadRoster();
+    await Promise.all([this.#loadRoster(), this.#loadHorizonsForParticipants()]);
     return [...this.#participantsBySid.values()];
   }
 
@@ -277,7 +277,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   async getParticipantBySid(participantSid: string): Promise<Participant | null> {
     checkArgument(nonEmptyString, participantSid, "participantSid");
-    await this.#ensureRoster();
+    await Promise.all([this.#ensureRoster(), this.#loadHorizonsForParticipants()]);
     const participant = this.#participantsBySid.get(participantSid);
     if (!participant) throw new NotFoundError(`Participant with SID ${participantSid} was not found`);
     return participant;
@@ -285,7 +285,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   async getParticipantByIdentity(identity?: string | null): Promise<Participant | null> {
     checkArgument(nonEmptyString, identity, "identity");
-    await this.#ensureRoster();
+    await Promise.all([this.#ensureRoster(), this.#loadHorizonsForParticipants()]);
     const participant = [...this.#participantsBySid.values()].find((p) => p.identity === identity);
     if (!participant) throw new NotFoundError(`Participant with identity ${identity} was not found`);
     return participant;
@@ -929,6 +929,15 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       const reasons = participant._update(participant.acs.participant, attributes);
       if (reasons.length > 0) this.#context.bubble("participantUpdated", { participant, updateReasons: reasons });
     }
+  }
+
+  /**
+   * Twilio's participants come with their read horizons: read the receipts once, beside the roster.
+   * A failure (for example on threads over 20 participants, which have no receipts) leaves them null.
+   */
+  async #loadHorizonsForParticipants(): Promise<void> {
+    await this.#context.ensureReady();
+    await this.#horizon.ensureLoaded().catch(() => undefined);
   }
 
   async #ensureRoster(): Promise<void> {

@@ -114,7 +114,7 @@ describe("read horizon and unread counts", () => {
     const watching = alice.client({ eventSource: "polling", polling: { minIntervalInMs: 20, maxIntervalInMs: 100, watchIntervalInMs: 100 } });
     await initialized(watching);
     const watched = await watching.getConversationBySid(mine.sid);
-    await watched.getUnreadMessagesCount();
+    // No read-horizon call of alice's own: listing participants is enough, as in Twilio.
     const bobOnAlicesSide = (await watched.getParticipantByIdentity("bob")) as Participant;
     const updated = new Promise<string[]>((resolve) => bobOnAlicesSide.on("updated", ({ updateReasons }) => resolve(updateReasons)));
     await theirs.setAllMessagesRead();
@@ -127,6 +127,19 @@ describe("read horizon and unread counts", () => {
     const detailed = await message!.getDetailedDeliveryReceipts();
     expect(message!.aggregatedDeliveryReceipt?.read).toBe("all");
     expect(detailed.map((r) => [r.participantSid, r.status, r.messageSid])).toEqual([[bob.userId, "read", message!.sid]]);
+  });
+
+  it("lists participants with their read horizons, as Twilio does, without a read-horizon call first", async () => {
+    const { mine, theirs } = await shared("horizons on the roster");
+    const index = await mine.sendMessage("read me");
+    await theirs.setAllMessagesRead();
+    const fresh = alice.client({ eventSource: "none" });
+    await initialized(fresh);
+    const conversation = await fresh.getConversationBySid(mine.sid);
+    const participants = await conversation.getParticipants();
+    await fresh.shutdown();
+    const horizons = participants.map((p) => [p.identity, p.lastReadMessageIndex]);
+    expect(horizons).toEqual(expect.arrayContaining([["bob", index]]));
   });
 
   it("keeps the horizon on this client alone above 20 participants, where ACS has no receipts, without errors", async () => {
