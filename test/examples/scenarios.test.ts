@@ -16,7 +16,7 @@ it("runs every side-by-side scenario, and both sides of each agree", async () =>
     timeout: 240_000,
   });
   const total = Number(/^(\d+) scenarios/m.exec(stdout)?.[1]);
-  expect(total).toBeGreaterThanOrEqual(1);
+  expect(total).toBeGreaterThanOrEqual(11);
   expect(stdout).toContain(`All ${total} scenarios agree.`);
   expect(stdout).not.toContain("OUTCOMES DIFFER");
 }, 300_000);
