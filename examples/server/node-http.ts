@@ -65,6 +65,8 @@ export async function startExampleServer(options: ExampleServerOptions): Promise
     // Demo policy: anyone may join any conversation (a real app asks its database).
     authorizeJoin: () => true,
     eventGrid,
+    // Demo: browser pages from any origin (examples/web-chat) may call the kit. A real app lists its own origins.
+    cors: { origins: "*", allowHeaders: ["x-demo-user"] },
     // Demo: the emulator keeps attachments. In production pass `mediaStore: BlobMediaStore.fromConnectionString(...)`.
     ...(options.mediaUrl ? { mediaUrl: options.mediaUrl } : {}),
     ...(options.ca ? { acsClientOptions: { tlsOptions: { ca: options.ca } } } : {}),

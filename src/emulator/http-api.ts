@@ -192,7 +192,8 @@ export function createRequestListener(deps: HttpApiDependencies) {
   }, mediaRoute);
   route("GET", "/media/{mediaId}/content", "none", (r) => {
     const file = media.content(r.params.mediaId!, r.url.searchParams);
-    const disposition = file.filename ? `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}` : "attachment";
+    // Inline, so that <img src> and a plain link show the file, as Twilio's media URLs do.
+    const disposition = file.filename ? `inline; filename*=UTF-8''${encodeURIComponent(file.filename)}` : "inline";
     return { status: 200, raw: { bytes: file.bytes, contentType: file.contentType }, headers: { "content-disposition": disposition } };
   }, mediaRoute);
 
@@ -210,6 +211,19 @@ export function createRequestListener(deps: HttpApiDependencies) {
       else req.socket.destroy();
       deps.onRequest(entry);
     };
+
+    // Browsers call ACS directly: preflights are answered before routing, auth, faults and limits, as ACS does.
+    if (method === "OPTIONS" && req.headers.origin) {
+      const requested = req.headers["access-control-request-headers"];
+      return finish({
+        status: 204,
+        headers: {
+          "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE",
+          "access-control-allow-headers": typeof requested === "string" ? requested : "authorization, content-type",
+          "access-control-max-age": "600",
+        },
+      });
+    }
 
     // Resolve the route first: faulted requests are logged under their operation, and the route says how large a body may be.
     let matched: ReturnType<typeof matchRoute> | ApiError;
@@ -383,12 +397,20 @@ function errorReply(error: unknown): Reply {
   return { status: 500, body: { error: { code: "InternalServerError", message } } };
 }
 
+/** What browser code may read: the client reads `date` for the service's clock, the SDK the retry headers. */
+const CORS_EXPOSED_HEADERS = "date, retry-after, retry-after-ms, x-ms-retry-after-ms, location, ms-cv, x-ms-client-request-id";
+
 function send(res: ServerResponse, req: IncomingMessage, reply: Reply): void {
   const headers: Record<string, string> = {
     "ms-cv": randomUUID().replace(/-/g, "").slice(0, 22),
     "api-supported-versions": SUPPORTED_VERSIONS,
     ...reply.headers,
   };
+  if (req.headers.origin) {
+    headers["access-control-allow-origin"] = req.headers.origin;
+    headers["access-control-expose-headers"] = CORS_EXPOSED_HEADERS;
+    headers.vary = "Origin";
+  }
   const clientRequestId = req.headers["x-ms-client-request-id"];
   if (typeof clientRequestId === "string") headers["x-ms-client-request-id"] = clientRequestId;
   if (reply.raw) {

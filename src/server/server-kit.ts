@@ -47,6 +47,11 @@ export interface ServerKitOptions {
   mediaStore?: MediaStore;
   /** Another media endpoint to name in tokens instead (in demos, the emulator's). */
   mediaUrl?: string;
+  /**
+   * Browser apps served from other origins than the kit: those origins (or "*"), and the request
+   * headers your `authenticate` reads besides `authorization`, `content-type` and `x-file-name`.
+   */
+  cors?: { origins: readonly string[] | "*"; allowHeaders?: readonly string[] };
   /** Options for the ACS clients the kit uses (e.g. `tlsOptions` for the emulator). */
   acsClientOptions?: ChatClientOptions & CommunicationIdentityClientOptions;
 }
@@ -360,7 +365,21 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     }
   }
 
-  return { handle, issueToken, userIdOf, serviceUserId: async () => (await serviceChat()).userId };
+  async function handleWithCors(request: Request): Promise<Response> {
+    const origin = request.headers.get("origin");
+    const cors = options.cors;
+    if (!origin || !cors || (cors.origins !== "*" && !cors.origins.includes(origin))) return handle(request);
+    const headers: Record<string, string> = { "access-control-allow-origin": origin, "access-control-expose-headers": "retry-after", vary: "Origin" };
+    if (request.method === "OPTIONS") {
+      const allowHeaders = ["authorization", "content-type", "x-file-name", ...(cors.allowHeaders ?? [])].join(", ");
+      return new Response(null, { status: 204, headers: { ...headers, "access-control-allow-methods": "GET, POST, PUT, DELETE", "access-control-allow-headers": allowHeaders, "access-control-max-age": "600" } });
+    }
+    const response = await handle(request);
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  }
+
+  return { handle: handleWithCors, issueToken, userIdOf, serviceUserId: async () => (await serviceChat()).userId };
 }
 
 class HttpError extends Error {

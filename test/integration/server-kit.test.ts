@@ -270,3 +270,39 @@ describe.each(stores)("server kit with the %s", (storeName, makeStore) => {
     expect((await bob.getConversationByUniqueName("support-1")).friendlyName).toBe("Support");
   });
 });
+
+describe("server kit CORS, for browser apps on other origins", () => {
+  const app = "https://app.example";
+  const kitWith = (cors?: { origins: readonly string[] | "*"; allowHeaders?: readonly string[] }) =>
+    createServerKit({
+      connectionString: emulator.connectionString,
+      signingSecret: SECRET,
+      publicUrl: "https://kit.example",
+      authenticate: (request) => request.headers.get("x-app-user") ?? undefined,
+      acsClientOptions: { tlsOptions: { ca: emulator.caPem } },
+      ...(cors ? { cors } : {}),
+    });
+
+  it("answers preflights from allowed origins with the app's own auth header, and marks every answer", async () => {
+    const kit = kitWith({ origins: [app], allowHeaders: ["x-app-user"] });
+    const preflight = await kit.handle(new Request("https://kit.example/token", { method: "OPTIONS", headers: { origin: app, "access-control-request-method": "POST" } }));
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe(app);
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("authorization, content-type, x-file-name, x-app-user");
+    const refused = await kit.handle(new Request("https://kit.example/token", { method: "POST", headers: { origin: app } }));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("access-control-allow-origin")).toBe(app);
+    expect(refused.headers.get("access-control-expose-headers")).toBe("retry-after");
+    const issued = await kit.handle(new Request("https://kit.example/token", { method: "POST", headers: { origin: app, "x-app-user": "browser-user" } }));
+    expect(issued.status).toBe(200);
+    expect(issued.headers.get("access-control-allow-origin")).toBe(app);
+  });
+
+  it("adds nothing for other origins, or without the option", async () => {
+    const other = await kitWith({ origins: [app] }).handle(new Request("https://kit.example/token", { method: "OPTIONS", headers: { origin: "https://evil.example" } }));
+    expect(other.status).toBe(404);
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const none = await kitWith().handle(new Request("https://kit.example/token", { method: "POST", headers: { origin: app } }));
+    expect(none.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
