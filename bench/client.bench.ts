@@ -4,7 +4,10 @@
  * `@azure/communication-chat` SDK doing the same job as natively as possible:
  *
  * - send: `conversation.sendMessage(body)` resolves to the index; raw = `sendMessage` + `getMessage`
- *   to learn the sequenceId.
+ *   to learn the sequenceId. Sends rotate over SEND_CONVERSATIONS conversations (both sides), so
+ *   that no thread takes more than about ten messages a second: ACS allows 10 sends per 10 s per
+ *   thread, and our change feed re-reads the last second of a thread (late commits), which a
+ *   single thread flooded at hundreds of sends a second would make cost what ACS never serves.
  * - first page: `getMessages()` (30, newest) on a conversation of 300 messages the client has not
  *   read; raw = `listMessages({ maxPageSize: 30 })` pages until 30 user messages (no system,
  *   deleted or control messages), ascending, with whether older ones exist.
@@ -29,6 +32,7 @@ const MEASURED_RUNS = 9;
 const PAGE_SIZE = 30;
 const PAGED_MESSAGES = 300;
 const PARTICIPANTS = 8;
+const SEND_CONVERSATIONS = 40;
 
 /** How many times each operation runs per run (the run's figure is the mean). */
 const REPEATS = { send: 60, firstPage: 20, warmPage: 100, participants: 60 } as const;
@@ -83,16 +87,22 @@ async function main() {
 
   // Two conversations of alice's, made through our classes: one to send into, one of 300 messages to page.
   const setup = await newClient();
-  const sendConversation = await setup.createConversation({ friendlyName: "bench sends" });
-  await sendConversation.join();
-  await sendConversation.add("bob");
+  const sendConversations: Conversation[] = [];
+  for (let i = 0; i < SEND_CONVERSATIONS; i++) {
+    const conversation = await setup.createConversation({ friendlyName: `bench sends ${i}` });
+    await conversation.join();
+    await conversation.add("bob");
+    sendConversations.push(conversation);
+  }
   const pagedConversation = await setup.createConversation({ friendlyName: "bench pages" });
   await pagedConversation.join();
   for (const member of [bob!, ...others]) await pagedConversation.add(member.identity);
 
   const aliceChat = chatClientFor(emulator, alice!.acsToken);
   const bobChat = chatClientFor(emulator, bob!.acsToken);
-  const rawSendThread = aliceChat.getChatThreadClient(sendConversation.sid);
+  const rawSendThreads = sendConversations.map((conversation) => aliceChat.getChatThreadClient(conversation.sid));
+  let oursSends = 0;
+  let rawSends = 0;
   const rawPagedThread = aliceChat.getChatThreadClient(pagedConversation.sid);
   const bobPagedThread = bobChat.getChatThreadClient(pagedConversation.sid);
   for (let start = 0; start < PAGED_MESSAGES; start += 50) {
@@ -119,15 +129,16 @@ async function main() {
   const freshConversation = async () => (await newClient()).getConversationBySid(pagedConversation.sid);
 
   const ours: Record<Operation, () => Promise<unknown>> = {
-    send: () => sendConversation.sendMessage("bench message"),
+    send: () => sendConversations[oursSends++ % SEND_CONVERSATIONS]!.sendMessage("bench message"),
     firstPage: () => Promise.reject(new Error("timed separately")),
     warmPage: () => warmPage.prevPage(),
     participants: () => pagedConversation.getParticipants(),
   };
   const raw: Record<Operation, () => Promise<unknown>> = {
     send: async () => {
-      const { id } = await rawSendThread.sendMessage({ content: "bench message" }, { senderDisplayName: "alice" });
-      return Number((await rawSendThread.getMessage(id)).sequenceId);
+      const thread = rawSendThreads[rawSends++ % SEND_CONVERSATIONS]!;
+      const { id } = await thread.sendMessage({ content: "bench message" }, { senderDisplayName: "alice" });
+      return Number((await thread.getMessage(id)).sequenceId);
     },
     // A conversation not read before: as on our side, a thread client of its own.
     firstPage: () => rawPage(aliceChat.getChatThreadClient(pagedConversation.sid), PAGE_SIZE),
