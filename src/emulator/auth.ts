@@ -5,7 +5,6 @@ import { unauthorized } from "./api-error.js";
 export const MAX_REQUEST_DATE_SKEW_MS = 15 * 60 * 1000;
 
 export const ACS_TOKEN_SCOPES = ["chat", "voip", "chat.join", "chat.join.limited", "voip.join"] as const;
-export type AcsTokenScope = (typeof ACS_TOKEN_SCOPES)[number];
 
 /** The claims of an emulator user token: those of a real ACS token, plus the revocation generation. */
 export interface UserTokenClaims {

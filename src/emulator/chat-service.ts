@@ -87,6 +87,7 @@ export class ChatService {
     const pageSize = pageSizeOf(options.maxPageSize);
     const changedOn = (t: ThreadRecord) => Math.max(t.lastMessageReceivedOn, t.deletedOn ?? 0);
     const after = options.cursor ? { on: Number(options.cursor.on), id: options.cursor.id ?? "" } : undefined;
+    if (after && !Number.isFinite(after.on)) throw badRequest("The continuation token is invalid.", "syncState");
     const candidates = [...this.state.threads.values()].filter((thread) => {
       if (!thread.participants.has(callerRawId)) return false;
       // Deleted threads show up only in a change feed that asks from before the deletion.
@@ -326,6 +327,9 @@ export class ChatService {
         continue;
       }
       checkMetadata(input.metadata, `participants[${index}].metadata`);
+      // One user named twice in a request is one participant (the last entry's details win).
+      const repeated = valid.findIndex((p) => p.rawId === rawId);
+      if (repeated >= 0) valid.splice(repeated, 1);
       valid.push({
         rawId,
         ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),

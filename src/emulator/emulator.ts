@@ -24,7 +24,7 @@ export interface EmulatorOptions {
    * at close. Users, tokens, threads, the access key and the certificate survive a restart.
    */
   dataFile?: string;
-  /** Base64 access key of the connection string; random unless given or loaded. */
+  /** Base64 access key of the connection string; random unless given. A `dataFile` that exists keeps its own key, which wins. */
   accessKey?: string;
   /** Name of the emulated resource, used in the Event Grid `topic`. */
   resourceName?: string;

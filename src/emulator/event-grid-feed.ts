@@ -50,9 +50,18 @@ export class EmulatorEventFeed {
 
   /** @internal */
   publish(events: AcsChatEvent[]): void {
+    // Listeners run inside the request that made the change: a throwing one must not turn a
+    // stored change into a 500 (the SDK would retry it and store it twice).
     for (const event of events) {
-      this.emitter.emit(event.eventType, event);
-      this.emitter.emit("*", event);
+      for (const name of [event.eventType, "*"]) {
+        try {
+          this.emitter.emit(name, event);
+        } catch (error) {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
     }
   }
 }

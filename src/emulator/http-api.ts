@@ -194,7 +194,9 @@ export function createRequestListener(deps: HttpApiDependencies) {
     const file = media.content(r.params.mediaId!, r.url.searchParams);
     // Inline, so that <img src> and a plain link show the file, as Twilio's media URLs do.
     const disposition = file.filename ? `inline; filename*=UTF-8''${encodeURIComponent(file.filename)}` : "inline";
-    return { status: 200, raw: { bytes: file.bytes, contentType: file.contentType }, headers: { "content-disposition": disposition } };
+    // Uploaded HTML or SVG must not run as the emulator's own origin.
+    const headers = { "content-disposition": disposition, "x-content-type-options": "nosniff", "content-security-policy": "sandbox" };
+    return { status: 200, raw: { bytes: file.bytes, contentType: file.contentType }, headers };
   }, mediaRoute);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -93,7 +93,8 @@ async function writeAtomically(file: string, contents: string): Promise<void> {
   const folder = dirname(file);
   await mkdir(folder, { recursive: true });
   const temporary = join(folder, `${temporaryPrefix(file)}${process.pid}.tmp`);
-  const handle = await open(temporary, "w");
+  // Owner-only: the file holds the access key, the token signing key and the certificate's private key.
+  const handle = await open(temporary, "w", 0o600);
   try {
     await handle.writeFile(contents, "utf8");
     await handle.sync();

@@ -67,7 +67,16 @@ export class RateLimiter {
     });
     if (waitInMs > 0) return Math.max(1, Math.ceil(waitInMs / 1000));
     for (const key of keys) this.hits.get(key)!.push(now);
+    if (++this.admitted % 1000 === 0) this.sweep(now);
     return undefined;
+  }
+
+  private admitted = 0;
+
+  /** Forgets callers with no hit in the longest window, so that the table does not grow for ever. */
+  private sweep(now: number): void {
+    const longest = Math.max(...Object.values(ACS_RATE_LIMITS).flatMap((rule) => rule.limits.map((limit) => limit.windowInMs)));
+    for (const [key, times] of this.hits) if ((times[times.length - 1] ?? 0) <= now - longest) this.hits.delete(key);
   }
 
   private prune(key: string, since: number): number[] {

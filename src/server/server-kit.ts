@@ -13,7 +13,7 @@ import { z } from "zod";
 import type { EventGridSource } from "../events/event-grid-source.js";
 import type { MediaStore } from "../media/media-store.js";
 import type { UserProfile } from "../identity/identity-resolver.js";
-import { decodeClientToken, encodeClientToken, splitClientToken, type ClientTokenFields } from "../mapping/client-token.js";
+import { decodeClientToken, encodeClientToken, readAcsTokenClaims, splitClientToken, type ClientTokenFields } from "../mapping/client-token.js";
 import { findNonJson } from "../mapping/json.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
 import { MemoryDirectoryStore, type DirectoryStore } from "./directory-store.js";
@@ -52,6 +52,10 @@ export interface ServerKitOptions {
    * headers your `authenticate` reads besides `authorization`, `content-type` and `x-file-name`.
    */
   cors?: { origins: readonly string[] | "*"; allowHeaders?: readonly string[] };
+  /** Largest upload `POST /media` accepts, bytes (default 25 MB, the client's default limit); larger ones get 413 unread. */
+  maxUploadBytes?: number;
+  /** Called with every unexpected error (answered as a bare 500); default `console.error`. */
+  onError?(error: unknown, request: Request): void;
   /** Options for the ACS clients the kit uses (e.g. `tlsOptions` for the emulator). */
   acsClientOptions?: ChatClientOptions & CommunicationIdentityClientOptions;
 }
@@ -87,11 +91,13 @@ const profileSchema = z
 
 export function createServerKit(options: ServerKitOptions): ServerKit {
   if (Buffer.byteLength(options.signingSecret) < 32) throw new RangeError("signingSecret must be at least 32 bytes");
+  const ttlMinutes = options.tokenTtlMinutes ?? 60;
+  if (!Number.isInteger(ttlMinutes) || ttlMinutes < 60 || ttlMinutes > 1440) throw new RangeError(`tokenTtlMinutes must be a whole number from 60 to 1440 (ACS's range), got ${ttlMinutes}`);
+  const maxUploadBytes = options.maxUploadBytes ?? 25 * 1024 * 1024;
   const store = options.store ?? new MemoryDirectoryStore();
   const { endpoint } = parseConnectionString(options.connectionString);
   const acsEndpoint = endpoint.replace(/\/+$/, "");
   const identityClient = new CommunicationIdentityClient(options.connectionString, options.acsClientOptions ?? {});
-  const ttlMinutes = options.tokenTtlMinutes ?? 60;
   const publicUrl = options.publicUrl.replace(/\/+$/, "");
   const issued = new Map<string, number[]>();
   const creating = new Map<string, Promise<string>>();
@@ -104,7 +110,11 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
       const known = await store.userIdOf(identity);
       if (known) return known;
       const { communicationUserId } = await identityClient.createUser();
-      const winner = await store.putUserIfAbsent(identity, communicationUserId);
+      const winner = await store.putUserIfAbsent(identity, communicationUserId).catch(async (error: unknown) => {
+        // Not recorded, so never found again: the ACS user would be an orphan.
+        await identityClient.deleteUser({ communicationUserId }).catch(() => undefined);
+        throw error;
+      });
       // Another process won the race: the user we made is not needed.
       if (winner !== communicationUserId) await identityClient.deleteUser({ communicationUserId }).catch(() => undefined);
       return winner;
@@ -137,6 +147,7 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
   }
 
   const sign = (text: string) => createHmac("sha256", options.signingSecret).update(text).digest("base64url");
+  const mediaOwnerSignature = (storeId: string, userId: string) => sign(`media\u0000${storeId}\u0000${userId}`);
 
   /** The caller of a directory endpoint: only tokens this kit signed, not expired. */
   function caller(request: Request): ClientTokenFields & { exp: number } {
@@ -147,13 +158,15 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     const given = Buffer.from(signature ?? "");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, "Unauthorized", "The token was not issued by this server.");
     const fields = decodeClientToken(signed);
-    const exp = readExp(fields.acsToken);
+    const exp = readAcsTokenClaims(fields.acsToken).exp ?? 0;
     if (exp * 1000 <= Date.now()) throw new HttpError(401, "Unauthorized", "The token has expired.");
     return { ...fields, exp };
   }
 
   function admitTokenRequest(identity: string): void {
     const now = Date.now();
+    // Drop identities with nothing recent, so the map holds only the last minute's callers.
+    for (const [known, times] of issued) if (times.every((at) => now - at >= 60_000)) issued.delete(known);
     const recent = (issued.get(identity) ?? []).filter((at) => now - at < 60_000);
     if (recent.length >= (options.tokensPerMinute ?? 10)) {
       throw new HttpError(429, "TooManyRequests", "Too many tokens for this identity; try again in a minute.", { "retry-after": "60" });
@@ -301,10 +314,13 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
         method: "POST",
         pattern: /^\/media$/,
         run: async (request) => {
-          caller(request);
+          const who = caller(request);
           const contentType = request.headers.get("content-type");
           if (!contentType) throw new HttpError(400, "BadRequest", "content-type: the upload needs a content type.");
+          const tooLarge = () => new HttpError(413, "PayloadTooLarge", `body: uploads are at most ${maxUploadBytes} bytes.`);
+          if (Number(request.headers.get("content-length") ?? 0) > maxUploadBytes) throw tooLarge();
           const data = new Uint8Array(await request.arrayBuffer());
+          if (data.byteLength > maxUploadBytes) throw tooLarge();
           if (data.byteLength === 0) throw new HttpError(400, "BadRequest", "body: the upload is empty.");
           const encodedName = request.headers.get("x-file-name");
           let filename: string | null = null;
@@ -313,7 +329,9 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
           } catch {
             throw new HttpError(400, "BadRequest", "x-file-name: not valid percent-encoding.");
           }
-          return json(201, await media.upload({ filename, contentType, data }));
+          const stored = await media.upload({ filename, contentType, data });
+          // The id names its uploader (signed), so that only they can delete the file, with no state kept here.
+          return json(201, { ...stored, id: `${stored.id}.${mediaOwnerSignature(stored.id, who.acsUserId)}` });
         },
       },
       {
@@ -321,15 +339,18 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
         pattern: /^\/media\/([^/]+)\/temporary-url$/,
         run: async (request, [id]) => {
           caller(request);
-          return json(200, { url: await media.temporaryUrl(id!) });
+          return json(200, { url: await media.temporaryUrl(splitMediaId(id!).storeId) });
         },
       },
       {
         method: "DELETE",
         pattern: /^\/media\/([^/]+)$/,
         run: async (request, [id]) => {
-          caller(request);
-          await media.delete(id!);
+          const who = caller(request);
+          const { storeId, signature } = splitMediaId(id!);
+          const expected = Buffer.from(mediaOwnerSignature(storeId, who.acsUserId));
+          if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new HttpError(403, "Forbidden", "Only the uploader deletes a file.");
+          await media.delete(storeId);
           return new Response(null, { status: 204 });
         },
       },
@@ -340,8 +361,13 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     routes.push({ method: "POST", pattern: /^\/events$/, run: (request) => source.handle(request) });
   }
 
+  const mountPath = new URL(publicUrl).pathname.replace(/\/+$/, "");
+  const onError = options.onError ?? ((error: unknown) => console.error("twilio-conversations-acs server kit:", error));
+
   async function handle(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname.replace(new URL(publicUrl).pathname.replace(/\/+$/, ""), "") || "/";
+    // Frameworks mount the handler with or without the public URL's path: strip it only as a prefix.
+    const pathname = new URL(request.url).pathname;
+    const path = mountPath && (pathname === mountPath || pathname.startsWith(`${mountPath}/`)) ? pathname.slice(mountPath.length) || "/" : pathname;
     try {
       for (const route of routes) {
         const match = path.match(route.pattern);
@@ -360,7 +386,8 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     } catch (error) {
       if (error instanceof HttpError) return json(error.status, { error: { code: error.code, message: error.message, ...(error.twilioCode ? { twilioCode: error.twilioCode } : {}) } }, error.headers);
       if (error instanceof z.ZodError) return json(400, { error: { code: "BadRequest", message: error.issues[0]?.message ?? "Bad request" } });
-      // Never echo tokens or keys: a generic message, the detail stays in the server's own logs.
+      // Never echo tokens or keys: a generic message; the detail goes to the server's own log.
+      onError(error, request);
       return json(500, { error: { code: "InternalServerError", message: "The server could not complete the request." } });
     }
   }
@@ -414,11 +441,10 @@ function json(status: number, value: unknown, headers: Record<string, string> = 
   return new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
 }
 
-function readExp(jwt: string): number {
-  try {
-    const payload = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as { exp?: unknown };
-    return typeof payload.exp === "number" ? payload.exp : 0;
-  } catch {
-    return 0;
-  }
+/** `<store id>.<owner signature>`, as `POST /media` answers; anything else names no file of this kit's (404). */
+function splitMediaId(id: string): { storeId: string; signature: Buffer } {
+  const dot = id.lastIndexOf(".");
+  const storeId = id.slice(0, dot);
+  if (dot <= 0 || !/^[\w-]{1,128}$/.test(storeId)) throw new HttpError(404, "NotFound", "No such file.");
+  return { storeId, signature: Buffer.from(id.slice(dot + 1)) };
 }

@@ -89,6 +89,21 @@ it("serves Blob Storage to clients through the server kit: its tokens name it as
     expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(bytes);
     // The kit's media endpoint takes only its own tokens.
     expect((await fetch(`${server.url}/media/${message!.media!.sid}/temporary-url`)).status).toBe(401);
+
+    // Only the uploader deletes a file: every participant can read its id in the message metadata.
+    const as = async (user: string) => ({ authorization: `Bearer ${await tokenOf(user)}` });
+    const mallory = await as("mallory");
+    const deleteAs = (headers: Record<string, string>, id = message!.media!.sid) => fetch(`${server.url}/media/${encodeURIComponent(id)}`, { method: "DELETE", headers });
+    expect((await deleteAs(mallory)).status).toBe(403);
+    expect((await deleteAs(mallory, message!.media!.sid.split(".")[0]!)).status).toBe(404); // the bare store id names no file of the kit's
+    expect((await deleteAs(mallory, "not-a-file-id")).status).toBe(404);
+    expect((await fetch((await message!.media!.getContentTemporaryUrl())!)).status).toBe(200);
+    expect((await deleteAs(await as("alice"))).status).toBe(204);
+    expect((await fetch((await message!.media!.getContentTemporaryUrl())!)).status).toBe(404);
+
+    // Oversized uploads are refused before they are read.
+    const upload = (headers: Record<string, string>, body: Blob) => fetch(`${server.url}/media`, { method: "POST", headers: { ...headers, "content-type": "application/octet-stream" }, body });
+    expect((await upload(await as("alice"), new Blob([new Uint8Array(25 * 1024 * 1024 + 1)]))).status).toBe(413);
     await alice.shutdown();
   } finally {
     await server.close();

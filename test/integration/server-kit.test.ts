@@ -306,3 +306,29 @@ describe("server kit CORS, for browser apps on other origins", () => {
     expect(none.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
+
+describe("server kit mounting and options", () => {
+  const base = { connectionString: "endpoint=https://127.0.0.1:1/;accesskey=a2V5", signingSecret: SECRET, authenticate: () => undefined };
+
+  it("routes with or without the public URL's path in front, as frameworks mount it", async () => {
+    const kit = createServerKit({ ...base, publicUrl: "https://h.example/d" });
+    for (const url of ["https://h.example/d/directory/users/a", "https://h.example/directory/users/a"]) {
+      const response = await kit.handle(new Request(url));
+      expect(response.status, url).toBe(401); // routed: the directory wants a token
+    }
+    expect((await kit.handle(new Request("https://h.example/d/nowhere"))).status).toBe(404);
+  });
+
+  it("refuses token lifetimes ACS refuses, naming the range", () => {
+    expect(() => createServerKit({ ...base, publicUrl: "https://h.example", tokenTtlMinutes: 30 })).toThrow(/tokenTtlMinutes must be a whole number from 60 to 1440/);
+  });
+
+  it("reports unexpected errors to onError and answers a bare 500", async () => {
+    const errors: unknown[] = [];
+    const kit = createServerKit({ ...base, publicUrl: "https://h.example", authenticate: () => { throw new Error("session store down"); }, onError: (error) => errors.push(error) });
+    const response = await kit.handle(new Request("https://h.example/token", { method: "POST" }));
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain("session store down");
+    expect(errors).toEqual([new Error("session store down")]);
+  });
+});
