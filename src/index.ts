@@ -87,6 +87,7 @@ export {
   ConflictError,
   InvalidArgumentError,
   LimitExceededError,
+  MessageSentError,
   NotFoundError,
   UnsupportedFeatureError,
 } from "./conversations/errors.js";

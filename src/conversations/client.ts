@@ -263,7 +263,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     this.#givenToken = token;
     this.#scheduleTokenEvents();
     // A client denied for an expired token picks up where it stopped.
-    this.#polling?.pollNow();
+    this.#polling?.resume();
     return this;
   }
 
@@ -301,8 +301,10 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       try {
         const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(sid).getProperties());
         return this.#addConversation(properties, "joined", this.#threadsCursor);
-      } catch {
-        // Not a participant: ACS shows the thread to participants only. Join through the server to see it.
+      } catch (error) {
+        // Not a participant: ACS shows the thread to participants only (403 or 404). Join through the server to see it.
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status !== 403 && status !== 404) throw error;
         const placeholder = { id: sid, topic: "", createdOn: new Date(0), metadata: { [METADATA_KEYS.uniqueName]: uniqueName } };
         return new Conversation(this.#context, placeholder, "notParticipating", this.#threadsCursor);
       }
@@ -427,7 +429,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   async #initialize(): Promise<ChatThreadItem[]> {
     this.#setConnectionState("connecting");
     try {
-      const ownProfile = this.#resolver?.getProfile?.(this.#session.identity);
+      // Optional: a directory that cannot answer must not fail start-up (nor reject unhandled).
+      const ownProfile = this.#resolver?.getProfile?.(this.#session.identity)?.catch(() => undefined);
       const threads: ChatThreadItem[] = [];
       let serverDate: number | undefined;
       const listing = this.#chatClient.listChatThreads({
@@ -537,12 +540,18 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         },
         disconnected: () => polling.pollNow(),
       });
-      if (await realtime.start()) {
+      const started = await realtime.start();
+      // shutdown() may have run while realtime connected: it found nothing to stop.
+      if (this.#shutDown) {
+        if (started) await realtime.stop();
+        return;
+      }
+      if (started) {
         this.#realtime = realtime;
         polling.relax();
       }
     }
-    polling.start();
+    if (!this.#shutDown) polling.start();
   }
 
   #engineHost() {
@@ -631,6 +640,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       bubble: (event, ...args) => void (this.emit as (name: string, ...values: unknown[]) => boolean)(event, ...args),
       conversationJoined: (conversation) => this.emit("conversationJoined", conversation),
       conversationLeft: (conversation) => {
+        // The engine, leave() and the self-removal system message may all report one departure.
+        if (this.#conversations.get(conversation.sid) !== conversation) return;
         this.emit("conversationLeft", conversation);
         this.#dropConversation(conversation);
       },

@@ -11,7 +11,7 @@ import { messageKind } from "../mapping/message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
-import { AcsRequestError, ConflictError, InvalidArgumentError, LimitExceededError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
+import { AcsRequestError, ConflictError, InvalidArgumentError, LimitExceededError, MessageSentError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
 import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
 import { MessageWindow } from "./message-window.js";
 import { ThreadFeed, type FeedEntry } from "../events/thread-feed.js";
@@ -451,7 +451,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   /** Sends text, or one file (SendMediaOptions or FormData) through the media store; resolves to the new index. */
   async sendMessage(message: null | string | FormData | SendMediaOptions, messageAttributes?: JSONValue, emailOptions?: SendEmailOptions): Promise<number> {
-    if (emailOptions !== undefined) void emailOptions;
+    if (emailOptions?.subject !== undefined) {
+      throw new UnsupportedFeatureError("Conversation.sendMessage emailOptions.subject", "email subjects", "ACS chat threads carry chat messages only.");
+    }
     if (messageAttributes !== undefined) checkArgument(jsonValue, messageAttributes, "messageAttributes");
     if (message !== null && typeof message !== "string") return this.#sendWithMedia("", [message], messageAttributes);
     return this.#sendText(message ?? "", messageAttributes);
@@ -573,6 +575,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
     const stored: MediaDescriptor[] = [];
     const discard = () => Promise.allSettled(stored.map((m) => store.delete(m.sid)));
+    let sentId: string;
     try {
       // A cancel takes effect between uploads: an upload cut off midway may still be stored under
       // an id we would never learn, and so could never delete.
@@ -582,11 +585,13 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         stored.push({ sid: result.id, filename: upload.filename, contentType: upload.contentType, size: result.size, category: "media", url: result.url, inStore: true });
       }
       if (abortSignal?.aborted) throw new Error("The send was cancelled.");
-      return await this.#sendWithMetadata(body, { ...attributesMetadata, ...encodeMediaMetadata(stored) });
+      sentId = await this.#post(body, { ...attributesMetadata, ...encodeMediaMetadata(stored) });
     } catch (error) {
       await discard();
       throw error;
     }
+    // Sent: from here on the files belong to the message, whatever happens to the index lookup.
+    return this.#indexOfSent(sentId);
   }
 
   #sendText(body: string, attributes: JSONValue | undefined): Promise<number> {
@@ -595,20 +600,40 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   async #sendWithMetadata(body: string, metadata: Record<string, string> | undefined): Promise<number> {
+    return this.#indexOfSent(await this.#post(body, metadata));
+  }
+
+  /** Sends one message; resolves to its ACS id. */
+  async #post(body: string, metadata: Record<string, string> | undefined): Promise<string> {
     await this.#context.ensureReady();
     this.#assertMessageFits(body, metadata, "Message body and attributes");
     const sent = await acsCall("sendMessage", () =>
       this.#thread.sendMessage({ content: body }, { senderDisplayName: this.#context.self.identity, ...(metadata ? { metadata } : {}) }),
     );
-    // ACS answers only the id. Reading the change feed learns the index and announces the
-    // message (and any sent meanwhile by others) as messageAdded, in index order.
-    // The message is sent: a failed read must not make the send look failed (an app would retry
-    // and send it twice). Without the feed, the index comes from the message itself.
+    return sent.id;
+  }
+
+  /**
+   * The index of a message this client just sent. ACS answers only the id: reading the change
+   * feed learns the index and announces the message (and any sent meanwhile by others) as
+   * messageAdded, in index order. Without the feed, the message itself is read, retried: the
+   * message is sent, and a send that looks failed would be sent again by the app.
+   */
+  async #indexOfSent(messageId: string): Promise<number> {
     const entries = await this.#feed.catchUp().catch(() => []);
-    const own = entries.find((entry) => entry.message.id === sent.id);
+    const own = entries.find((entry) => entry.message.id === messageId);
     if (own) return own.index;
-    const raw = await acsCall("getMessage", () => this.#thread.getMessage(sent.id));
-    return indexFromSequenceId(raw.sequenceId);
+    let lastError: unknown;
+    for (const delayInMs of [0, 200, 1000]) {
+      if (delayInMs) await new Promise((resolve) => setTimeout(resolve, delayInMs));
+      try {
+        const raw = await acsCall("getMessage", () => this.#thread.getMessage(messageId));
+        return indexFromSequenceId(raw.sequenceId);
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw new MessageSentError(messageId, lastError);
   }
 
   /** @internal Reads what changed in the thread since the last read, and emits the events for it. */
@@ -918,7 +943,15 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async #readParticipantSnapshot(): Promise<Record<string, JSONValue>> {
     const pointer = this.#data.metadata[METADATA_KEYS.participantAttributes];
     if (!pointer) return {};
-    const carrier = await acsCall("getMessage", () => this.#thread.getMessage(pointer));
+    let carrier: ChatMessage;
+    try {
+      carrier = await acsCall("getMessage", () => this.#thread.getMessage(pointer));
+    } catch (error) {
+      // A native client may delete the snapshot (to it, an ordinary message): no attributes, not a lost thread.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 403 || status === 404) return {};
+      throw error;
+    }
     const control = decodeControlMessage(carrier.metadata);
     return control?.kind === "participantAttributes" ? control.attributesByUserId : {};
   }
@@ -927,7 +960,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     for (const participant of this.#participantsBySid.values()) {
       const attributes = this.#participantAttributes[participant.sid] ?? decodeAttributes(participant.acs.participant.metadata);
       const reasons = participant._update(participant.acs.participant, attributes);
-      if (reasons.length > 0) this.#context.bubble("participantUpdated", { participant, updateReasons: reasons });
+      if (reasons.length > 0) {
+        const args = { participant, updateReasons: reasons };
+        this.emit("participantUpdated", args);
+        this.#context.bubble("participantUpdated", args);
+      }
     }
   }
 

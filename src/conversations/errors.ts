@@ -74,3 +74,17 @@ export class AcsRequestError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The message was sent, but its index could not be read back. Do not send it again: it is in the
+ * conversation (`messageSid`), and arrives as `messageAdded` once ACS answers reads again.
+ */
+export class MessageSentError extends Error {
+  override readonly name = "MessageSentError";
+  constructor(
+    readonly messageSid: string,
+    cause: unknown,
+  ) {
+    super(`The message was sent (sid ${messageSid}), but reading its index failed; do not send it again.`, { cause });
+  }
+}

@@ -29,9 +29,24 @@ export class ReplayEventEmitter<Events extends ListenerMap> extends EventEmitter
     return super.removeListener(event, listener);
   }
 
+  /**
+   * Calls every listener even when one throws: a bug in an app's listener must not cut a batch
+   * of events short inside this library. The error is rethrown on its own, as uncaught.
+   */
   override emit<E extends keyof Events & string>(event: E, ...args: Parameters<Events[E]>): boolean {
     this.#lastEmitted.set(event, args);
-    return super.emit(event, ...args);
+    const listeners = this.rawListeners(event) as Array<(...args: unknown[]) => void>;
+    if (listeners.length === 0) return super.emit(event, ...args);
+    for (const listener of listeners) {
+      try {
+        listener.apply(this, args);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+    return true;
   }
 
   /** Calls the listener with the last emission of the event, if any, then subscribes it. */

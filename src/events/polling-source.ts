@@ -45,7 +45,10 @@ export class PollingSource {
     private readonly handlers: PollingHandlers,
     options: PollingOptions = {},
   ) {
-    this.options = { ...DEFAULT_POLLING, ...options };
+    // Only given values override the defaults; an interval below 10 ms would spin.
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => typeof value === "number" && Number.isFinite(value)));
+    const merged = { ...DEFAULT_POLLING, ...given };
+    this.options = { ...merged, minIntervalInMs: Math.max(10, merged.minIntervalInMs), maxIntervalInMs: Math.max(10, merged.maxIntervalInMs) };
     this.interval = this.options.minIntervalInMs;
   }
 
@@ -61,12 +64,21 @@ export class PollingSource {
     this.timer = undefined;
   }
 
-  /** Runs a cycle now (a push said something changed) and resets the interval to its minimum. */
+  /**
+   * Runs a cycle now (a push said something changed) and resets the interval to its minimum.
+   * While backing off after errors, nudges wait for the back-off; `resume()` ends it.
+   */
   pollNow(): void {
     this.interval = this.options.minIntervalInMs;
-    if (this.stopped) return;
+    if (this.stopped || this.backoff > 0) return;
     if (this.running) return; // the running cycle is followed by a short interval anyway
     this.schedule(0);
+  }
+
+  /** Ends a back-off and polls now: what failed (an expired token) was just fixed. */
+  resume(): void {
+    this.backoff = 0;
+    this.pollNow();
   }
 
   /** Slows polling to its idle pace, e.g. while a push source delivers changes. */
@@ -91,11 +103,12 @@ export class PollingSource {
       this.handlers.succeeded();
       this.interval = active ? this.options.minIntervalInMs : Math.min(Math.round(this.interval * 1.5), this.options.maxIntervalInMs);
     } catch (error) {
-      this.handlers.failed(error);
       this.backoff = Math.min(Math.max(this.backoff * 2, this.options.minIntervalInMs * 2), this.options.maxBackoffInMs);
+      this.handlers.failed(error);
     } finally {
       this.running = false;
+      // Also after a throwing handler: polling must never stop by itself.
+      if (!this.stopped) this.schedule(this.backoff || this.interval);
     }
-    if (!this.stopped) this.schedule(this.backoff || this.interval);
   }
 }

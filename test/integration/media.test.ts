@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
-import { InvalidArgumentError, LimitExceededError, UnsupportedFeatureError, type Client, type ClientOptions, type Conversation, type Message } from "../../src/index.js";
+import { InvalidArgumentError, LimitExceededError, UnsupportedFeatureError, type MessageSentError, type Client, type ClientOptions, type Conversation, type Message } from "../../src/index.js";
 import { chatClientFor, rejection } from "../helpers/acs.js";
 import { fetchTrusting } from "../helpers/https-fetch.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
@@ -200,6 +200,21 @@ describe("bad input and failures", () => {
     expect(await rejection(failed.build().send())).toBeInstanceOf(Error);
     expect(await mine.getMessagesCount()).toBe(0);
     expect(emulator.mediaCount()).toBe(filesBefore);
+  });
+
+  it("a message sent whose index cannot be read back is reported as sent, and keeps its files", async () => {
+    const { mine } = await shared("sent but unread");
+    const filesBefore = emulator.mediaCount();
+    // Every read of the thread's messages fails (403: not retried by the SDK), the send itself works.
+    const reads = emulator.faults.inject({ method: "GET", path: /\/messages/, count: 100, fault: { kind: "status", status: 403 } });
+    const error = await rejection(mine.sendMessage({ contentType: "text/plain", filename: "kept.txt", media: "sent" }));
+    reads.cancel();
+    expect((error as unknown as MessageSentError).name).toBe("MessageSentError");
+    const sid = (error as unknown as MessageSentError).messageSid;
+    expect(emulator.mediaCount()).toBe(filesBefore + 1);
+    const [message] = (await mine.getMessages()).items;
+    expect([message!.sid, message!.attachedMedia!.map((m) => m.filename)]).toEqual([sid, ["kept.txt"]]);
+    expect(await mine.getMessagesCount()).toBe(1);
   });
 
   it("cancelling a send stops the uploads and sends nothing", async () => {

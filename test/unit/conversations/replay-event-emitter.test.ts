@@ -69,4 +69,25 @@ describe("ReplayEventEmitter", () => {
     emitter.on("other", listener);
     expect(emitter.rawListeners("other")).toEqual([listener]);
   });
+
+  it("calls every listener when one throws, and rethrows the error on its own", async () => {
+    const emitter = new ReplayEventEmitter<Events>();
+    const heard: string[] = [];
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", onUncaught);
+    try {
+      emitter.once("ping", () => {
+        throw new Error("app bug");
+      });
+      emitter.on("ping", (n) => heard.push(`after ${n}`));
+      expect(emitter.emit("ping", 1)).toBe(true);
+      emitter.emit("ping", 2);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
+    expect(heard).toEqual(["after 1", "after 2"]);
+    expect(uncaught).toEqual([new Error("app bug")]);
+  });
 });
