@@ -146,7 +146,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         return raw && { id: raw.id, index: Number(raw.sequenceId) };
       },
       participantCount: async () => (await this.#ensureRoster(), this.#participantsBySid.size),
-      changed: (userId, horizon) => this.#horizonChanged(userId, horizon),
+      changed: (userId, horizon, initial) => this.#horizonChanged(userId, horizon, initial),
     });
     this.#messageHost = {
       identityOf: (userId) => context.identities.knownIdentityOf(userId),
@@ -693,15 +693,13 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     if (this.#horizon.isLoaded) await this.#horizon.refresh();
   }
 
-  #horizonChanged(userId: string, horizon: Horizon): void {
-    if (userId === this.#context.self.userId) {
-      this.#touch(["lastReadMessageIndex"]);
-      return;
-    }
+  /** The first read of the receipts is state, not news: it updates quietly. */
+  #horizonChanged(userId: string, horizon: Horizon, initial: boolean): void {
+    if (userId === this.#context.self.userId && !initial) this.#touch(["lastReadMessageIndex"]);
     const participant = this.#participantsBySid.get(userId);
     if (!participant) return;
     const reasons = participant._setLastRead(horizon.index, horizon.readOn);
-    if (reasons.length > 0) {
+    if (reasons.length > 0 && !initial) {
       const args = { participant, updateReasons: reasons };
       this.emit("participantUpdated", args);
       this.#context.bubble("participantUpdated", args);
@@ -1010,7 +1008,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const data = toParticipantData(raw);
     // The server kit's own user is plumbing, not a participant the app should see.
     if (!data || data.sid === this.#context.serviceUserId) return;
-    if (data.identity) this.#context.identities.remember(data.identity, data.sid);
+    if (data.identity) this.#context.identities.hint(data.identity, data.sid);
     const attributes = this.#participantAttributes[data.sid] ?? data.attributes;
     const existing = this.#participantsBySid.get(data.sid);
     if (existing) {

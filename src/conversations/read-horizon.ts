@@ -26,8 +26,8 @@ export interface ReadHorizonHost {
   userMessageAtOrBelow(index: number): Promise<{ id: string; index: number } | undefined>;
   /** How many participants the thread has (receipts do not exist above 20). */
   participantCount(): Promise<number>;
-  /** A participant's horizon changed (this user's included). */
-  changed(userId: string, horizon: Horizon): void;
+  /** A participant's horizon changed (this user's included); `initial` on the first read, which is state, not news. */
+  changed(userId: string, horizon: Horizon, initial: boolean): void;
 }
 
 export class ReadHorizon {
@@ -69,6 +69,7 @@ export class ReadHorizon {
 
   /** Reads every participant's receipt from ACS and reports the horizons that moved. */
   async refresh(): Promise<void> {
+    const initial = !this.isLoaded;
     const receipts = await acsCall("listReadReceipts", async () => {
       const all = [];
       for await (const receipt of this.host.thread.listReadReceipts({ maxPageSize: ACS_LIMITS.maxPageSize })) all.push(receipt);
@@ -77,7 +78,7 @@ export class ReadHorizon {
     for (const receipt of receipts) {
       if (receipt.sender.kind !== "communicationUser") continue;
       const index = await this.host.indexOf(receipt.chatMessageId);
-      if (index !== undefined) this.#record(receipt.sender.communicationUserId, { index, readOn: receipt.readOn });
+      if (index !== undefined) this.#record(receipt.sender.communicationUserId, { index, readOn: receipt.readOn }, false, initial);
     }
     this.#loaded ??= Promise.resolve();
   }
@@ -129,11 +130,11 @@ export class ReadHorizon {
     this.#record(this.host.selfUserId, { index: target.index, readOn }, true);
   }
 
-  #record(userId: string, horizon: Horizon, force = false): void {
+  #record(userId: string, horizon: Horizon, force = false, initial = false): void {
     const current = this.#horizons.get(userId);
     if (current && current.index === horizon.index && !force) return;
     if (current && current.index === horizon.index && current.readOn.getTime() === horizon.readOn.getTime()) return;
     this.#horizons.set(userId, horizon);
-    this.host.changed(userId, horizon);
+    this.host.changed(userId, horizon, initial);
   }
 }

@@ -155,9 +155,11 @@ export class EventEngine implements NudgeSink {
     const previousCursor = this.cursor;
     const items = await this.host.listThreads(new Date(this.cursor - OVERLAP_MS));
     const changed: EngineConversation[] = [];
+    let nextCursor = this.cursor;
+    let failure: unknown;
     for (const item of items) {
       const changedOn = Math.max(item.lastMessageReceivedOn?.getTime() ?? 0, item.deletedOn?.getTime() ?? 0);
-      this.cursor = Math.max(this.cursor, changedOn);
+      nextCursor = Math.max(nextCursor, changedOn);
       if (item.deletedOn) {
         this.lastSeen.delete(item.id);
         this.host.remove(item.id);
@@ -165,17 +167,30 @@ export class EventEngine implements NudgeSink {
       }
       const seen = this.lastSeen.get(item.id);
       if (seen !== undefined && changedOn <= seen) continue; // listed again only because of the overlap
-      this.lastSeen.set(item.id, changedOn);
       const conversation = this.host.conversation(item.id);
-      if (conversation) changed.push(conversation);
-      else await this.host.discover(item, previousCursor);
+      if (conversation) {
+        this.lastSeen.set(item.id, changedOn);
+        changed.push(conversation);
+        continue;
+      }
+      try {
+        await this.host.discover(item, previousCursor);
+        this.lastSeen.set(item.id, changedOn);
+      } catch (error) {
+        // Not marked seen, and the cursor stays: the next cycle lists this thread again.
+        failure ??= error;
+      }
     }
+    if (failure === undefined) this.cursor = nextCursor;
+    else this.host.failed(failure);
     return changed;
   }
 
   private async noticeRemovals(): Promise<void> {
+    // Only conversations known before the listing: one added meanwhile may be missing from it.
+    const before = this.host.conversations();
     const listed = new Set((await this.host.listThreads(undefined)).map((item) => item.id));
-    for (const conversation of this.host.conversations()) {
+    for (const conversation of before) {
       if (!listed.has(conversation.sid)) {
         this.lastSeen.delete(conversation.sid);
         this.host.remove(conversation.sid);

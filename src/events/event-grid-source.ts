@@ -4,6 +4,7 @@
  * checks each delivery against ACS's documented chat event schemas, drops repeats (Event Grid
  * delivers at least once) and nudges the attached clients.
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { ExternalEventSource, Nudge, NudgeSink } from "./nudges.js";
 
@@ -72,7 +73,7 @@ export class EventGridSource implements ExternalEventSource {
   /** The webhook: mount it at the URL of the Event Grid subscription (node:http, Express, Hono, Functions...). */
   readonly handle = async (request: Request): Promise<Response> => {
     if (request.method !== "POST") return problem(405, "Event Grid delivers with POST.");
-    if (this.options.secret !== undefined && new URL(request.url).searchParams.get("secret") !== this.options.secret) {
+    if (this.options.secret !== undefined && !sameSecret(new URL(request.url).searchParams.get("secret") ?? "", this.options.secret)) {
       return problem(401, "The delivery does not carry this endpoint's secret.");
     }
     let body: unknown;
@@ -143,4 +144,10 @@ function describe(error: z.ZodError): string {
 
 function problem(status: number, message: string): Response {
   return Response.json({ error: { code: status === 401 ? "Unauthorized" : "BadRequest", message } }, { status });
+}
+
+/** Compares in constant time (digests, so that the lengths leak nothing either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -25,12 +25,27 @@ export interface IdentityResolver {
 export class KnownIdentities implements IdentityResolver {
   readonly #userIds = new Map<string, string>();
   readonly #identities = new Map<string, string>();
+  /** User ids whose identity came from a trusted source, which hints never overwrite. */
+  readonly #trusted = new Set<string>();
 
   constructor(readonly fallback?: IdentityResolver) {}
 
+  /** A pair from a trusted source: this client's session, the app's resolver, or the user id it just added. */
   remember(identity: string, userId: string): void {
     this.#userIds.set(identity, userId);
     this.#identities.set(userId, identity);
+    this.#trusted.add(userId);
+  }
+
+  /**
+   * A pair read from participant data, which whoever added the participant wrote. It names the
+   * user (for `author`), but with a resolver it never decides whom an identity addresses, or a
+   * participant named "alice" by a stranger would receive what is meant for alice.
+   */
+  hint(identity: string, userId: string): void {
+    if (this.#trusted.has(userId)) return;
+    this.#identities.set(userId, identity);
+    if (!this.fallback && !this.#userIds.has(identity)) this.#userIds.set(identity, userId);
   }
 
   /** The identity, if this client already knows it: for synchronous getters such as `Message.author`. */

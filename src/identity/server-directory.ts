@@ -59,7 +59,8 @@ export class ServerDirectory implements IdentityResolver {
   }
 
   async #request(method: string, path: string, body?: JSONValue | Partial<UserProfile>, expected: number[] = []): Promise<Response> {
-    const response = await this.send(`${this.#baseUrl}${path}`, {
+    const send = this.send; // an app-supplied window.fetch must not be called as a method of this object
+    const response = await send(`${this.#baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.token()}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

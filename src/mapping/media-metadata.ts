@@ -34,6 +34,8 @@ interface FileSharingItem {
   size?: number;
   category?: MediaCategory;
   twilioMedia?: true;
+  /** The file had no name (Twilio's null filename); `name` holds the id for native clients. */
+  unnamed?: true;
 }
 
 const CATEGORIES: readonly MediaCategory[] = ["media", "body", "history"];
@@ -49,6 +51,7 @@ export function encodeMediaMetadata(media: MediaDescriptor[]): Record<string, st
     size: m.size,
     category: m.category,
     twilioMedia: true,
+    ...(m.filename === null ? { unnamed: true as const } : {}),
   }));
   return {
     [MEDIA_KEYS.fileSharing]: JSON.stringify(items),
@@ -71,22 +74,31 @@ export function decodeMediaMetadata(metadata: Record<string, string> | undefined
   }
   const url = metadata?.[MEDIA_KEYS.attachmentUrl];
   if (url && metadata?.[MEDIA_KEYS.hasAttachment] === "true") {
-    const name = decodeURIComponent(new URL(url, "https://placeholder").pathname.split("/").pop() || "attachment");
+    const name = fileNameOf(url);
     return [{ sid: url, filename: name, contentType: contentTypeOf(name), size: 0, category: "media", url, inStore: false }];
   }
   return [];
+}
+
+/** The last path segment of a URL a native client wrote, or "attachment" when it has none or is malformed. */
+function fileNameOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url, "https://placeholder").pathname.split("/").pop() || "attachment");
+  } catch {
+    return "attachment";
+  }
 }
 
 function toDescriptor(item: unknown): MediaDescriptor[] {
   if (!item || typeof item !== "object") return [];
   const value = item as Partial<FileSharingItem>;
   if (typeof value.id !== "string" || typeof value.url !== "string") return [];
-  const filename = typeof value.name === "string" ? value.name : null;
+  const filename = typeof value.name === "string" && !(value.twilioMedia === true && value.unnamed === true) ? value.name : null;
   return [
     {
       sid: value.id,
       filename,
-      contentType: typeof value.contentType === "string" ? value.contentType : contentTypeOf(filename ?? value.extension ?? ""),
+      contentType: typeof value.contentType === "string" ? value.contentType : contentTypeOf(filename?.includes(".") ? filename : (value.extension ?? filename ?? "")),
       size: typeof value.size === "number" && value.size >= 0 ? value.size : 0,
       category: value.category && CATEGORIES.includes(value.category) ? value.category : "media",
       url: value.url,

@@ -56,5 +56,6 @@ async function toUpload(payload: FormData | SendMediaOptions, field: string): Pr
 function matchesType(pattern: string, contentType: string): boolean {
   const type = contentType.split(";")[0]!.trim().toLowerCase();
   const wanted = pattern.toLowerCase();
+  if (wanted === "*/*" || wanted === "*") return true;
   return wanted.endsWith("/*") ? type.startsWith(wanted.slice(0, -1)) : type === wanted;
 }

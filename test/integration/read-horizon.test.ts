@@ -136,10 +136,15 @@ describe("read horizon and unread counts", () => {
     const fresh = alice.client({ eventSource: "none" });
     await initialized(fresh);
     const conversation = await fresh.getConversationBySid(mine.sid);
+    // Reading the horizons with the roster is state, not news: no update events.
+    const events: string[] = [];
+    conversation.on("participantUpdated", () => events.push("participantUpdated"));
+    conversation.on("updated", () => events.push("updated"));
     const participants = await conversation.getParticipants();
     await fresh.shutdown();
     const horizons = participants.map((p) => [p.identity, p.lastReadMessageIndex]);
     expect(horizons).toEqual(expect.arrayContaining([["bob", index]]));
+    expect(events).toEqual([]);
   });
 
   it("keeps the horizon on this client alone above 20 participants, where ACS has no receipts, without errors", async () => {
