@@ -358,7 +358,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async updateAttributes(attributes: JSONValue): Promise<Conversation> {
     checkArgument(jsonValue, attributes, "attributes");
     await this.#context.ensureReady();
-    await this.#writeMetadata(withAttributes(this.#data.metadata, attributes), ["attributes"]);
+    await this.#writeMetadata(withAttributes(undefined, attributes), ["attributes"]);
     return this;
   }
 
@@ -386,10 +386,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     } else if (uniqueName !== null) {
       await this.#context.assertUniqueNameFree(uniqueName, this.sid);
     }
-    const metadata = { ...this.#data.metadata };
     // ACS metadata holds strings and has no way to delete a key through the SDK: empty means none.
-    metadata[METADATA_KEYS.uniqueName] = uniqueName ?? "";
-    await this.#writeMetadata(metadata, ["uniqueName"]);
+    await this.#writeMetadata({ [METADATA_KEYS.uniqueName]: uniqueName ?? "" }, ["uniqueName"]);
     if (server && previous) await server.releaseUniqueName(previous, this.sid);
     return this;
   }
@@ -933,7 +931,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const sent = await acsCall("sendMessage", () =>
       this.#thread.sendMessage({ content: control.content }, { senderDisplayName: this.#context.self.identity, metadata: control.metadata }),
     );
-    await this.#writeMetadata({ ...this.#data.metadata, [METADATA_KEYS.participantAttributes]: sent.id }, []);
+    await this.#writeMetadata({ [METADATA_KEYS.participantAttributes]: sent.id }, []);
     this.#participantAttributes = snapshot;
     this.#applyParticipantAttributes();
   }
@@ -1052,9 +1050,14 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   /** Writes thread metadata (all keys: ACS merges, we keep ours whole) after checking ACS's 1 KB. */
-  async #writeMetadata(metadata: Record<string, string>, reasons: ConversationUpdateReason[]): Promise<void> {
+  /**
+   * Writes only the keys that change: ACS merges thread metadata key by key, so another client's
+   * concurrent change to another key (attributes, unique name, snapshot pointer) survives.
+   */
+  async #writeMetadata(changes: Record<string, string>, reasons: ConversationUpdateReason[]): Promise<void> {
+    const metadata = { ...this.#data.metadata, ...changes };
     assertMetadataFits(metadata, "Conversation attributes, unique name and participant-attributes pointer");
-    await acsCall("updateProperties", () => this.#thread.updateProperties({ metadata }));
+    await acsCall("updateProperties", () => this.#thread.updateProperties({ metadata: changes }));
     this.#data = { ...toConversationData({ id: this.sid, topic: this.#data.friendlyName ?? "", createdOn: this.#data.dateCreated, metadata }), createdByUserId: this.#data.createdByUserId };
     if (reasons.length > 0) this.#touch(reasons);
   }

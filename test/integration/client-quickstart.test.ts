@@ -273,6 +273,22 @@ describe("editing messages and reactions", () => {
 });
 
 describe("participants", () => {
+  it("keeps another client's concurrent metadata change: each write sends only its own keys", async () => {
+    const mine = await aliceClient.createConversation({ friendlyName: "two writers", attributes: { owner: "nobody" } });
+    await mine.join();
+    await mine.add("bob");
+    const theirs = await bobClient.getConversationBySid(mine.sid);
+    // bob's write of the participant-attributes pointer is slow; alice's attributes land meanwhile.
+    const bobAsParticipant = (await theirs.getParticipantByIdentity("bob"))!;
+    const slow = emulator.faults.inject({ method: "PATCH", path: `/chat/threads/${mine.sid}`, fault: { kind: "delay", delayInMs: 300 } });
+    const bobsWrite = bobAsParticipant.updateAttributes({ role: "reviewer" });
+    while (slow.triggered === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await mine.updateAttributes({ owner: "alice" });
+    await bobsWrite;
+    const properties = await mine.acs.threadClient.getProperties();
+    expect(JSON.parse(properties.metadata!.twilioAttributes!)).toEqual({ owner: "alice" });
+  });
+
   it("carries participant attribute updates to the other side", async () => {
     const { mine, theirs } = await sharedConversation("participant attributes");
     const me = await theirs.getParticipantByIdentity("bob");
