@@ -201,10 +201,17 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       listingFailed = reject;
     });
     this.#ready = threadsListed.then(() => undefined);
-    this.#conversationsLoaded = threadsListed.then(async (threads) => {
+    const loaded = threadsListed.then(async (threads) => {
       await this.#loadConversations(threads);
-      await this.#startEvents(threads);
+      return threads;
     });
+    this.#conversationsLoaded = loaded.then(() => undefined);
+    // Events start beside the app's first calls, not in front of them: a realtime connection can
+    // take seconds. Threads that failed to load are left out, so that polling discovers them again.
+    void loaded.then(
+      (threads) => this.#startEvents(threads.filter((thread) => this.#conversations.has(thread.id))).catch((error: unknown) => this.#connectionTrouble(error)),
+      () => undefined, // initFailed already says it
+    );
     // Callers await `ready` themselves; unobserved rejections must not crash the app.
     this.#ready.catch(() => undefined);
     this.#conversationsLoaded.catch(() => undefined);

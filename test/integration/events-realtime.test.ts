@@ -427,6 +427,37 @@ describe("realtime source: unavailable", () => {
     expect(signals.listeners.size).toBe(0);
   });
 
+  it("answers the app's calls while the realtime connection is still being made, and stops it at shutdown", async () => {
+    let connect: () => void = () => undefined;
+    class SlowSignals extends FakeSignals {
+      override async startRealtimeNotifications(): Promise<void> {
+        await new Promise<void>((resolve) => (connect = resolve));
+        this.started++;
+      }
+    }
+    const signals = new SlowSignals();
+    const dave = await createSession(emulator, "dave", directory);
+    const mine = await aliceClient.createConversation({ friendlyName: "while connecting" });
+    await mine.join();
+    await mine.add("dave");
+    const client = dave.client({ eventSource: { realtimeSignals: signals }, polling: FAST });
+    extraClients.push(client);
+    await initialized(client);
+    expect((await client.getConversationBySid(mine.sid)).friendlyName).toBe("while connecting");
+    expect(signals.started).toBe(0);
+    // Shut down while connecting: when the connection comes, it is closed, and nothing polls on.
+    const requests: string[] = [];
+    await client.shutdown();
+    connect();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(signals.stopped).toBe(1);
+    const count = (entry: { userId?: string; operation: string }) => entry.userId === dave.userId && requests.push(entry.operation);
+    emulator.requests.on("request", count);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    emulator.requests.off("request", count);
+    expect(requests).toEqual([]);
+  });
+
   it("eventSource 'realtime' with the real ChatClient in Node falls back to polling", async () => {
     const client = bob.client({ eventSource: "realtime", polling: FAST });
     extraClients.push(client);
