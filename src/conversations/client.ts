@@ -146,6 +146,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   readonly #users = new Map<string, User>();
   readonly #self: User;
   readonly #ready: Promise<void>;
+  readonly #usersLoading = new Map<string, Promise<User>>();
   readonly #conversationsLoaded: Promise<void>;
   readonly #context: ClientContext;
   #shutDown = false;
@@ -391,13 +392,20 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     await this.#ready;
     const known = this.#users.get(identity);
     if (known) return known;
-    const resolver = this.#resolver;
-    const [userId, profile] = await Promise.all([this.#identities.userIdOf(identity), resolver?.getProfile?.(identity)]);
-    if (!userId && !profile) throw new NotFoundError(`User with identity ${identity} was not found`);
-    const user = this.#trackUser(new User(identity, userId, profile, this.#userHost()));
-    user.emit("userSubscribed", user);
-    this.emit("userSubscribed", user);
-    return user;
+    // Concurrent first calls share one lookup: one User, one userSubscribed.
+    const pending = this.#usersLoading.get(identity);
+    if (pending) return pending;
+    const loading = (async () => {
+      const resolver = this.#resolver;
+      const [userId, profile] = await Promise.all([this.#identities.userIdOf(identity), resolver?.getProfile?.(identity)]);
+      if (!userId && !profile) throw new NotFoundError(`User with identity ${identity} was not found`);
+      const user = this.#trackUser(new User(identity, userId, profile, this.#userHost()));
+      user.emit("userSubscribed", user);
+      this.emit("userSubscribed", user);
+      return user;
+    })().finally(() => this.#usersLoading.delete(identity));
+    this.#usersLoading.set(identity, loading);
+    return loading;
   }
 
   async getSubscribedUsers(): Promise<Array<User>> {

@@ -40,7 +40,9 @@ describe("User", () => {
     await initialized(client);
     const subscribed: User[] = [];
     client.on("userSubscribed", (user) => subscribed.push(user));
-    const bob = await client.getUser("bob");
+    // Two screens asking at once get one User, subscribed once.
+    const [bob, same] = await Promise.all([client.getUser("bob"), client.getUser("bob")]);
+    expect(same).toBe(bob);
     expect(bob).toBeInstanceOf(User);
     expect([bob.identity, bob.friendlyName, bob.attributes, bob.isOnline, bob.isNotifiable, bob.isSubscribed]).toEqual(["bob", "Bob B.", { team: "blue" }, null, null, true]);
     expect(await client.getUser("bob")).toBe(bob);
