@@ -77,7 +77,7 @@ function row(member: string, status: CapabilityStatus, how: string, migrationSec
   return migrationSection === undefined ? { member, status, how } : { member, status, how, migrationSection };
 }
 
-/** Client events that fire today only for this client's own actions. */
+/** Every public member of @twilio/conversations 3.0.1: how this library provides it (MIGRATION.md's table is generated from this). */
 export const CAPABILITIES: readonly Capability[] = [
   // ---- Client ----
   row("static Client.conversationAdded", "emulated", "For each thread found at initialization, each thread this client creates, and each thread it is added to later, from the event stream (ACS realtime notifications in browsers, polling in Node, or the Event Grid source), read back from ACS so each change arrives once and in index order."),
@@ -114,7 +114,7 @@ export const CAPABILITIES: readonly Capability[] = [
   row("static Client.create", "native", "Deprecated in Twilio: constructs the client and resolves once listChatThreads succeeded."),
   row("static Client.parsePushNotification", "unsupported", "Throws UnsupportedFeatureError: ACS sends no push notifications, so there are no Twilio payloads to parse.", PUSH),
   row("static Client.populateInitRegistrations", "unsupported", "Throws: ACS Chat's JavaScript SDK has no push notification registration.", PUSH),
-  row("Client.shutdown", "native", "Disposes the ACS token credential (later ACS requests fail) and moves connectionState to disconnected."),
+  row("Client.shutdown", "native", "Stops events and token timers, disposes the ACS token credential, and moves connectionState to disconnected; later calls of this client reject (the escape hatch client.acs.chatClient is the app's own to stop using)."),
   row("Client.updateToken", "native", "Swaps the token the ACS ChatClient's credential hands out from the next request on; a token for another user or endpoint is refused with InvalidArgumentError."),
   row("Client.getConversationBySid", "native", "The conversation from the threads listed at initialization, else ChatThreadClient.getProperties; NotFoundError when the thread is not visible to the user."),
   row("Client.peekConversationBySid", "emulated", "Same as getConversationBySid: ACS shows a thread only to its participants, so there is nothing to peek at."),
@@ -152,7 +152,7 @@ export const CAPABILITIES: readonly Capability[] = [
   row("Conversation.createdBy", "emulated", "The Twilio identity of the thread's creator (createdBy) when this client knows it, else an empty string."),
   row("Conversation.attributes", "emulated", "JSON kept in thread metadata (ACS allows 1 KB of metadata per thread)."),
   row("Conversation.lastReadMessageIndex", "emulated", "The index of the message this user's ACS read receipt names; null before any receipt (or before receipts were read: a read-horizon call reads them).", READ_HORIZON),
-  row("Conversation.lastMessage", "emulated", "The thread's lastMessageReceivedOn as dateCreated when listed; the index is known once this client sent a message."),
+  row("Conversation.lastMessage", "emulated", "The thread's lastMessageReceivedOn as dateCreated when listed; the index once this client has read or been told of a newer message (its own or announced)."),
   row("Conversation.notificationLevel", "emulated", "Always `default`: ACS has no push notifications to mute.", PUSH),
   row("Conversation.bindings", "emulated", "Always `{}`: ACS threads have no email or SMS bindings (an internal member in Twilio)."),
   row("Conversation.limits", "emulated", "Media limits from ClientOptions.media (default 10 files of 25 MB: their descriptions must fit ACS's 28 KB message); no email content types."),
@@ -163,10 +163,10 @@ export const CAPABILITIES: readonly Capability[] = [
   row("Conversation.delete", "native", "ChatClient.deleteChatThread."),
   row("Conversation.getAttributes", "native", "ChatThreadClient.getProperties, attributes read from thread metadata."),
   row("Conversation.getMessages", "native", "ChatThreadClient.listMessages pages through a per-conversation cache, with Twilio's paging (items ascending, prevPage toward older); index is the ACS sequenceId, with gaps where system messages sit."),
-  row("Conversation.getParticipants", "native", "ChatThreadClient.getProperties and listParticipants, plus getMessage of the participant-attributes snapshot when there is one."),
+  row("Conversation.getParticipants", "native", "ChatThreadClient.getProperties and listParticipants, plus getMessage of the participant-attributes snapshot when there is one; the first call also reads listReadReceipts, so that participants come with their read horizons as in Twilio."),
   row("Conversation.getParticipantsCount", "emulated", "Counts getParticipants(): ACS keeps no participant count."),
-  row("Conversation.getParticipantBySid", "native", "Looks the ACS user id up in the participant list (listParticipants when not loaded); rejects when not found, as Twilio does."),
-  row("Conversation.getParticipantByIdentity", "native", "Looks the identity up in the participant list (listParticipants when not loaded); rejects when not found, as Twilio does."),
+  row("Conversation.getParticipantBySid", "native", "Looks the ACS user id up in the participant list (listParticipants, and once listReadReceipts, when not loaded); rejects when not found, as Twilio does."),
+  row("Conversation.getParticipantByIdentity", "native", "Looks the identity up in the participant list (listParticipants, and once listReadReceipts, when not loaded); rejects when not found, as Twilio does."),
   row("Conversation.getMessagesCount", "emulated", "Reads the whole thread with listMessages and counts the user messages: ACS keeps no count."),
   row("Conversation.getUnreadMessagesCount", "emulated", "Null before this user's first receipt, as Twilio; else the number of user messages after the horizon (a count: ACS indexes have gaps), reading the newest messages down to it.", READ_HORIZON),
   row("Conversation.join", "emulated", "In ACS only participants add people: for a conversation the user is already in (the creator is), join() reports joined; otherwise the server kit's user, which conversations created with its tokens include, adds them when the app's authorizeJoin allows."),

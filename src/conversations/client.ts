@@ -20,8 +20,8 @@ import { CancellablePromise } from "./cancellable-promise.js";
 import type { ClientContext } from "./client-context.js";
 import type { ContentTemplate } from "./content-template.js";
 import { Conversation } from "./conversation.js";
-import { ConflictError, InvalidArgumentError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
-import type { Media } from "./media.js";
+import { InvalidArgumentError, NotFoundError, noMediaStore, UnsupportedFeatureError, uniqueNameTaken } from "./errors.js";
+import { temporaryUrls, type Media } from "./media.js";
 import type { Message } from "./message.js";
 import type { Participant } from "./participant.js";
 import type { PushNotification } from "./push-notification.js";
@@ -357,7 +357,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       });
       if (!claimed) {
         await this.#chatClient.deleteChatThread(created.chatThread.id).catch(() => undefined);
-        throw new ConflictError(`Conversation with provided unique name already exists: ${checked.uniqueName}`, 50353);
+        throw uniqueNameTaken(checked.uniqueName);
       }
     }
     await this.#conversationsLoaded;
@@ -418,7 +418,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     return new CancellablePromise((resolve, reject) => {
       const store = this.#mediaStore;
       if (!store) {
-        reject(new UnsupportedFeatureError("Client.getTemporaryContentUrlsForMediaSids", "Media", "ACS Chat stores no files: give the client a `mediaStore` (see MIGRATION.md)."));
+        reject(noMediaStore("Client.getTemporaryContentUrlsForMediaSids"));
         return;
       }
       Promise.all(mediaSids.map(async (sid) => [sid, await store.temporaryUrl(sid)] as const)).then((pairs) => resolve(new Map(pairs)), reject);
@@ -426,12 +426,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   getTemporaryContentUrlsForMedia(contentSet: Media[]): CancellablePromise<Map<string, string>> {
-    return new CancellablePromise((resolve, reject) => {
-      Promise.all(contentSet.map(async (media) => [media.sid, await media.getContentTemporaryUrl()] as const)).then(
-        (pairs) => resolve(new Map(pairs.filter((pair): pair is readonly [string, string] => pair[1] !== null))),
-        reject,
-      );
-    });
+    return temporaryUrls(contentSet);
   }
 
   /** Content templates belong to Twilio's Content API. */
@@ -634,7 +629,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   async #assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void> {
     await this.#conversationsLoaded;
     const taken = [...this.#conversations.values()].some((c) => c.uniqueName === uniqueName && c.sid !== exceptSid);
-    if (taken) throw new ConflictError(`Conversation with provided unique name already exists: ${uniqueName}`, 50353);
+    if (taken) throw uniqueNameTaken(uniqueName);
   }
 
   #createContext(): ClientContext {

@@ -11,7 +11,7 @@ import { messageKind } from "../mapping/message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
-import { AcsRequestError, ConflictError, InvalidArgumentError, LimitExceededError, MessageSentError, NotFoundError, UnsupportedFeatureError } from "./errors.js";
+import { AcsRequestError, InvalidArgumentError, LimitExceededError, MessageSentError, NotFoundError, noMediaStore, UnsupportedFeatureError, uniqueNameTaken } from "./errors.js";
 import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
 import { MessageWindow } from "./message-window.js";
 import { ThreadFeed, type FeedEntry } from "../events/thread-feed.js";
@@ -95,6 +95,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   readonly #messagesBySid = new Map<string, Message>();
   readonly #mediaBySid = new Map<string, Media>();
   readonly #participantsBySid = new Map<string, Participant>();
+  #serviceUserInRoster = false;
   #rosterLoaded = false;
   #lastPagedAt = Number.NEGATIVE_INFINITY;
   /** Attribute updates of participants, from the latest snapshot control message. */
@@ -145,7 +146,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         const raw = await this.#window.newestUserAtOrBelow(index, ACS_LIMITS.maxPageSize);
         return raw && { id: raw.id, index: Number(raw.sequenceId) };
       },
-      participantCount: async () => (await this.#ensureRoster(), this.#participantsBySid.size),
+      participantCount: async () => (await this.#ensureRoster(), this.#acsParticipantCount()),
       changed: (userId, horizon, initial) => this.#horizonChanged(userId, horizon, initial),
     });
     this.#messageHost = {
@@ -231,7 +232,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const userId = await this.#context.identities.userIdOf(identity);
     if (!userId) {
       throw new NotFoundError(
-        `User with identity '${identity}' is not known: ACS needs its user id. Give the client an identityResolver (the server kit's directory) that knows it.`,
+        `User '${identity}' has no known ACS user id: give the client an identityResolver (e.g. the server kit's directory).`,
       );
     }
     const acsParticipant = toAcsParticipant(userId, identity, attributes);
@@ -381,7 +382,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const previous = this.#data.uniqueName;
     if (uniqueName !== null && server) {
       if (!(await server.claimUniqueName(uniqueName, this.sid))) {
-        throw new ConflictError(`Conversation with provided unique name already exists: ${uniqueName}`, 50353);
+        throw uniqueNameTaken(uniqueName);
       }
     } else if (uniqueName !== null) {
       await this.#context.assertUniqueNameFree(uniqueName, this.sid);
@@ -450,7 +451,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   /** Sends text, or one file (SendMediaOptions or FormData) through the media store; resolves to the new index. */
   async sendMessage(message: null | string | FormData | SendMediaOptions, messageAttributes?: JSONValue, emailOptions?: SendEmailOptions): Promise<number> {
     if (emailOptions?.subject !== undefined) {
-      throw new UnsupportedFeatureError("Conversation.sendMessage emailOptions.subject", "email subjects", "ACS chat threads carry chat messages only.");
+      throw new UnsupportedFeatureError("Conversation.sendMessage emailOptions.subject", "Email", "ACS Chat has no email channel.");
     }
     if (messageAttributes !== undefined) checkArgument(jsonValue, messageAttributes, "messageAttributes");
     if (message !== null && typeof message !== "string") return this.#sendWithMedia("", [message], messageAttributes);
@@ -464,7 +465,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    */
   async typing(): Promise<void> {
     await this.#context.ensureReady();
-    if (this.#rosterLoaded && this.#participantsBySid.size > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
+    if (this.#rosterLoaded && this.#acsParticipantCount() > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
     await acsCall("sendTypingNotification", () => this.#thread.sendTypingNotification({ senderDisplayName: this.#context.self.identity }));
   }
 
@@ -550,7 +551,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   /** The media store, or the typed error saying there is none. */
   #mediaStore(feature: string): MediaStore {
     const store = this.#context.media.store;
-    if (!store) throw new UnsupportedFeatureError(feature, "Media", "ACS Chat stores no files: give the client a `mediaStore` (see MIGRATION.md).");
+    if (!store) throw noMediaStore(feature);
     return store;
   }
 
@@ -904,10 +905,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   async #participantOf(message: Message): Promise<Participant> {
-    await this.#ensureRoster();
+    // Twilio's one error for both: not in the roster, or the roster could not be read.
+    const failure = await this.#ensureRoster().then(() => undefined, (error: unknown) => error);
     const bySid = message.participantSid ? this.#participantsBySid.get(message.participantSid) : undefined;
-    const participant = bySid ?? [...this.#participantsBySid.values()].find((p) => p.identity === message.author);
-    if (!participant) throw new NotFoundError(`Participant with SID '${message.participantSid}' or identity '${message.author}' was not found`);
+    const participant = failure === undefined ? (bySid ?? [...this.#participantsBySid.values()].find((p) => p.identity === message.author)) : undefined;
+    if (!participant) throw new NotFoundError(`Participant with SID '${message.participantSid}' or identity '${message.author}' was not found`, { cause: failure });
     return participant;
   }
 
@@ -973,6 +975,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     await this.#horizon.ensureLoaded().catch(() => undefined);
   }
 
+  /** What ACS counts against its 20-participant limit for receipts and typing: the hidden server-kit user too. */
+  #acsParticipantCount(): number {
+    return this.#participantsBySid.size + (this.#serviceUserInRoster ? 1 : 0);
+  }
+
   async #ensureRoster(): Promise<void> {
     if (!this.#rosterLoaded) await this.#loadRoster();
   }
@@ -990,6 +997,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     ]);
     this.#participantAttributes = await this.#readParticipantSnapshot();
     const seen = new Set<string>();
+    this.#serviceUserInRoster = participants.some((p) => toParticipantData(p)?.sid === this.#context.serviceUserId);
     for (const participant of participants) {
       const data = toParticipantData(participant);
       if (!data) continue;

@@ -88,3 +88,12 @@ export class MessageSentError extends Error {
     super(`The message was sent (sid ${messageSid}), but reading its index failed; do not send it again.`, { cause });
   }
 }
+
+/** Twilio's error for a unique name in use (code 50353). */
+export function uniqueNameTaken(uniqueName: string | null | undefined): ConflictError {
+  return new ConflictError(`Conversation with provided unique name already exists: ${uniqueName}`, 50353);
+}
+
+export function noMediaStore(feature: string): UnsupportedFeatureError {
+  return new UnsupportedFeatureError(feature, "Media", "ACS Chat stores no files: give the client a `mediaStore` (see MIGRATION.md).");
+}

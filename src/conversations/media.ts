@@ -25,3 +25,13 @@ export class Media {
     });
   }
 }
+
+/** Fresh URLs for several files, by sid (files without one are left out). */
+export function temporaryUrls(media: Media[]): CancellablePromise<Map<string, string>> {
+  return new CancellablePromise((resolve, reject) => {
+    Promise.all(media.map(async (m) => [m.sid, await m.getContentTemporaryUrl()] as const)).then(
+      (pairs) => resolve(new Map(pairs.filter((pair): pair is readonly [string, string] => pair[1] !== null))),
+      reject,
+    );
+  });
+}

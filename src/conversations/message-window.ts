@@ -49,7 +49,11 @@ export class MessageWindow {
   /** Attributes carried by control messages, by target message id: the latest wins. */
   readonly #folded = new Map<string, FoldedAttributes>();
 
-  constructor(private readonly readPage: PageReader) {}
+  readonly #readPage: PageReader;
+
+  constructor(readPage: PageReader) {
+    this.#readPage = readPage;
+  }
 
   /** The index of a message the window holds, by id. */
   indexOfId(messageId: string): number | undefined {
@@ -95,7 +99,7 @@ export class MessageWindow {
 
   /** Reads the newest page (one request) and joins it to the run, or restarts the run from it. */
   async refreshNewest(pageSize: number): Promise<void> {
-    const page = await this.readPage({ maxPageSize: pageSize });
+    const page = await this.#readPage({ maxPageSize: pageSize });
     if (page.items.length === 0) {
       this.#reachedOldest = true;
       return;
@@ -117,7 +121,7 @@ export class MessageWindow {
   /** Reads the next older page; false when the oldest message is already in the window. */
   async extendOlder(): Promise<boolean> {
     if (this.#reachedOldest) return false;
-    const page = await this.readPage({ maxPageSize: OLDER_PAGE_SIZE, continuationToken: this.#olderToken });
+    const page = await this.#readPage({ maxPageSize: OLDER_PAGE_SIZE, continuationToken: this.#olderToken });
     for (const message of page.items) {
       const sequence = indexFromSequenceId(message.sequenceId);
       this.#store(message, sequence);

@@ -6,8 +6,7 @@ import type { ChannelMetadata } from "./channel-metadata.js";
 import type { ContentData } from "./content-template.js";
 import type { Conversation } from "./conversation.js";
 import type { AggregatedDeliveryReceipt, DetailedDeliveryReceipt } from "./delivery-receipts.js";
-import { NotFoundError } from "./errors.js";
-import type { Media } from "./media.js";
+import { temporaryUrls, type Media } from "./media.js";
 import type { Participant } from "./participant.js";
 import type { RecipientDescriptor } from "./recipients.js";
 import { ReplayEventEmitter } from "./replay-event-emitter.js";
@@ -42,14 +41,17 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
   #raw: ChatMessage;
   #attachments: Media[];
 
+  readonly #host: MessageHost;
+
   /** @internal Built by its Conversation; apps receive Messages, never construct them. */
   constructor(
     readonly conversation: Conversation,
     raw: ChatMessage,
     attributes: JSONValue,
-    private readonly host: MessageHost,
+    host: MessageHost,
   ) {
     super();
+    this.#host = host;
     this.#raw = raw;
     this.#data = { ...toMessageData(raw), attributes };
     this.#attachments = host.mediaOf(raw);
@@ -71,7 +73,7 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
   }
   /** The sender's Twilio identity (never an ACS user id); the display name when the sender is unknown. */
   get author(): string | null {
-    return (this.#data.senderUserId && this.host.identityOf(this.#data.senderUserId)) ?? this.#data.senderDisplayName;
+    return (this.#data.senderUserId && this.#host.identityOf(this.#data.senderUserId)) ?? this.#data.senderDisplayName;
   }
   get attributes(): JSONValue {
     return this.#data.attributes;
@@ -114,27 +116,24 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
    * receipts were read (a read-horizon call or getDetailedDeliveryReceipts()).
    */
   get aggregatedDeliveryReceipt(): AggregatedDeliveryReceipt | null {
-    return this.host.deliveryOf(this);
+    return this.#host.deliveryOf(this);
   }
 
   updateBody(body: string): Promise<Message> {
-    return this.host.updateMessageBody(this, body).then(() => this);
+    return this.#host.updateMessageBody(this, body).then(() => this);
   }
 
   /** Works on anyone's message: ACS lets only the sender edit, so others' updates go as control messages. */
   updateAttributes(attributes: JSONValue): Promise<Message> {
-    return this.host.updateMessageAttributes(this, attributes).then(() => this);
+    return this.#host.updateMessageAttributes(this, attributes).then(() => this);
   }
 
   remove(): Promise<Message> {
-    return this.host.removeMessage(this).then(() => this);
+    return this.#host.removeMessage(this).then(() => this);
   }
 
   getParticipant(): Promise<Participant> {
-    return this.host.participantOf(this).catch((error: unknown) => {
-      if (error instanceof NotFoundError) throw error;
-      throw new NotFoundError(`Participant with SID '${this.participantSid}' or identity '${this.author}' was not found`, { cause: error });
-    });
+    return this.#host.participantOf(this);
   }
 
   getMediaByCategories(categories: MediaCategory[]): Array<Media> | null {
@@ -176,7 +175,7 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
 
   /** A `read` receipt for each other participant whose read horizon reached this message. */
   getDetailedDeliveryReceipts(): Promise<DetailedDeliveryReceipt[]> {
-    return this.host.detailedDeliveryOf(this);
+    return this.#host.detailedDeliveryOf(this);
   }
 
   /** Content templates are Twilio's; an ACS message has none, as a Twilio message without `contentSid`. */
@@ -204,7 +203,7 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
     this.#raw = raw;
     this.#data = after;
     const mediaBefore = this.#attachments.map((m) => m.sid).join();
-    this.#attachments = this.host.mediaOf(raw);
+    this.#attachments = this.#host.mediaOf(raw);
     const reasons: MessageUpdateReason[] = [];
     if (mediaBefore !== this.#attachments.map((m) => m.sid).join()) reasons.push("media");
     if (before.body !== after.body) reasons.push("body");
@@ -216,11 +215,3 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
   }
 }
 
-function temporaryUrls(media: Media[]): CancellablePromise<Map<string, string>> {
-  return new CancellablePromise((resolve, reject) => {
-    Promise.all(media.map(async (m) => [m.sid, await m.getContentTemporaryUrl()] as const)).then(
-      (pairs) => resolve(new Map(pairs.filter((pair): pair is readonly [string, string] => pair[1] !== null))),
-      reject,
-    );
-  });
-}

@@ -34,16 +34,21 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #lastRead: { index: number; timestamp: Date } | null = null;
 
+  readonly #host: ParticipantHost;
+  readonly #joinedOn: Date | null;
+
   /** @internal Built by its Conversation. */
   constructor(
     readonly conversation: Conversation,
     raw: ChatParticipant,
     data: ParticipantData,
-    private readonly host: ParticipantHost,
+    host: ParticipantHost,
     /** When the participant joined, if known (ACS participants carry no dates). */
-    private readonly joinedOn: Date | null = null,
+    joinedOn: Date | null = null,
   ) {
     super();
+    this.#host = host;
+    this.#joinedOn = joinedOn;
     this.#raw = raw;
     this.#data = data;
   }
@@ -63,10 +68,10 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
     return this.#data.attributes;
   }
   get dateCreated(): Date | null {
-    return this.joinedOn;
+    return this.#joinedOn;
   }
   get dateUpdated(): Date | null {
-    return this.joinedOn;
+    return this.#joinedOn;
   }
   get isTyping(): boolean {
     return this.#typing;
@@ -90,15 +95,15 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
   }
 
   getUser(): Promise<User> {
-    return this.host.userOf(this);
+    return this.#host.userOf(this);
   }
 
   remove(): Promise<void> {
-    return this.host.removeParticipant(this);
+    return this.#host.removeParticipant(this);
   }
 
   updateAttributes(attributes: JSONValue): Promise<Participant> {
-    return this.host.updateParticipantAttributes(this, attributes).then(() => this);
+    return this.#host.updateParticipantAttributes(this, attributes).then(() => this);
   }
 
   /**

@@ -38,11 +38,15 @@ export class ReadHorizon {
   #writing: Promise<void> | undefined;
   #lastSentAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly host: ReadHorizonHost) {}
+  readonly #host: ReadHorizonHost;
+
+  constructor(host: ReadHorizonHost) {
+    this.#host = host;
+  }
 
   /** This user's horizon; undefined before any receipt of theirs (Twilio's null). */
   get own(): Horizon | undefined {
-    return this.#horizons.get(this.host.selfUserId);
+    return this.#horizons.get(this.#host.selfUserId);
   }
 
   of(userId: string): Horizon | undefined {
@@ -72,12 +76,12 @@ export class ReadHorizon {
     const initial = !this.isLoaded;
     const receipts = await acsCall("listReadReceipts", async () => {
       const all = [];
-      for await (const receipt of this.host.thread.listReadReceipts({ maxPageSize: ACS_LIMITS.maxPageSize })) all.push(receipt);
+      for await (const receipt of this.#host.thread.listReadReceipts({ maxPageSize: ACS_LIMITS.maxPageSize })) all.push(receipt);
       return all;
     });
     for (const receipt of receipts) {
       if (receipt.sender.kind !== "communicationUser") continue;
-      const index = await this.host.indexOf(receipt.chatMessageId);
+      const index = await this.#host.indexOf(receipt.chatMessageId);
       if (index !== undefined) this.#record(receipt.sender.communicationUserId, { index, readOn: receipt.readOn }, false, initial);
     }
     this.#loaded ??= Promise.resolve();
@@ -116,18 +120,18 @@ export class ReadHorizon {
   }
 
   async #send(wanted: { index: number; explicit: boolean }): Promise<void> {
-    const target = await this.host.userMessageAtOrBelow(wanted.index);
+    const target = await this.#host.userMessageAtOrBelow(wanted.index);
     if (!target) return;
     const own = this.own;
     if (!wanted.explicit && own && target.index <= own.index) return;
     if (own && target.index === own.index) return;
     const readOn = new Date();
     // ACS has no receipts on threads over 20 participants: the horizon is then kept by this client only.
-    if ((await this.host.participantCount()) <= ACS_LIMITS.receiptsAndTypingMaxParticipants) {
+    if ((await this.#host.participantCount()) <= ACS_LIMITS.receiptsAndTypingMaxParticipants) {
       this.#lastSentAt = Date.now();
-      await acsCall("sendReadReceipt", () => this.host.thread.sendReadReceipt({ chatMessageId: target.id }));
+      await acsCall("sendReadReceipt", () => this.#host.thread.sendReadReceipt({ chatMessageId: target.id }));
     }
-    this.#record(this.host.selfUserId, { index: target.index, readOn }, true);
+    this.#record(this.#host.selfUserId, { index: target.index, readOn }, true);
   }
 
   #record(userId: string, horizon: Horizon, force = false, initial = false): void {
@@ -135,6 +139,6 @@ export class ReadHorizon {
     if (current && current.index === horizon.index && !force) return;
     if (current && current.index === horizon.index && current.readOn.getTime() === horizon.readOn.getTime()) return;
     this.#horizons.set(userId, horizon);
-    this.host.changed(userId, horizon, initial);
+    this.#host.changed(userId, horizon, initial);
   }
 }

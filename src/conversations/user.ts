@@ -28,20 +28,25 @@ export class User extends ReplayEventEmitter<UserEvents> {
   #profile: UserProfile;
   #subscribed = true;
 
+  readonly #userIdentity: string;
+  readonly #host: UserHost;
+
   /** @internal Built by the Client. */
   constructor(
-    private readonly userIdentity: string,
+    userIdentity: string,
     /** The ACS user id, when known. */
     readonly acsUserId: string | undefined,
     profile: UserProfile | undefined,
-    private readonly host: UserHost,
+    host: UserHost,
   ) {
     super();
+    this.#userIdentity = userIdentity;
+    this.#host = host;
     this.#profile = profile ?? { friendlyName: null, attributes: {} };
   }
 
   get identity(): string {
-    return this.userIdentity;
+    return this.#userIdentity;
   }
   set identity(_identity: string) {
     // Twilio exposes a setter for its internal use; an identity never changes here.
@@ -78,7 +83,7 @@ export class User extends ReplayEventEmitter<UserEvents> {
     if (!this.#subscribed) return;
     this.#subscribed = false;
     this.emit("userUnsubscribed", this);
-    this.host.unsubscribe(this);
+    this.#host.unsubscribe(this);
   }
 
   /** @internal The directory's profile, read after construction. */
@@ -87,7 +92,7 @@ export class User extends ReplayEventEmitter<UserEvents> {
   }
 
   async #applyProfile(changes: Partial<UserProfile>): Promise<User> {
-    const next = await this.host.updateProfile(this, changes);
+    const next = await this.#host.updateProfile(this, changes);
     const reasons: UserUpdateReason[] = [];
     if (next.friendlyName !== this.#profile.friendlyName) reasons.push("friendlyName");
     if (JSON.stringify(next.attributes) !== JSON.stringify(this.#profile.attributes)) reasons.push("attributes");

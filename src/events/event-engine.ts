@@ -45,47 +45,50 @@ export interface EngineOptions {
 
 export class EventEngine implements NudgeSink {
   /** Server time of the latest thread change seen. */
-  private cursor: number;
-  private readonly lastSeen = new Map<string, number>();
+  #cursor: number;
+  readonly #lastSeen = new Map<string, number>();
   /** Threads whose catch-up failed: read again every cycle until a read succeeds. */
-  private readonly owed = new Set<string>();
-  private lastWatchRead: number;
-  private lastFullList: number;
-  private readonly watchInterval: number;
-  private readonly fullListInterval: number;
-  private readonly now: () => number;
+  readonly #owed = new Set<string>();
+  #lastWatchRead: number;
+  #lastFullList: number;
+  readonly #watchInterval: number;
+  readonly #fullListInterval: number;
+  readonly #now: () => number;
   /** Called when a nudge wants a poll cycle soon (the polling source's pollNow). */
   onPollWanted: () => void = () => undefined;
 
+  readonly #host: EngineHost;
+
   constructor(
-    private readonly host: EngineHost,
+    host: EngineHost,
     /** Server time up to which the client's initial listing saw every thread. */
     initialCursor: number,
     initialThreads: ChatThreadItem[],
     options: EngineOptions = {},
   ) {
-    this.cursor = initialCursor;
-    for (const item of initialThreads) this.lastSeen.set(item.id, item.lastMessageReceivedOn?.getTime() ?? 0);
-    this.watchInterval = options.watchIntervalInMs ?? 10_000;
-    this.fullListInterval = options.fullListIntervalInMs ?? 30_000;
-    this.now = options.now ?? Date.now;
-    this.lastWatchRead = this.now();
-    this.lastFullList = this.now();
+    this.#host = host;
+    this.#cursor = initialCursor;
+    for (const item of initialThreads) this.#lastSeen.set(item.id, item.lastMessageReceivedOn?.getTime() ?? 0);
+    this.#watchInterval = options.watchIntervalInMs ?? 10_000;
+    this.#fullListInterval = options.fullListIntervalInMs ?? 30_000;
+    this.#now = options.now ?? Date.now;
+    this.#lastWatchRead = this.#now();
+    this.#lastFullList = this.#now();
   }
 
   /** One polling cycle; true when it found changes. */
   async cycle(): Promise<boolean> {
-    const changed = await this.syncThreads();
-    for (const threadId of this.owed) {
-      const conversation = this.host.conversation(threadId);
-      if (!conversation) this.owed.delete(threadId);
+    const changed = await this.#syncThreads();
+    for (const threadId of this.#owed) {
+      const conversation = this.#host.conversation(threadId);
+      if (!conversation) this.#owed.delete(threadId);
       else if (!changed.includes(conversation)) changed.push(conversation);
     }
-    const now = this.now();
+    const now = this.#now();
     const work: Array<[string | undefined, Promise<void>]> = changed.map((conversation) => [conversation.sid, conversation._catchUp()]);
-    if (now - this.lastWatchRead >= this.watchInterval) {
-      this.lastWatchRead = now;
-      for (const conversation of this.host.conversations()) {
+    if (now - this.#lastWatchRead >= this.#watchInterval) {
+      this.#lastWatchRead = now;
+      for (const conversation of this.#host.conversations()) {
         if (changed.includes(conversation) || !conversation._isWatched(now)) continue;
         work.push(
           [conversation.sid, conversation._catchUp()],
@@ -94,9 +97,9 @@ export class EventEngine implements NudgeSink {
         );
       }
     }
-    if (now - this.lastFullList >= this.fullListInterval) {
-      this.lastFullList = now;
-      work.push([undefined, this.noticeRemovals()]);
+    if (now - this.#lastFullList >= this.#fullListInterval) {
+      this.#lastFullList = now;
+      work.push([undefined, this.#noticeRemovals()]);
     }
     // One thread's failure must not hold up the others: a thread that is gone is removed, any
     // other failure fails the cycle (polling backs off and reads again).
@@ -105,16 +108,16 @@ export class EventEngine implements NudgeSink {
     results.forEach((result, i) => {
       const threadId = work[i]![0];
       if (result.status === "fulfilled") {
-        if (i < changed.length && threadId) this.owed.delete(threadId);
+        if (i < changed.length && threadId) this.#owed.delete(threadId);
         return;
       }
       if (threadId && isGone(result.reason)) {
-        this.owed.delete(threadId);
-        this.host.remove(threadId);
+        this.#owed.delete(threadId);
+        this.#host.remove(threadId);
         return;
       }
       // The thread list moved past this change: remember to read the thread until it works.
-      if (threadId) this.owed.add(threadId);
+      if (threadId) this.#owed.add(threadId);
       failure ??= result.reason;
     });
     if (failure) throw failure;
@@ -122,27 +125,27 @@ export class EventEngine implements NudgeSink {
   }
 
   nudge(nudge: Nudge): void {
-    const conversation = "threadId" in nudge ? this.host.conversation(nudge.threadId) : undefined;
+    const conversation = "threadId" in nudge ? this.#host.conversation(nudge.threadId) : undefined;
     switch (nudge.kind) {
       case "threads":
         this.onPollWanted();
         return;
       case "thread":
-        if (conversation) this.track(conversation._catchUp(), conversation.sid);
+        if (conversation) this.#track(conversation._catchUp(), conversation.sid);
         else this.onPollWanted();
         return;
       case "properties":
-        if (conversation) this.track(conversation._refreshProperties(), conversation.sid);
+        if (conversation) this.#track(conversation._refreshProperties(), conversation.sid);
         return;
       case "receipts":
-        if (conversation) this.track(conversation._refreshReceipts(), conversation.sid);
+        if (conversation) this.#track(conversation._refreshReceipts(), conversation.sid);
         return;
       case "threadGone":
-        if (conversation) this.host.remove(nudge.threadId);
+        if (conversation) this.#host.remove(nudge.threadId);
         return;
       case "participantRemoved":
-        if (conversation && nudge.userId === this.host.selfUserId) this.host.remove(nudge.threadId);
-        else if (conversation) this.track(conversation._catchUp(), conversation.sid);
+        if (conversation && nudge.userId === this.#host.selfUserId) this.#host.remove(nudge.threadId);
+        else if (conversation) this.#track(conversation._catchUp(), conversation.sid);
         return;
       case "typing":
         conversation?._typing(nudge.userId);
@@ -151,58 +154,58 @@ export class EventEngine implements NudgeSink {
   }
 
   /** Reads the threads changed since the cursor; returns the known ones that changed. */
-  private async syncThreads(): Promise<EngineConversation[]> {
-    const previousCursor = this.cursor;
-    const items = await this.host.listThreads(new Date(this.cursor - OVERLAP_MS));
+  async #syncThreads(): Promise<EngineConversation[]> {
+    const previousCursor = this.#cursor;
+    const items = await this.#host.listThreads(new Date(this.#cursor - OVERLAP_MS));
     const changed: EngineConversation[] = [];
-    let nextCursor = this.cursor;
+    let nextCursor = this.#cursor;
     let failure: unknown;
     for (const item of items) {
       const changedOn = Math.max(item.lastMessageReceivedOn?.getTime() ?? 0, item.deletedOn?.getTime() ?? 0);
       nextCursor = Math.max(nextCursor, changedOn);
       if (item.deletedOn) {
-        this.lastSeen.delete(item.id);
-        this.host.remove(item.id);
+        this.#lastSeen.delete(item.id);
+        this.#host.remove(item.id);
         continue;
       }
-      const seen = this.lastSeen.get(item.id);
+      const seen = this.#lastSeen.get(item.id);
       if (seen !== undefined && changedOn <= seen) continue; // listed again only because of the overlap
-      const conversation = this.host.conversation(item.id);
+      const conversation = this.#host.conversation(item.id);
       if (conversation) {
-        this.lastSeen.set(item.id, changedOn);
+        this.#lastSeen.set(item.id, changedOn);
         changed.push(conversation);
         continue;
       }
       try {
-        await this.host.discover(item, previousCursor);
-        this.lastSeen.set(item.id, changedOn);
+        await this.#host.discover(item, previousCursor);
+        this.#lastSeen.set(item.id, changedOn);
       } catch (error) {
         // Not marked seen, and the cursor stays: the next cycle lists this thread again.
         failure ??= error;
       }
     }
-    if (failure === undefined) this.cursor = nextCursor;
-    else this.host.failed(failure);
+    if (failure === undefined) this.#cursor = nextCursor;
+    else this.#host.failed(failure);
     return changed;
   }
 
-  private async noticeRemovals(): Promise<void> {
+  async #noticeRemovals(): Promise<void> {
     // Only conversations known before the listing: one added meanwhile may be missing from it.
-    const before = this.host.conversations();
-    const listed = new Set((await this.host.listThreads(undefined)).map((item) => item.id));
+    const before = this.#host.conversations();
+    const listed = new Set((await this.#host.listThreads(undefined)).map((item) => item.id));
     for (const conversation of before) {
       if (!listed.has(conversation.sid)) {
-        this.lastSeen.delete(conversation.sid);
-        this.host.remove(conversation.sid);
+        this.#lastSeen.delete(conversation.sid);
+        this.#host.remove(conversation.sid);
       }
     }
   }
 
-  private track(work: Promise<void>, threadId: string): void {
+  #track(work: Promise<void>, threadId: string): void {
     work.catch((error: unknown) => {
-      if (isGone(error)) return this.host.remove(threadId);
-      this.owed.add(threadId);
-      this.host.failed(error);
+      if (isGone(error)) return this.#host.remove(threadId);
+      this.#owed.add(threadId);
+      this.#host.failed(error);
       this.onPollWanted();
     });
   }

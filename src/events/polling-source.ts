@@ -34,34 +34,34 @@ export interface PollingHandlers {
 }
 
 export class PollingSource {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running = false;
-  private stopped = true;
-  private interval: number;
-  private backoff = 0;
-  private readonly options: Required<PollingOptions>;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running = false;
+  #stopped = true;
+  #interval: number;
+  #backoff = 0;
+  readonly #options: Required<PollingOptions>;
 
-  constructor(
-    private readonly handlers: PollingHandlers,
-    options: PollingOptions = {},
-  ) {
+  readonly #handlers: PollingHandlers;
+
+  constructor(handlers: PollingHandlers, options: PollingOptions = {}) {
+    this.#handlers = handlers;
     // Only given values override the defaults; an interval below 10 ms would spin.
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => typeof value === "number" && Number.isFinite(value)));
     const merged = { ...DEFAULT_POLLING, ...given };
-    this.options = { ...merged, minIntervalInMs: Math.max(10, merged.minIntervalInMs), maxIntervalInMs: Math.max(10, merged.maxIntervalInMs) };
-    this.interval = this.options.minIntervalInMs;
+    this.#options = { ...merged, minIntervalInMs: Math.max(10, merged.minIntervalInMs), maxIntervalInMs: Math.max(10, merged.maxIntervalInMs) };
+    this.#interval = this.#options.minIntervalInMs;
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#schedule(0);
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   /**
@@ -69,46 +69,46 @@ export class PollingSource {
    * While backing off after errors, nudges wait for the back-off; `resume()` ends it.
    */
   pollNow(): void {
-    this.interval = this.options.minIntervalInMs;
-    if (this.stopped || this.backoff > 0) return;
-    if (this.running) return; // the running cycle is followed by a short interval anyway
-    this.schedule(0);
+    this.#interval = this.#options.minIntervalInMs;
+    if (this.#stopped || this.#backoff > 0) return;
+    if (this.#running) return; // the running cycle is followed by a short interval anyway
+    this.#schedule(0);
   }
 
   /** Ends a back-off and polls now: what failed (an expired token) was just fixed. */
   resume(): void {
-    this.backoff = 0;
+    this.#backoff = 0;
     this.pollNow();
   }
 
   /** Slows polling to its idle pace, e.g. while a push source delivers changes. */
   relax(): void {
-    this.interval = this.options.maxIntervalInMs;
+    this.#interval = this.#options.maxIntervalInMs;
   }
 
-  private schedule(delay: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), delay);
+  #schedule(delay: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#run(), delay);
     // Polling alone must not keep a Node process alive.
-    (this.timer as { unref?: () => void }).unref?.();
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 
-  private async run(): Promise<void> {
-    this.timer = undefined;
-    if (this.stopped || this.running) return;
-    this.running = true;
+  async #run(): Promise<void> {
+    this.#timer = undefined;
+    if (this.#stopped || this.#running) return;
+    this.#running = true;
     try {
-      const active = await this.handlers.cycle();
-      this.backoff = 0;
-      this.handlers.succeeded();
-      this.interval = active ? this.options.minIntervalInMs : Math.min(Math.round(this.interval * 1.5), this.options.maxIntervalInMs);
+      const active = await this.#handlers.cycle();
+      this.#backoff = 0;
+      this.#handlers.succeeded();
+      this.#interval = active ? this.#options.minIntervalInMs : Math.min(Math.round(this.#interval * 1.5), this.#options.maxIntervalInMs);
     } catch (error) {
-      this.backoff = Math.min(Math.max(this.backoff * 2, this.options.minIntervalInMs * 2), this.options.maxBackoffInMs);
-      this.handlers.failed(error);
+      this.#backoff = Math.min(Math.max(this.#backoff * 2, this.#options.minIntervalInMs * 2), this.#options.maxBackoffInMs);
+      this.#handlers.failed(error);
     } finally {
-      this.running = false;
+      this.#running = false;
       // Also after a throwing handler: polling must never stop by itself.
-      if (!this.stopped) this.schedule(this.backoff || this.interval);
+      if (!this.#stopped) this.#schedule(this.#backoff || this.#interval);
     }
   }
 }

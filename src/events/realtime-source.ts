@@ -31,23 +31,33 @@ export interface RealtimeHandlers {
 export class RealtimeSource {
   readonly #listeners = new Map<string, (payload: RealtimePayload) => void>();
 
+  readonly #signals: RealtimeSignals;
+  readonly #sink: NudgeSink;
+  readonly #selfUserId: string;
+  readonly #handlers: RealtimeHandlers;
+
   constructor(
-    private readonly signals: RealtimeSignals,
-    private readonly sink: NudgeSink,
-    private readonly selfUserId: string,
-    private readonly handlers: RealtimeHandlers,
-  ) {}
+    signals: RealtimeSignals,
+    sink: NudgeSink,
+    selfUserId: string,
+    handlers: RealtimeHandlers,
+  ) {
+    this.#signals = signals;
+    this.#sink = sink;
+    this.#selfUserId = selfUserId;
+    this.#handlers = handlers;
+  }
 
   /** Starts notifications; false where ACS has none (Node throws "not supported in node js"). */
   async start(): Promise<boolean> {
     try {
-      await this.signals.startRealtimeNotifications();
+      await this.#signals.startRealtimeNotifications();
     } catch {
       return false;
     }
     const nudge = (make: (payload: RealtimePayload) => Nudge | undefined) => (payload: RealtimePayload) => {
       const next = make(payload);
-      if (next) this.sink.nudge(next);
+      if (next) this.#sink.nudge(next);
     };
     const thread = (payload: RealtimePayload): Nudge | undefined => (payload.threadId ? { kind: "thread", threadId: payload.threadId } : undefined);
     for (const event of THREAD_EVENTS) this.#listen(event, nudge(thread));
@@ -55,7 +65,7 @@ export class RealtimeSource {
       "typingIndicatorReceived",
       nudge((p) => {
         const userId = p.sender?.communicationUserId;
-        return p.threadId && userId && userId !== this.selfUserId ? { kind: "typing", threadId: p.threadId, userId } : undefined;
+        return p.threadId && userId && userId !== this.#selfUserId ? { kind: "typing", threadId: p.threadId, userId } : undefined;
       }),
     );
     this.#listen("readReceiptReceived", nudge((p) => (p.threadId ? { kind: "receipts", threadId: p.threadId } : undefined)));
@@ -65,30 +75,30 @@ export class RealtimeSource {
     this.#listen(
       "participantsAdded",
       nudge((p) => {
-        const includesSelf = p.participantsAdded?.some((x) => x.id?.communicationUserId === this.selfUserId);
+        const includesSelf = p.participantsAdded?.some((x) => x.id?.communicationUserId === this.#selfUserId);
         return includesSelf ? { kind: "threads" } : thread(p);
       }),
     );
     this.#listen(
       "participantsRemoved",
       nudge((p) => {
-        const includesSelf = p.participantsRemoved?.some((x) => x.id?.communicationUserId === this.selfUserId);
-        return includesSelf && p.threadId ? { kind: "participantRemoved", threadId: p.threadId, userId: this.selfUserId } : thread(p);
+        const includesSelf = p.participantsRemoved?.some((x) => x.id?.communicationUserId === this.#selfUserId);
+        return includesSelf && p.threadId ? { kind: "participantRemoved", threadId: p.threadId, userId: this.#selfUserId } : thread(p);
       }),
     );
-    this.#listen("realTimeNotificationConnected", () => this.handlers.connected());
-    this.#listen("realTimeNotificationDisconnected", () => this.handlers.disconnected());
+    this.#listen("realTimeNotificationConnected", () => this.#handlers.connected());
+    this.#listen("realTimeNotificationDisconnected", () => this.#handlers.disconnected());
     return true;
   }
 
   async stop(): Promise<void> {
-    for (const [event, listener] of this.#listeners) this.signals.off(event, listener);
+    for (const [event, listener] of this.#listeners) this.#signals.off(event, listener);
     this.#listeners.clear();
-    await this.signals.stopRealtimeNotifications().catch(() => undefined);
+    await this.#signals.stopRealtimeNotifications().catch(() => undefined);
   }
 
   #listen(event: string, listener: (payload: RealtimePayload) => void): void {
     this.#listeners.set(event, listener);
-    this.signals.on(event, listener);
+    this.#signals.on(event, listener);
   }
 }

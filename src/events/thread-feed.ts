@@ -29,20 +29,27 @@ export class ThreadFeed {
   /** The one read that follows the running one, shared by every call made meanwhile. */
   #queued: Promise<FeedEntry[]> | undefined;
 
+  readonly #read: FeedReader;
+  readonly #historyBefore: number;
+  readonly #apply: (entries: FeedEntry[]) => void;
+
   constructor(
-    private readonly read: FeedReader,
+    read: FeedReader,
     /** Server time before which the thread's messages are history to this client. */
-    private readonly historyBefore: number,
+    historyBefore: number,
     /** Applies each read, once, before the callers of `catchUp()` resume. */
-    private readonly apply: (entries: FeedEntry[]) => void,
+    apply: (entries: FeedEntry[]) => void,
   ) {
+    this.#read = read;
+    this.#historyBefore = historyBefore;
+    this.#apply = apply;
     this.#cursor = historyBefore;
   }
 
   /** Whether a message would still be news: created while followed, and above every index announced. */
   isUnannounced(message: ChatMessage): boolean {
     return this.#announcedThrough === undefined
-      ? message.createdOn.getTime() > this.historyBefore
+      ? message.createdOn.getTime() > this.#historyBefore
       : indexFromSequenceId(message.sequenceId) > this.#announcedThrough;
   }
 
@@ -68,7 +75,7 @@ export class ThreadFeed {
   }
 
   async #readOnce(): Promise<FeedEntry[]> {
-    const messages = await this.read(new Date(this.#cursor - OVERLAP_MS));
+    const messages = await this.#read(new Date(this.#cursor - OVERLAP_MS));
     const entries = messages
       .map((message) => ({ message, index: indexFromSequenceId(message.sequenceId) }))
       .sort((a, b) => a.index - b.index);
@@ -81,7 +88,7 @@ export class ThreadFeed {
     const highest = entries[entries.length - 1]?.index;
     if (highest !== undefined) this.#announcedThrough = Math.max(this.#announcedThrough ?? 0, highest);
     else if (this.#announcedThrough === undefined) this.#announcedThrough = 0;
-    this.apply(result);
+    this.#apply(result);
     return result;
   }
 }

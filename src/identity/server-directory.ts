@@ -9,11 +9,16 @@ import type { IdentityResolver, UserProfile } from "./identity-resolver.js";
 export class ServerDirectory implements IdentityResolver {
   readonly #baseUrl: string;
 
+  readonly #token: () => string;
+  readonly #send: typeof fetch;
+
   constructor(
     baseUrl: string,
-    private readonly token: () => string,
-    private readonly send: typeof fetch = (...args) => fetch(...args),
+    token: () => string,
+    send: typeof fetch = (...args) => fetch(...args),
   ) {
+    this.#token = token;
+    this.#send = send;
     this.#baseUrl = baseUrl.replace(/\/+$/, "");
   }
 
@@ -59,10 +64,10 @@ export class ServerDirectory implements IdentityResolver {
   }
 
   async #request(method: string, path: string, body?: JSONValue | Partial<UserProfile>, expected: number[] = []): Promise<Response> {
-    const send = this.send; // an app-supplied window.fetch must not be called as a method of this object
+    const send = this.#send; // an app-supplied window.fetch must not be called as a method of this object
     const response = await send(`${this.#baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token()}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      headers: { authorization: `Bearer ${this.#token()}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     if (response.ok || expected.includes(response.status)) return response;

@@ -20,7 +20,10 @@ export interface HttpMediaStoreOptions {
 export class HttpMediaStore implements MediaStore {
   readonly #baseUrl: string;
 
-  constructor(private readonly options: HttpMediaStoreOptions) {
+  readonly #options: HttpMediaStoreOptions;
+
+  constructor(options: HttpMediaStoreOptions) {
+    this.#options = options;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
   }
 
@@ -41,10 +44,10 @@ export class HttpMediaStore implements MediaStore {
   }
 
   async #request(method: string, path: string, init: { body?: Blob | Uint8Array; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
-    const send = this.options.fetch ?? fetch;
+    const send = this.#options.fetch ?? fetch;
     const response = await send(`${this.#baseUrl}${path}`, {
       method,
-      headers: { ...init.headers, authorization: `Bearer ${await this.options.token()}` },
+      headers: { ...init.headers, authorization: `Bearer ${await this.#options.token()}` },
       ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
     });

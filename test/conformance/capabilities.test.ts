@@ -349,6 +349,11 @@ describe("the capability rows and Twilio's members", () => {
     for (const { member } of CAPABILITIES) expect(CAPABILITY_GROUPS as readonly string[]).toContain(parseMember(member).group);
   });
 
+  it("names only migration sections MIGRATION.md has", () => {
+    const headings = new Set([...readFileSync(new URL("../../MIGRATION.md", import.meta.url), "utf8").matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]));
+    for (const { member, migrationSection } of CAPABILITIES) if (migrationSection) expect(headings, member).toContain(migrationSection);
+  });
+
   it("says how in one sentence, and names a migration section for every unsupported or planned method", () => {
     for (const capability of CAPABILITIES) {
       expect(capability.how, capability.member).toMatch(/^\S[^\n]*\.$/);
