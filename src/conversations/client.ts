@@ -150,7 +150,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   readonly #conversationsLoaded: Promise<void>;
   readonly #context: ClientContext;
   #shutDown = false;
-  /** Server time up to which this client has seen every thread's changes. */
+  /** Server time up to which this client's start-up listing saw every thread's changes. */
   #threadsCursor = 0;
   #engine: EventEngine | undefined;
   #polling: PollingSource | undefined;
@@ -282,7 +282,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     if (known) return known;
     try {
       const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(conversationSid).getProperties());
-      return this.#addConversation(properties, "joined", this.#threadsCursor);
+      return this.#addConversation(properties, "joined", this.#historyBefore());
     } catch (error) {
       throw new NotFoundError(`Conversation with SID ${conversationSid} was not found.`, { cause: error });
     }
@@ -308,13 +308,13 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       if (known) return known;
       try {
         const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(sid).getProperties());
-        return this.#addConversation(properties, "joined", this.#threadsCursor);
+        return this.#addConversation(properties, "joined", this.#historyBefore());
       } catch (error) {
         // Not a participant: ACS shows the thread to participants only (403 or 404). Join through the server to see it.
         const status = (error as { statusCode?: number }).statusCode;
         if (status !== 403 && status !== 404) throw error;
         const placeholder = { id: sid, topic: "", createdOn: new Date(0), metadata: { [METADATA_KEYS.uniqueName]: uniqueName } };
-        return new Conversation(this.#context, placeholder, "notParticipating", this.#threadsCursor);
+        return new Conversation(this.#context, placeholder, "notParticipating", this.#historyBefore());
       }
     }
     const find = () => [...this.#conversations.values()].find((c) => c.uniqueName === uniqueName);
@@ -435,6 +435,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   // ---- internals ----
+
+  /** For a conversation first seen now: messages before this server time are its history, later ones news. */
+  #historyBefore(): number {
+    return this.#engine?.cursor ?? this.#threadsCursor;
+  }
 
   async #initialize(): Promise<ChatThreadItem[]> {
     this.#setConnectionState("connecting");

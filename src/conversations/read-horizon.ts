@@ -58,6 +58,9 @@ export class ReadHorizon {
     return this.#horizons;
   }
 
+  #reading: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
+
   get isLoaded(): boolean {
     return this.#loaded !== undefined;
   }
@@ -71,9 +74,25 @@ export class ReadHorizon {
     return this.#loaded;
   }
 
-  /** Reads every participant's receipt from ACS and reports the horizons that moved. */
-  async refresh(): Promise<void> {
-    const initial = !this.isLoaded;
+  /**
+   * Reads every participant's receipt from ACS and reports the horizons that moved. Calls made
+   * while a read runs share one read after it (ACS allows 5 receipt reads per 10 s per user and
+   * conversation; an app may ask for every message's delivery receipts at once).
+   */
+  refresh(): Promise<void> {
+    if (!this.#reading) {
+      this.#reading = this.#read(!this.isLoaded).finally(() => (this.#reading = undefined));
+      return this.#reading;
+    }
+    const next = (): Promise<void> => {
+      this.#queued = undefined;
+      return this.refresh();
+    };
+    this.#queued ??= this.#reading.then(next, next);
+    return this.#queued;
+  }
+
+  async #read(initial: boolean): Promise<void> {
     const receipts = await acsCall("listReadReceipts", async () => {
       const all = [];
       for await (const receipt of this.#host.thread.listReadReceipts({ maxPageSize: ACS_LIMITS.maxPageSize })) all.push(receipt);

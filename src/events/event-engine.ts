@@ -76,6 +76,11 @@ export class EventEngine implements NudgeSink {
     this.#lastFullList = this.#now();
   }
 
+  /** Server time of the latest thread change seen: what came later is news. */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
   /** One polling cycle; true when it found changes. */
   async cycle(): Promise<boolean> {
     const changed = await this.#syncThreads();

@@ -147,6 +147,16 @@ describe("read horizon and unread counts", () => {
     expect(events).toEqual([]);
   });
 
+  it("shares receipt reads when an app asks for every message's delivery receipts at once", async () => {
+    const { mine } = await shared("receipts for all");
+    for (let i = 0; i < 8; i++) await mine.sendMessage(`m${i}`);
+    const { items } = await mine.getMessages();
+    const requests = await requestsDuring(() => Promise.all(items.map((message) => message.getDetailedDeliveryReceipts())));
+    const reads = requests.filter((entry) => entry.operation === "GET /chat/threads/{threadId}/readReceipts");
+    expect(items).toHaveLength(8);
+    expect(reads.length).toBeLessThanOrEqual(2);
+  });
+
   it("keeps the horizon on this client alone above 20 participants, where ACS has no receipts, without errors", async () => {
     const mine = await aliceClient.createConversation({ friendlyName: "crowd" });
     await mine.join();
