@@ -9,7 +9,7 @@ import type { ChatMessage } from "@azure/communication-chat";
 import type { JSONValue } from "../mapping/json.js";
 import { decodeControlMessage } from "../mapping/control-message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
-import { messageKind, type MessageKind } from "../mapping/message.js";
+import { changeStamp, messageKind, type MessageKind } from "../mapping/message.js";
 
 export interface AcsPage {
   items: ChatMessage[];
@@ -195,6 +195,9 @@ export class MessageWindow {
   }
 
   #store(message: ChatMessage, sequence: number): void {
+    // A page read before an edit or deletion must not bring the older copy back.
+    const stored = this.#bySequence.get(sequence)?.message;
+    if (stored && changeStamp(stored) > changeStamp(message)) return;
     this.#bySequence.set(sequence, { message, kind: messageKind(message) });
     this.#indexById.set(message.id, sequence);
     this.#fold(message, sequence);
@@ -211,3 +214,4 @@ export class MessageWindow {
     }
   }
 }
+

@@ -1,6 +1,6 @@
 import type { ChatMessage } from "@azure/communication-chat";
 import type { JSONValue } from "../mapping/json.js";
-import { toMessageData, type MessageData } from "../mapping/message.js";
+import { changeStamp, toMessageData, type MessageData } from "../mapping/message.js";
 import { CancellablePromise } from "./cancellable-promise.js";
 import type { ChannelMetadata } from "./channel-metadata.js";
 import type { ContentData } from "./content-template.js";
@@ -198,6 +198,7 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
    * when anything a Twilio app sees changed. Returns the reasons.
    */
   _update(raw: ChatMessage, attributes: JSONValue): MessageUpdateReason[] {
+    if (changeStamp(raw) < changeStamp(this.#raw)) return []; // an older copy, read before the latest change
     const before = this.#data;
     const after = { ...toMessageData(raw), attributes };
     this.#raw = raw;

@@ -49,3 +49,8 @@ export function toMessageData(message: ChatMessage): MessageData {
     version: message.version,
   };
 }
+
+/** When a message last changed (created, edited or deleted), to tell an older copy from a newer one. */
+export function changeStamp(message: ChatMessage): number {
+  return Math.max(message.createdOn.getTime(), message.editedOn?.getTime() ?? 0, message.deletedOn?.getTime() ?? 0);
+}

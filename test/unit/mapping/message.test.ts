@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../../src/conversations/errors.js";
 import type { JSONValue } from "../../../src/mapping/json.js";
 import { toConversationData } from "../../../src/mapping/conversation.js";
-import { messageKind, toMessageData } from "../../../src/mapping/message.js";
+import { changeStamp, messageKind, toMessageData } from "../../../src/mapping/message.js";
 import { toAcsParticipant, toParticipantData } from "../../../src/mapping/participant.js";
 
 /** What a value becomes after JSON text: JSON has no -0. */
@@ -291,5 +291,15 @@ describe("toConversationData", () => {
         expect(data.metadata).toEqual(metadata);
       }),
     );
+  });
+});
+
+describe("changeStamp", () => {
+  it("is the latest of creation, edit and deletion", () => {
+    const created = new Date(1000);
+    const base = { id: "1", type: "text", sequenceId: "3", version: "1", createdOn: created } as ChatMessage;
+    expect(changeStamp(base)).toBe(1000);
+    expect(changeStamp({ ...base, editedOn: new Date(2000) })).toBe(2000);
+    expect(changeStamp({ ...base, editedOn: new Date(2000), deletedOn: new Date(3000) })).toBe(3000);
   });
 });
