@@ -75,3 +75,24 @@ describe("the built package", () => {
     expect(stdout.trim()).toBe("ok");
   });
 });
+
+describe("the lock file", () => {
+  it("resolves every dependency it declares, as npm ci requires (this registry serves some platform binaries only for Linux)", async () => {
+    const lock = JSON.parse(await readFile(`${root}package-lock.json`, "utf8")) as {
+      packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }>;
+    };
+    const resolves = (from: string, name: string): boolean => {
+      // Node's lookup: the package's own node_modules, then each enclosing one.
+      for (let at = from; ; at = at.slice(0, Math.max(0, at.lastIndexOf("/node_modules/")))) {
+        if (`${at ? `${at}/` : ""}node_modules/${name}` in lock.packages) return true;
+        if (!at) return false;
+      }
+    };
+    const unresolved = Object.entries(lock.packages).flatMap(([path, entry]) =>
+      Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })
+        .filter((name) => !resolves(path, name))
+        .map((name) => `${path || "(root)"} -> ${name}`),
+    );
+    expect(unresolved, "npm ci would refuse the lock file: drop the edges to packages the registry does not serve").toEqual([]);
+  });
+});
