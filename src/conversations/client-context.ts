@@ -34,6 +34,12 @@ export interface ClientContext {
   readonly serviceUserId: string | undefined;
   /** A conversation this user joined through the server: announce it as Twilio does. */
   joinedThroughServer(conversation: Conversation): void;
+  /**
+   * Marks a thread this client is bringing in itself (creating it, or joining it through the
+   * server), so that event discovery does not add a second Conversation for it meanwhile.
+   * Returns the release.
+   */
+  claim(threadId: string): () => void;
   /** Where attachments go, and the rules they must meet. */
   readonly media: { store: MediaStore | undefined; maxCount: number; maxBytes: number; allowedContentTypes?: string[] };
 }

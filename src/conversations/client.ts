@@ -1,4 +1,4 @@
-import { ChatClient, type ChatParticipant, type ChatThreadItem } from "@azure/communication-chat";
+import { ChatClient, type ChatParticipant, type ChatThreadItem, type ChatThreadProperties } from "@azure/communication-chat";
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { acsCall } from "../acs/acs-errors.js";
 import { currentTokenPolicy, SwappableTokenCredential } from "../acs/token-credential.js";
@@ -349,20 +349,31 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       this.#chatClient.createChatThread({ topic: checked.friendlyName ?? "" }, { participants, ...(Object.keys(metadata).length ? { metadata } : {}) }),
     );
     if (!created.chatThread) throw new NotFoundError("ACS created no thread");
-    if (checked.uniqueName !== undefined && this.#server) {
+    // Until it is added below as notParticipating, discovery must not announce it as joined.
+    const release = this.#claim(created.chatThread.id);
+    try {
+      return await this.#finishCreating(created.chatThread, checked.uniqueName);
+    } finally {
+      release();
+    }
+  }
+
+  /** Claims the unique name (deleting the thread when it is taken) and adds the conversation, not yet joined. */
+  async #finishCreating(thread: ChatThreadProperties, uniqueName: string | undefined): Promise<Conversation> {
+    if (uniqueName !== undefined && this.#server) {
       // The directory decides, atomically: of two conversations created with one name, one keeps it.
-      const claimed = await this.#server.claimUniqueName(checked.uniqueName, created.chatThread.id).catch(async (error: unknown) => {
-        await this.#chatClient.deleteChatThread(created.chatThread!.id).catch(() => undefined);
+      const claimed = await this.#server.claimUniqueName(uniqueName, thread.id).catch(async (error: unknown) => {
+        await this.#chatClient.deleteChatThread(thread.id).catch(() => undefined);
         throw error;
       });
       if (!claimed) {
-        await this.#chatClient.deleteChatThread(created.chatThread.id).catch(() => undefined);
-        throw uniqueNameTaken(checked.uniqueName);
+        await this.#chatClient.deleteChatThread(thread.id).catch(() => undefined);
+        throw uniqueNameTaken(uniqueName);
       }
     }
     await this.#conversationsLoaded;
     // Everything in a thread this client just created is news to it.
-    return this.#addConversation(created.chatThread, "notParticipating", created.chatThread.createdOn.getTime() - 1);
+    return this.#addConversation(thread, "notParticipating", thread.createdOn.getTime() - 1);
   }
 
   setPushRegistrationId(channelType: NotificationsChannelType, registrationId: string): Promise<void> {
@@ -504,6 +515,14 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     await this.#loadConversations(threads);
   }
 
+  /** Threads this client is bringing in itself: discovery leaves them alone until released. */
+  readonly #claimed = new Set<string>();
+
+  #claim(threadId: string): () => void {
+    this.#claimed.add(threadId);
+    return () => this.#claimed.delete(threadId);
+  }
+
   #addConversation(
     properties: ConstructorParameters<typeof Conversation>[1],
     status: "joined" | "notParticipating",
@@ -584,6 +603,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       conversation: (threadId: string): EngineConversation | undefined => this.#conversations.get(threadId),
       conversations: (): EngineConversation[] => [...this.#conversations.values()],
       discover: async (item: ChatThreadItem, historyBefore: number) => {
+        if (this.#claimed.has(item.id)) return;
         const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(item.id).getProperties());
         const conversation = this.#addConversation(properties, "joined", historyBefore, item.lastMessageReceivedOn);
         // Messages sent between being added and being discovered are news: read them now.
@@ -668,6 +688,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       getUser: (identity) => this.getUser(identity),
       server: this.#server,
       serviceUserId: this.#session.serviceUserId,
+      claim: (threadId) => this.#claim(threadId),
       joinedThroughServer: (conversation) => {
         if (this.#conversations.has(conversation.sid)) return this.emit("conversationJoined", conversation);
         this.#conversations.set(conversation.sid, conversation);

@@ -321,8 +321,13 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       const server = this.#context.server;
       if ((status !== 403 && status !== 404) || !server) throw error;
       // Not a participant: only participants add people in ACS, so the server kit's user adds this one.
-      await server.join(this.sid);
-      await this.#refreshProperties();
+      const release = this.#context.claim(this.sid);
+      try {
+        await server.join(this.sid);
+        await this.#refreshProperties();
+      } finally {
+        release();
+      }
       this.#setStatus("joined");
       this.#context.joinedThroughServer(this);
       return this;

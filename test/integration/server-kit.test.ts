@@ -40,6 +40,8 @@ describe.each(stores)("server kit with the %s", (storeName, makeStore) => {
   let server: FetchServer;
   let store: DirectoryStore;
   const joinable = new Set<string>();
+  /** Holds unique-name claims back, as a slow directory would. */
+  let slowClaims = false;
   const clients: Client[] = [];
 
   /** The app's own login, standing in for a session cookie. */
@@ -73,7 +75,10 @@ describe.each(stores)("server kit with the %s", (storeName, makeStore) => {
 
   beforeAll(async () => {
     store = makeStore(tableName);
-    server = await serveFetch((request) => current!.handle(request));
+    server = await serveFetch(async (request) => {
+      if (slowClaims && request.method === "PUT" && new URL(request.url).pathname.startsWith("/directory/conversations/")) await new Promise((resolve) => setTimeout(resolve, 600));
+      return current!.handle(request);
+    });
     kit = current = startKit();
   });
   afterAll(async () => {
@@ -249,6 +254,22 @@ describe.each(stores)("server kit with the %s", (storeName, makeStore) => {
       });
       expect(await response.json()).toEqual({ validationResponse: "abc" });
     });
+  });
+
+  it("announces a conversation created with a slow unique-name claim once, as not yet joined", async () => {
+    const alice = await clientFor("alice", { eventSource: "polling", polling: { minIntervalInMs: 20, maxIntervalInMs: 50 } });
+    const events: string[] = [];
+    alice.on("conversationAdded", (c) => c.friendlyName === "slow claim" && events.push(`added ${c.status}`));
+    alice.on("conversationJoined", (c) => c.friendlyName === "slow claim" && events.push("joined"));
+    slowClaims = true;
+    try {
+      const conversation = await alice.createConversation({ friendlyName: "slow claim", uniqueName: `slow-${storeName}-${Date.now()}` });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // polling had every chance to announce it again
+      expect(conversation.status).toBe("notParticipating");
+      expect(events).toEqual(["added notParticipating"]);
+    } finally {
+      slowClaims = false;
+    }
   });
 
   it("keeps the directory across a restart of the server", async () => {
