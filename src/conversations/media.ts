@@ -9,19 +9,23 @@ export type TemporaryUrlSource = (media: Media) => Promise<string | null>;
  * asks the store for a fresh, short-lived URL each time, as Twilio's does.
  */
 export class Media {
+  readonly #temporaryUrlSource: TemporaryUrlSource | undefined;
+
   constructor(
     readonly sid: string,
     readonly filename: string | null,
     readonly contentType: string,
     readonly size: number,
     readonly category: MediaCategory,
-    private readonly temporaryUrlSource?: TemporaryUrlSource,
-  ) {}
+    temporaryUrlSource?: TemporaryUrlSource,
+  ) {
+    this.#temporaryUrlSource = temporaryUrlSource;
+  }
 
   getContentTemporaryUrl(): CancellablePromise<string | null> {
     return new CancellablePromise<string | null>((resolve, reject) => {
-      if (!this.temporaryUrlSource) return resolve(null);
-      this.temporaryUrlSource(this).then(resolve, reject);
+      if (!this.#temporaryUrlSource) return resolve(null);
+      this.#temporaryUrlSource(this).then(resolve, reject);
     });
   }
 }

@@ -21,15 +21,19 @@ export class UnsentMessage {
   contentSid?: string;
   contentVariables?: ContentTemplateVariable[];
 
+  readonly #sender: UnsentMessageSender;
+
   /** @internal Built by MessageBuilder. */
-  constructor(private readonly sender: UnsentMessageSender) {}
+  constructor(sender: UnsentMessageSender) {
+    this.#sender = sender;
+  }
 
   /** Sends the message; resolves to its index. */
   send(): CancellablePromise<number | null> {
     return new CancellablePromise((resolve, reject, onCancel) => {
       const controller = new AbortController();
       onCancel(() => controller.abort());
-      this.sender.sendUnsent(this, controller.signal).then(resolve, reject);
+      this.#sender.sendUnsent(this, controller.signal).then(resolve, reject);
     });
   }
 }
@@ -37,12 +41,13 @@ export class UnsentMessage {
 /** Twilio's message builder: `prepareMessage().setBody(...).setAttributes(...).build().send()`. */
 export class MessageBuilder {
   readonly #message: UnsentMessage;
+  readonly #limits: ConversationLimits;
+  readonly #sender: UnsentMessageSender;
 
   /** @internal Built by `Conversation.prepareMessage()`. */
-  constructor(
-    private readonly limits: ConversationLimits,
-    private readonly sender: UnsentMessageSender,
-  ) {
+  constructor(limits: ConversationLimits, sender: UnsentMessageSender) {
+    this.#limits = limits;
+    this.#sender = sender;
     this.#message = new UnsentMessage(sender);
   }
 
@@ -82,7 +87,7 @@ export class MessageBuilder {
 
   /** Adds a file (SendMediaOptions or browser FormData); its type, size and the store are checked now. */
   addMedia(payload: FormData | SendMediaOptions): MessageBuilder {
-    this.sender.checkMedia(payload);
+    this.#sender.checkMedia(payload);
     this.#message.mediaContent.push(["media", payload]);
     return this;
   }
@@ -90,8 +95,8 @@ export class MessageBuilder {
   /** Throws, as Twilio's, when more files were added than the conversation's limit. */
   build(): UnsentMessage {
     const count = this.#message.mediaContent.length;
-    if (count > this.limits.mediaAttachmentsCountLimit) {
-      throw new LimitExceededError("Attachments of one message", count, this.limits.mediaAttachmentsCountLimit, "files");
+    if (count > this.#limits.mediaAttachmentsCountLimit) {
+      throw new LimitExceededError("Attachments of one message", count, this.#limits.mediaAttachmentsCountLimit, "files");
     }
     return this.#message;
   }
