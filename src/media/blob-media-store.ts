@@ -166,11 +166,20 @@ export class BlobMediaStore implements MediaStore {
       // Aborted while the response was on its way: the caller gets no id, so keep nothing.
       if (abortSignal?.aborted) throw abortError(abortSignal);
     } catch (error) {
-      // 409: a blob of that name already existed (ifNoneMatch), and it is not ours to remove.
+      // 409: a blob of that fresh random name exists. Almost surely our own write, which the SDK
+      // retried after losing the first response: it is ours if it is what we wrote.
+      if ((error as { statusCode?: unknown }).statusCode === 409 && (await this.#isOwnWrite(blob, size, contentType))) {
+        return { id, url: await this.#signedUrl(blob, this.#referenceUrlTtlMs), size };
+      }
       if ((error as { statusCode?: unknown }).statusCode !== 409) await this.#discard(blob);
       throw error;
     }
     return { id, url: await this.#signedUrl(blob, this.#referenceUrlTtlMs), size };
+  }
+
+  async #isOwnWrite(blob: BlockBlobClient, size: number, contentType: string): Promise<boolean> {
+    const properties = await blob.getProperties().catch(() => undefined);
+    return properties?.contentLength === size && properties.contentType === contentType;
   }
 
   async temporaryUrl(id: string): Promise<string> {

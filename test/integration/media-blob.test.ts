@@ -26,6 +26,8 @@ class AzuriteProxy {
   onHeld: () => void = () => {};
   /** Runs when Azurite has answered, before the answer is relayed. */
   onAnswered: (entry: ProxiedRequest) => void = () => {};
+  /** Answers for which this returns true are lost: Azurite handled the request, the client sees the connection drop. */
+  loseAnswer: (entry: ProxiedRequest) => boolean = () => false;
   url = "";
   private server!: Server;
 
@@ -45,6 +47,11 @@ class AzuriteProxy {
         (answer) => {
           entry.status = answer.statusCode;
           this.onAnswered(entry);
+          if (this.loseAnswer(entry)) {
+            answer.resume();
+            res.destroy();
+            return;
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },
@@ -61,6 +68,7 @@ class AzuriteProxy {
     this.hold = () => false;
     this.onHeld = () => {};
     this.onAnswered = () => {};
+    this.loseAnswer = () => false;
   }
 
   close(): Promise<void> {
@@ -296,6 +304,20 @@ describe("BlobMediaStore: refused before any request", () => {
 
 describe("BlobMediaStore: abortSignal", () => {
   const media = () => ({ filename: "big.bin", contentType: "application/octet-stream", data: randomBytes(512 * 1024) });
+
+  it("an upload whose answer was lost and which the SDK retried (409 on its own blob) succeeds, stored once", async () => {
+    const names = await storedNames();
+    let lost = 0;
+    proxy.loseAnswer = (entry) => entry.method === "PUT" && entry.status === 201 && lost++ === 0;
+    // The SDK's own retry, as in production (the shared store here makes one try only).
+    const retrying = BlobMediaStore.fromConnectionString(azurite.connectionStringFor(`${proxy.url}/devstoreaccount1`), CONTAINER, {
+      pipeline: { retryOptions: { maxTries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } },
+    });
+    const stored = await retrying.upload(media());
+    expect(proxy.log.filter((r) => r.method === "PUT").map((r) => r.status)).toEqual([201, 409]);
+    expect((await storedNames()).length).toBe(names.length + 1);
+    expect((await storedNames())).toContain(stored.id);
+  });
 
   it("an already-aborted signal: rejects with an AbortError, no request", async () => {
     const names = await storedNames();
