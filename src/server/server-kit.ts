@@ -38,6 +38,8 @@ export interface ServerKitOptions {
   tokenTtlMinutes?: number;
   /** Token issuance per identity per minute before 429 (default 10). */
   tokensPerMinute?: number;
+  /** ACS users one caller may create a minute by looking up new identities, before 429 (default 30). */
+  usersCreatedPerMinute?: number;
   /** The Event Grid webhook, served at `POST /events` when given. */
   eventGrid?: EventGridSource;
   /**
@@ -163,17 +165,19 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     return { ...fields, exp };
   }
 
-  function admitTokenRequest(identity: string): void {
+  /** At most `max` per key in any minute, else 429. */
+  function admit(key: string, max: number, refusal: string): void {
     const now = Date.now();
-    // Drop identities with nothing recent, so the map holds only the last minute's callers.
+    // Drop keys with nothing recent, so the map holds only the last minute's callers.
     for (const [known, times] of issued) if (times.every((at) => now - at >= 60_000)) issued.delete(known);
-    const recent = (issued.get(identity) ?? []).filter((at) => now - at < 60_000);
-    if (recent.length >= (options.tokensPerMinute ?? 10)) {
-      throw new HttpError(429, "TooManyRequests", "Too many tokens for this identity; try again in a minute.", { "retry-after": "60" });
-    }
+    const recent = (issued.get(key) ?? []).filter((at) => now - at < 60_000);
+    if (recent.length >= max) throw new HttpError(429, "TooManyRequests", refusal, { "retry-after": "60" });
     recent.push(now);
-    issued.set(identity, recent);
+    issued.set(key, recent);
   }
+
+  const admitTokenRequest = (identity: string) =>
+    admit(`token\u0000${identity}`, options.tokensPerMinute ?? 10, "Too many tokens for this identity; try again in a minute.");
 
   /** Whether the caller is in the thread: ACS answers their own token only for participants. */
   async function callerIsParticipant(who: ClientTokenFields, threadId: string): Promise<boolean> {
@@ -204,9 +208,13 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
       method: "GET",
       pattern: /^\/directory\/users\/([^/]+)$/,
       run: async (request, [identity]) => {
-        caller(request);
+        const who = caller(request);
         const parsed = parse(identitySchema, identity!, "identity");
         if (parsed === SERVICE_IDENTITY) throw new HttpError(404, "NotFound", "No such user.");
+        // Looking up a new identity creates its ACS user: each caller creates a bounded number a minute.
+        if (!(await store.userIdOf(parsed))) {
+          admit(`create\u0000${who.identity}`, options.usersCreatedPerMinute ?? 30, "Too many new users from this caller; try again in a minute.");
+        }
         return json(200, { identity: parsed, userId: await userIdOf(parsed) });
       },
     },

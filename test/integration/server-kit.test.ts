@@ -272,6 +272,28 @@ describe.each(stores)("server kit with the %s", (storeName, makeStore) => {
     }
   });
 
+  it("bounds how many ACS users one caller creates by looking up new identities (429 past the limit)", async () => {
+    const limited = createServerKit({
+      connectionString: emulator.connectionString,
+      signingSecret: SECRET,
+      publicUrl: "https://kit.example",
+      store: makeStore(`${tableName}limit`),
+      authenticate: () => undefined,
+      usersCreatedPerMinute: 2,
+      acsClientOptions: { tlsOptions: { ca: emulator.caPem } },
+    });
+    const { token } = await limited.issueToken("looker");
+    const lookUp = (identity: string) =>
+      limited.handle(new Request(`https://kit.example/directory/users/${identity}`, { headers: { authorization: `Bearer ${token}` } }));
+    const stamp = Date.now();
+    expect((await lookUp(`new-a-${stamp}`)).status).toBe(200);
+    expect((await lookUp(`new-b-${stamp}`)).status).toBe(200);
+    const refused = await lookUp(`new-c-${stamp}`);
+    expect([refused.status, refused.headers.get("retry-after")]).toEqual([429, "60"]);
+    // Known identities still resolve.
+    expect((await lookUp(`new-a-${stamp}`)).status).toBe(200);
+  });
+
   it("keeps the directory across a restart of the server", async () => {
     const before = await store.userIdOf("alice");
     // A new kit, with a new store object on the same storage (what a restarted server has).
