@@ -130,6 +130,7 @@ export class EventEngine implements NudgeSink {
   }
 
   nudge(nudge: Nudge): void {
+    if (nudge.recipient !== undefined && nudge.recipient !== this.#host.selfUserId) return;
     const conversation = "threadId" in nudge ? this.#host.conversation(nudge.threadId) : undefined;
     switch (nudge.kind) {
       case "threads":

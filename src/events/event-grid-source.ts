@@ -108,8 +108,12 @@ export class EventGridSource implements ExternalEventSource {
   private dispatch(event: { id: string; eventType: string; data: unknown }): void {
     if (this.seen.has(event.id)) return;
     this.remember(event.id);
-    const nudge = toNudge(event.eventType, event.data as Record<string, unknown>);
+    const data = event.data as Record<string, unknown>;
+    const nudge = toNudge(event.eventType, data);
     if (!nudge) return;
+    // One event per recipient: each is for that user's clients only (a server may attach many users' clients).
+    const recipient = (data.recipientCommunicationIdentifier as { rawId?: string } | undefined)?.rawId;
+    if (recipient) nudge.recipient = recipient;
     for (const sink of this.sinks) sink.nudge(nudge);
   }
 

@@ -4,7 +4,7 @@
  * so every source yields the same complete, ordered, de-duplicated events: a push that arrives
  * twice, late or not at all changes when the client learns of a change, never what it learns.
  */
-export type Nudge =
+export type Nudge = (
   /** Something may have changed anywhere: check the thread list. */
   | { kind: "threads" }
   /** Messages or participants of one thread changed. */
@@ -18,7 +18,11 @@ export type Nudge =
   /** Someone left a thread: this client's user (the thread is gone for it) or another. */
   | { kind: "participantRemoved"; threadId: string; userId: string }
   /** A user is typing in a thread (realtime only: ACS keeps no typing state to read back). */
-  | { kind: "typing"; threadId: string; userId: string };
+  | { kind: "typing"; threadId: string; userId: string }
+) & {
+  /** For per-user pushes (Event Grid's `...WithUser` and `ChatMessageReceived`): whose they are. Other users' clients ignore them. */
+  recipient?: string;
+};
 
 /** Where sources deliver nudges and report their health. */
 export interface NudgeSink {

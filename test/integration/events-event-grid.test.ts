@@ -135,4 +135,18 @@ describe("Event Grid source", () => {
     });
     expect(nudges).toEqual([{ kind: "thread", threadId: TEST_THREAD }]);
   });
+
+  it("marks per-user events with their recipient, so that other users' clients ignore them", async () => {
+    const event: AcsChatEvent = await new Promise((resolve) => {
+      emulator.events.on("Microsoft.Communication.ChatMessageReceived", resolve);
+      void aliceClient.createConversation({ friendlyName: "per user" }).then(async (c) => {
+        await c.join();
+        await c.add("bob");
+        await c.sendMessage("for bob");
+      });
+    });
+    const recipient = (event.data as { recipientCommunicationIdentifier: { rawId: string } }).recipientCommunicationIdentifier.rawId;
+    const nudges = await nudgesDuring(() => post([{ ...event, id: `per-user-${event.id}`, data: { ...event.data, threadId: TEST_THREAD } }]));
+    expect(nudges).toEqual([{ kind: "thread", threadId: TEST_THREAD, recipient }]);
+  });
 });

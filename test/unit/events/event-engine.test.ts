@@ -69,4 +69,16 @@ describe("EventEngine", () => {
     expect(scripted.removed).toEqual(["old"]);
     expect([...scripted.known.keys()]).toEqual(["joined-meanwhile"]);
   });
+
+  it("ignores per-user pushes meant for another user, and acts on its own", () => {
+    const scripted = scriptedHost(() => []);
+    const engine = new EventEngine(scripted.host, 0, []);
+    let wanted = 0;
+    engine.onPollWanted = () => wanted++;
+    engine.nudge({ kind: "threads", recipient: "8:acs:someone-else" });
+    expect(wanted).toBe(0);
+    engine.nudge({ kind: "threads", recipient: "8:acs:me" });
+    engine.nudge({ kind: "threads" });
+    expect(wanted).toBe(2);
+  });
 });
