@@ -4,7 +4,7 @@
  */
 import { ChatClient } from "@azure/communication-chat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import {
   AcsRequestError,
   Client,
@@ -20,6 +20,7 @@ import {
 } from "../../src/index.js";
 import { identityClient, rejection } from "../helpers/acs.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { requestsDuring } from "../helpers/observe.js";
 
 let emulator: Emulator;
 const directory = new TestDirectory();
@@ -27,18 +28,6 @@ let alice: TestSession;
 let bob: TestSession;
 let aliceClient: Client;
 let bobClient: Client;
-
-/** The ACS requests made while `action` runs. */
-async function requestsDuring<T>(action: () => Promise<T>): Promise<{ result: T; requests: RequestLogEntry[] }> {
-  const requests: RequestLogEntry[] = [];
-  const listener = (entry: RequestLogEntry) => requests.push(entry);
-  emulator.requests.on("request", listener);
-  try {
-    return { result: await action(), requests };
-  } finally {
-    emulator.requests.off("request", listener);
-  }
-}
 
 /** A conversation alice created, joined and added bob to; bob's view of it. */
 async function sharedConversation(friendlyName: string): Promise<{ mine: Conversation; theirs: Conversation }> {
@@ -404,7 +393,7 @@ describe("bad input: typed errors before any request, nothing half-written", () 
       [() => mine.updateAttributes(undefined as never), "attributes"],
     ];
     for (const [call, field] of cases) {
-      const { result: error, requests } = await requestsDuring(() => rejection(call()));
+      const { result: error, requests } = await requestsDuring(emulator, () => rejection(call()));
       expect(error, field).toBeInstanceOf(InvalidArgumentError);
       expect((error as InvalidArgumentError).field).toBe(field);
       expect(requests, field).toEqual([]);
@@ -415,7 +404,7 @@ describe("bad input: typed errors before any request, nothing half-written", () 
     const { mine } = await sharedConversation("limits");
     await mine.sendMessage("only message");
     const big = { text: "x".repeat(30 * 1024) };
-    const { result: messageError, requests } = await requestsDuring(() => rejection(mine.sendMessage("too big", big)));
+    const { result: messageError, requests } = await requestsDuring(emulator, () => rejection(mine.sendMessage("too big", big)));
     expect(messageError).toBeInstanceOf(LimitExceededError);
     expect((messageError as LimitExceededError).limit).toBe(28 * 1024);
     expect(requests).toEqual([]);

@@ -9,6 +9,7 @@ import type { Client, Message } from "../../src/index.js";
 import { EventGridSource, type Nudge } from "../../src/server/index.js";
 import { serveFetch, type FetchServer } from "../helpers/fetch-server.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { until } from "../helpers/observe.js";
 
 const SECRET = "s3cret";
 let emulator: Emulator;
@@ -19,14 +20,6 @@ let alice: TestSession;
 let bob: TestSession;
 let aliceClient: Client;
 let bobClient: Client;
-
-async function until(condition: () => boolean, timeoutInMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutInMs) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const post = (body: unknown, query = `?secret=${SECRET}`, headers: Record<string, string> = {}) =>
   fetch(`${webhook.url}/events${query}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });

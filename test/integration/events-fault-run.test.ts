@@ -16,6 +16,7 @@ import { startEmulator, type AcsChatEvent, type Emulator, type FaultRule } from 
 import type { Client, Conversation, RealtimePayload, RealtimeSignals } from "../../src/index.js";
 import { all, chatClientFor, identityClient } from "../helpers/acs.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { until } from "../helpers/observe.js";
 
 const FAST = { minIntervalInMs: 20, maxIntervalInMs: 100, watchIntervalInMs: 150, removalCheckIntervalInMs: 300 };
 /** Erin's safety-net polling: slow, beside her pushes. */
@@ -25,14 +26,6 @@ const LIST = /^\/chat\/threads$/;
 const MESSAGES = /^\/chat\/threads\/[^/]+\/messages$/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutInMs = 5000, what = "condition"): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutInMs) throw new Error(`${what} not met within ${timeoutInMs} ms`);
-    await sleep(10);
-  }
-}
 
 type Listener = (payload: RealtimePayload) => void;
 

@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import type { Client, ClientEvents, Conversation, Message, Participant } from "../../src/index.js";
+import type { Client, Conversation, Message, Participant } from "../../src/index.js";
 import { identityClient } from "../helpers/acs.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { next, until } from "../helpers/observe.js";
 
 const FAST = { minIntervalInMs: 20, maxIntervalInMs: 100, watchIntervalInMs: 150, removalCheckIntervalInMs: 300 };
 
@@ -18,31 +19,6 @@ let bob: TestSession;
 let carol: TestSession;
 let aliceClient: Client;
 let bobClient: Client;
-
-/** Resolves with the first emission of `event` on `emitter` that matches. */
-function next<E extends keyof ClientEvents>(emitter: Client, event: E, match: (...args: Parameters<ClientEvents[E]>) => boolean = () => true, timeoutInMs = 5000) {
-  return new Promise<Parameters<ClientEvents[E]>>((resolve, reject) => {
-    const listener = ((...args: Parameters<ClientEvents[E]>) => {
-      if (!match(...args)) return;
-      clearTimeout(timer);
-      emitter.off(event, listener as never);
-      resolve(args);
-    }) as ClientEvents[E];
-    const timer = setTimeout(() => {
-      emitter.off(event, listener as never);
-      reject(new Error(`no ${event} within ${timeoutInMs} ms`));
-    }, timeoutInMs);
-    emitter.on(event, listener as never);
-  });
-}
-
-async function until(condition: () => boolean, timeoutInMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutInMs) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** Alice's new conversation with bob in it, and bob's copy once his client announced it. */
 async function sharedConversation(friendlyName: string): Promise<{ mine: Conversation; theirs: Conversation }> {

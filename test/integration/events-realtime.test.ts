@@ -8,9 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type AcsChatEvent, type Emulator, type EventThreadParticipant, type RequestLogEntry } from "../../src/emulator/index.js";
-import type { Client, ClientEvents, Conversation, Message, Participant, RealtimePayload, RealtimeSignals } from "../../src/index.js";
+import type { Client, Conversation, Message, Participant, RealtimePayload, RealtimeSignals } from "../../src/index.js";
 import { chatClientFor } from "../helpers/acs.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { next, until } from "../helpers/observe.js";
 
 const SLOW = { minIntervalInMs: 60_000, maxIntervalInMs: 60_000, watchIntervalInMs: 600_000, removalCheckIntervalInMs: 600_000 };
 const FAST = { minIntervalInMs: 20, maxIntervalInMs: 100, watchIntervalInMs: 150, removalCheckIntervalInMs: 300 };
@@ -159,31 +160,6 @@ class Relay {
       this.delivered.push([event, payload]);
       this.signals.emit(event, payload);
     }
-  }
-}
-
-/** Resolves with the first emission of `event` on `emitter` that matches. */
-function next<E extends keyof ClientEvents>(emitter: Client, event: E, match: (...args: Parameters<ClientEvents[E]>) => boolean = () => true, timeoutInMs = 5000) {
-  return new Promise<Parameters<ClientEvents[E]>>((resolve, reject) => {
-    const listener = ((...args: Parameters<ClientEvents[E]>) => {
-      if (!match(...args)) return;
-      clearTimeout(timer);
-      emitter.off(event, listener as never);
-      resolve(args);
-    }) as ClientEvents[E];
-    const timer = setTimeout(() => {
-      emitter.off(event, listener as never);
-      reject(new Error(`no ${event} within ${timeoutInMs} ms`));
-    }, timeoutInMs);
-    emitter.on(event, listener as never);
-  });
-}
-
-async function until(condition: () => boolean, timeoutInMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutInMs) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -10,6 +10,7 @@ import { InvalidArgumentError, LimitExceededError, UnsupportedFeatureError, type
 import { chatClientFor, rejection } from "../helpers/acs.js";
 import { fetchTrusting } from "../helpers/https-fetch.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { requestsDuring, until } from "../helpers/observe.js";
 
 let emulator: Emulator;
 let trustedFetch: typeof fetch;
@@ -21,26 +22,6 @@ let bobClient: Client;
 
 const bytes = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) % 256);
 const download = async (url: string) => new Uint8Array(await (await trustedFetch(url)).arrayBuffer());
-
-async function until(condition: () => boolean, timeoutInMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutInMs) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-async function requestsDuring(action: () => Promise<unknown>): Promise<RequestLogEntry[]> {
-  const seen: RequestLogEntry[] = [];
-  const listener = (entry: RequestLogEntry) => seen.push(entry);
-  emulator.requests.on("request", listener);
-  try {
-    await action();
-  } finally {
-    emulator.requests.off("request", listener);
-  }
-  return seen;
-}
 
 const withMedia = (session: TestSession, options: ClientOptions = {}) =>
   session.client({ mediaStore: { url: emulator.endpoint, fetch: trustedFetch }, ...options });
@@ -166,7 +147,7 @@ describe("bad input and failures", () => {
       [() => pickyView.sendMessage({ contentType: "application/x-msdownload", filename: "a.exe", media: "MZ" }), InvalidArgumentError, "media.contentType"],
     ];
     for (const [call, type, field] of cases) {
-      const requests = await requestsDuring(async () => {
+      const { requests } = await requestsDuring(emulator, async () => {
         const error = await rejection(Promise.resolve().then(call));
         expect(error, field).toBeInstanceOf(type);
         if (field) expect((error as unknown as InvalidArgumentError).field).toBe(field);

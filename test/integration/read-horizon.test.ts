@@ -5,10 +5,11 @@
  * delivery receipts derived from them, and the degraded mode above 20 participants.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { UnsupportedFeatureError, type Client, type Conversation, type Participant } from "../../src/index.js";
 import { rejection } from "../helpers/acs.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { requestsDuring } from "../helpers/observe.js";
 
 let emulator: Emulator;
 const directory = new TestDirectory();
@@ -22,18 +23,6 @@ async function shared(name: string): Promise<{ mine: Conversation; theirs: Conve
   await mine.join();
   await mine.add("bob");
   return { mine, theirs: await bobClient.getConversationBySid(mine.sid) };
-}
-
-async function requestsDuring(action: () => Promise<unknown>): Promise<RequestLogEntry[]> {
-  const seen: RequestLogEntry[] = [];
-  const listener = (entry: RequestLogEntry) => seen.push(entry);
-  emulator.requests.on("request", listener);
-  try {
-    await action();
-  } finally {
-    emulator.requests.off("request", listener);
-  }
-  return seen;
 }
 
 beforeAll(async () => {
@@ -92,7 +81,7 @@ describe("read horizon and unread counts", () => {
     const { mine, theirs } = await shared("coalesce");
     const sent: number[] = [];
     for (let i = 0; i < 6; i++) sent.push(await mine.sendMessage(`m${i}`));
-    const requests = await requestsDuring(async () => {
+    const { requests } = await requestsDuring(emulator, async () => {
       await Promise.all(sent.concat(sent).map((index) => theirs.advanceLastReadMessageIndex(index)));
     });
     const receipts = requests.filter((r) => r.operation === "POST /chat/threads/{threadId}/readReceipts");
@@ -151,7 +140,7 @@ describe("read horizon and unread counts", () => {
     const { mine } = await shared("receipts for all");
     for (let i = 0; i < 8; i++) await mine.sendMessage(`m${i}`);
     const { items } = await mine.getMessages();
-    const requests = await requestsDuring(() => Promise.all(items.map((message) => message.getDetailedDeliveryReceipts())));
+    const { requests } = await requestsDuring(emulator, () => Promise.all(items.map((message) => message.getDetailedDeliveryReceipts())));
     const reads = requests.filter((entry) => entry.operation === "GET /chat/threads/{threadId}/readReceipts");
     expect(items).toHaveLength(8);
     expect(reads.length).toBeLessThanOrEqual(2);
@@ -165,11 +154,11 @@ describe("read horizon and unread counts", () => {
       await mine.add(extra.identity);
     }
     const index = await mine.sendMessage("hello crowd");
-    const requests = await requestsDuring(() => mine.advanceLastReadMessageIndex(index));
+    const { requests } = await requestsDuring(emulator, () => mine.advanceLastReadMessageIndex(index));
     expect(requests.filter((r) => r.operation === "POST /chat/threads/{threadId}/readReceipts")).toEqual([]);
     expect(mine.lastReadMessageIndex).toBe(index);
     expect(await mine.getUnreadMessagesCount()).toBe(0);
-    const typing = await requestsDuring(() => mine.typing());
+    const { requests: typing } = await requestsDuring(emulator, () => mine.typing());
     expect(typing.filter((r) => r.operation === "POST /chat/threads/{threadId}/typing")).toEqual([]);
   });
 });
