@@ -5,7 +5,7 @@
 
 // ---- Twilio's runtime exports ----
 export { Client, type ClientEvents } from "./conversations/client.js";
-export { Conversation, type ConversationEvents } from "./conversations/conversation.js";
+export { Conversation, type ConversationActivityEvents, type ConversationEvents } from "./conversations/conversation.js";
 export { Message, type MessageEvents } from "./conversations/message.js";
 export { MessageBuilder, UnsentMessage } from "./conversations/message-builder.js";
 export { Participant, type ParticipantEvents } from "./conversations/participant.js";

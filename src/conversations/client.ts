@@ -19,11 +19,9 @@ import { checkArgument, createConversationOptions, nonEmptyString } from "./argu
 import { CancellablePromise } from "./cancellable-promise.js";
 import type { ClientContext } from "./client-context.js";
 import type { ContentTemplate } from "./content-template.js";
-import { Conversation } from "./conversation.js";
+import { Conversation, type ConversationActivityEvents } from "./conversation.js";
 import { InvalidArgumentError, NotFoundError, noMediaStore, UnsupportedFeatureError, uniqueNameTaken } from "./errors.js";
 import { temporaryUrls, type Media } from "./media.js";
-import type { Message } from "./message.js";
-import type { Participant } from "./participant.js";
 import type { PushNotification } from "./push-notification.js";
 import { ReplayEventEmitter } from "./replay-event-emitter.js";
 import { RestPaginator } from "./rest-paginator.js";
@@ -33,31 +31,21 @@ import type {
   ConnectionState,
   ConversationUpdateReason,
   CreateConversationOptions,
-  MessageUpdateReason,
   NotificationsChannelType,
   Paginator,
-  ParticipantUpdateReason,
   State,
   UserUpdateReason,
 } from "./types.js";
 import { User } from "./user.js";
 
-export type ClientEvents = {
+export type ClientEvents = ConversationActivityEvents & {
   conversationAdded: (conversation: Conversation) => void;
   conversationJoined: (conversation: Conversation) => void;
   conversationLeft: (conversation: Conversation) => void;
   conversationRemoved: (conversation: Conversation) => void;
   conversationUpdated: (data: { conversation: Conversation; updateReasons: ConversationUpdateReason[] }) => void;
-  participantJoined: (participant: Participant) => void;
-  participantLeft: (participant: Participant) => void;
-  participantUpdated: (data: { participant: Participant; updateReasons: ParticipantUpdateReason[] }) => void;
-  messageAdded: (message: Message) => void;
-  messageRemoved: (message: Message) => void;
-  messageUpdated: (data: { message: Message; updateReasons: MessageUpdateReason[] }) => void;
   tokenAboutToExpire: () => void;
   tokenExpired: () => void;
-  typingEnded: (participant: Participant) => void;
-  typingStarted: (participant: Participant) => void;
   pushNotification: (pushNotification: PushNotification) => void;
   userSubscribed: (user: User) => void;
   userUnsubscribed: (user: User) => void;

@@ -45,7 +45,8 @@ import type {
 import type { RecipientDescriptor } from "./recipients.js";
 import type { User } from "./user.js";
 
-export type ConversationEvents = {
+/** What happens inside a conversation: its own listeners hear it, and the Client's too (for every conversation). */
+export type ConversationActivityEvents = {
   participantJoined: (participant: Participant) => void;
   participantLeft: (participant: Participant) => void;
   participantUpdated: (data: { participant: Participant; updateReasons: ParticipantUpdateReason[] }) => void;
@@ -54,6 +55,9 @@ export type ConversationEvents = {
   messageUpdated: (data: { message: Message; updateReasons: MessageUpdateReason[] }) => void;
   typingEnded: (participant: Participant) => void;
   typingStarted: (participant: Participant) => void;
+};
+
+export type ConversationEvents = ConversationActivityEvents & {
   updated: (data: { conversation: Conversation; updateReasons: ConversationUpdateReason[] }) => void;
   removed: (conversation: Conversation) => void;
 };
