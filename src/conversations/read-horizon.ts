@@ -7,6 +7,7 @@
  */
 import type { ChatThreadClient } from "@azure/communication-chat";
 import { acsCall } from "../acs/acs-errors.js";
+import { coalescedRead } from "../acs/coalesced-read.js";
 import { ACS_LIMITS } from "../mapping/acs-limits.js";
 
 /** ACS allows 30 receipts a minute per user and thread: one every 2 s at most, sustained. */
@@ -58,9 +59,6 @@ export class ReadHorizon {
     return this.#horizons;
   }
 
-  #reading: Promise<void> | undefined;
-  #queued: Promise<void> | undefined;
-
   get isLoaded(): boolean {
     return this.#loaded !== undefined;
   }
@@ -79,18 +77,7 @@ export class ReadHorizon {
    * while a read runs share one read after it (ACS allows 5 receipt reads per 10 s per user and
    * conversation; an app may ask for every message's delivery receipts at once).
    */
-  refresh(): Promise<void> {
-    if (!this.#reading) {
-      this.#reading = this.#read(!this.isLoaded).finally(() => (this.#reading = undefined));
-      return this.#reading;
-    }
-    const next = (): Promise<void> => {
-      this.#queued = undefined;
-      return this.refresh();
-    };
-    this.#queued ??= this.#reading.then(next, next);
-    return this.#queued;
-  }
+  readonly refresh: () => Promise<void> = coalescedRead(() => this.#read(!this.isLoaded));
 
   async #read(initial: boolean): Promise<void> {
     const receipts = await acsCall("listReadReceipts", async () => {

@@ -6,6 +6,7 @@
  * message is news once, when its index is above every index already announced.
  */
 import type { ChatMessage } from "@azure/communication-chat";
+import { coalescedRead } from "../acs/coalesced-read.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 
 /** How far back each read reaches before the last change seen: ACS times have millisecond steps and clocks drift. */
@@ -25,9 +26,6 @@ export class ThreadFeed {
   #cursor: number;
   /** The highest index announced or passed over as history; undefined until the first read. */
   #announcedThrough: number | undefined;
-  #running: Promise<FeedEntry[]> | undefined;
-  /** The one read that follows the running one, shared by every call made meanwhile. */
-  #queued: Promise<FeedEntry[]> | undefined;
 
   readonly #read: FeedReader;
   readonly #historyBefore: number;
@@ -57,22 +55,7 @@ export class ThreadFeed {
    * Reads what changed since the last read; concurrent calls share one read, and a call made
    * while a read runs gets a second read after it, so nothing that happened before the call is missed.
    */
-  catchUp(): Promise<FeedEntry[]> {
-    if (!this.#running) {
-      this.#running = this.#readOnce().finally(() => {
-        this.#running = undefined;
-      });
-      return this.#running;
-    }
-    if (!this.#queued) {
-      const next = () => {
-        this.#queued = undefined;
-        return this.catchUp();
-      };
-      this.#queued = this.#running.then(next, next);
-    }
-    return this.#queued;
-  }
+  readonly catchUp: () => Promise<FeedEntry[]> = coalescedRead(() => this.#readOnce());
 
   async #readOnce(): Promise<FeedEntry[]> {
     const messages = await this.#read(new Date(this.#cursor - OVERLAP_MS));
