@@ -7,6 +7,7 @@
  */
 import type { ChatMessage } from "@azure/communication-chat";
 import { coalescedRead } from "../acs/coalesced-read.js";
+import { changeStamp } from "../mapping/message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 
 /** How far back each read reaches before the last change seen: ACS times have millisecond steps and clocks drift. */
@@ -64,8 +65,7 @@ export class ThreadFeed {
       .sort((a, b) => a.index - b.index);
     const result: FeedEntry[] = [];
     for (const { message, index } of entries) {
-      const changedOn = Math.max(message.createdOn.getTime(), message.editedOn?.getTime() ?? 0, message.deletedOn?.getTime() ?? 0);
-      this.#cursor = Math.max(this.#cursor, changedOn);
+      this.#cursor = Math.max(this.#cursor, changeStamp(message));
       result.push({ message, index, isNew: this.isUnannounced(message) });
     }
     const highest = entries[entries.length - 1]?.index;
