@@ -156,9 +156,7 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     const token = request.headers.get("authorization")?.match(/^Bearer (.+)$/)?.[1];
     if (!token) throw new HttpError(401, "Unauthorized", "The request carries no token.");
     const { signed, signature } = splitClientToken(token);
-    const expected = Buffer.from(sign(signed));
-    const given = Buffer.from(signature ?? "");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, "Unauthorized", "The token was not issued by this server.");
+    if (!sameSignature(signature ?? "", sign(signed))) throw new HttpError(401, "Unauthorized", "The token was not issued by this server.");
     const fields = decodeClientToken(signed);
     const exp = readAcsTokenClaims(fields.acsToken).exp ?? 0;
     if (exp * 1000 <= Date.now()) throw new HttpError(401, "Unauthorized", "The token has expired.");
@@ -356,8 +354,7 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
         run: async (request, [id]) => {
           const who = caller(request);
           const { storeId, signature } = splitMediaId(id!);
-          const expected = Buffer.from(mediaOwnerSignature(storeId, who.acsUserId));
-          if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new HttpError(403, "Forbidden", "Only the uploader deletes a file.");
+          if (!sameSignature(signature, mediaOwnerSignature(storeId, who.acsUserId))) throw new HttpError(403, "Forbidden", "Only the uploader deletes a file.");
           await media.delete(storeId);
           return new Response(null, { status: 204 });
         },
@@ -450,9 +447,16 @@ function json(status: number, value: unknown, headers: Record<string, string> = 
 }
 
 /** `<store id>.<owner signature>`, as `POST /media` answers; anything else names no file of this kit's (404). */
-function splitMediaId(id: string): { storeId: string; signature: Buffer } {
+function splitMediaId(id: string): { storeId: string; signature: string } {
   const dot = id.lastIndexOf(".");
   const storeId = id.slice(0, dot);
   if (dot <= 0 || !/^[\w-]{1,128}$/.test(storeId)) throw new HttpError(404, "NotFound", "No such file.");
-  return { storeId, signature: Buffer.from(id.slice(dot + 1)) };
+  return { storeId, signature: id.slice(dot + 1) };
+}
+
+/** Whether a signature someone sent is ours, compared in constant time. */
+function sameSignature(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
