@@ -102,6 +102,7 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
   const identityClient = new CommunicationIdentityClient(options.connectionString, options.acsClientOptions ?? {});
   const publicUrl = options.publicUrl.replace(/\/+$/, "");
   const issued = new Map<string, number[]>();
+  let lastSweep = 0;
   const creating = new Map<string, Promise<string>>();
 
   /** One ACS user per identity: concurrent first calls share one creation, and across processes the store picks one. */
@@ -166,8 +167,11 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
   /** At most `max` per key in any minute, else 429. */
   function admit(key: string, max: number, refusal: string): void {
     const now = Date.now();
-    // Drop keys with nothing recent, so the map holds only the last minute's callers.
-    for (const [known, times] of issued) if (times.every((at) => now - at >= 60_000)) issued.delete(known);
+    // Once a minute, drop keys with nothing recent, so the map holds only recent callers.
+    if (now - lastSweep >= 60_000) {
+      lastSweep = now;
+      for (const [known, times] of issued) if (times.every((at) => now - at >= 60_000)) issued.delete(known);
+    }
     const recent = (issued.get(key) ?? []).filter((at) => now - at < 60_000);
     if (recent.length >= max) throw new HttpError(429, "TooManyRequests", refusal, { "retry-after": "60" });
     recent.push(now);
