@@ -15,6 +15,7 @@ import {
   Message,
   NotFoundError,
   Participant,
+  UnsupportedFeatureError,
   User,
   type ConnectionState,
 } from "../../src/index.js";
@@ -420,5 +421,12 @@ describe("bad input: typed errors before any request, nothing half-written", () 
     const attributesError = await rejection(mine.updateAttributes({ text: "z".repeat(1100) }));
     expect(attributesError).toBeInstanceOf(LimitExceededError);
     expect(await mine.getAttributes()).toEqual({});
+  });
+
+  it("refuses an email subject with UnsupportedFeatureError, sending nothing", async () => {
+    const { mine } = await sharedConversation("no email");
+    const error = (await rejection(mine.sendMessage("hello", undefined, { subject: "Re: order" }))) as unknown as UnsupportedFeatureError;
+    expect([error.name, error.migrationSection]).toEqual(["UnsupportedFeatureError", "Email"]);
+    expect(await mine.getMessagesCount()).toBe(0);
   });
 });
