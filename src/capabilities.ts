@@ -37,6 +37,8 @@ const EMAIL = "Email";
 const NON_CHAT = "SMS, WhatsApp and email participants";
 const READ_HORIZON = "Read horizon and unread counts";
 const PROFILES = "Users and profiles";
+const IDENTITIES = "Identities";
+const ATTRIBUTES_OF_OTHERS = "Attributes of others";
 
 /** The classes in the order the table shows them. */
 export const CAPABILITY_GROUPS = [
@@ -144,12 +146,12 @@ export const CAPABILITIES: readonly Capability[] = [
   row("static Conversation.updated", "emulated", "Friendly name (a topicUpdated system message), attributes and unique name (thread metadata, re-read for watched conversations and on property notifications), status and lastMessage, from the event stream (ACS realtime notifications in browsers, polling in Node, or the Event Grid source), read back from ACS so each change arrives once and in index order."),
   row("static Conversation.removed", "emulated", "When the thread is deleted or this user is removed, from the event stream (ACS realtime notifications in browsers, polling in Node, or the Event Grid source), read back from ACS so each change arrives once and in index order; removals are also noticed by a full thread listing every 30 s."),
   row("Conversation.sid", "native", "The ACS thread id."),
-  row("Conversation.uniqueName", "emulated", "Kept in thread metadata; unique through the server kit's conversation directory (atomic claim), else among the conversations this client sees."),
+  row("Conversation.uniqueName", "emulated", "Kept in thread metadata, shown only where the server kit's conversation directory (atomic claim) gives the name to this thread; without the kit, unique among the conversations this client sees."),
   row("Conversation.status", "emulated", "`joined` for threads listed at initialization; a conversation this client creates reports notParticipating until join(), although ACS made the creator a participant."),
   row("Conversation.friendlyName", "native", "The ACS thread topic."),
   row("Conversation.dateUpdated", "emulated", "The thread's last message time when listed (else its creation time), then the time of each change this client makes or sees."),
   row("Conversation.dateCreated", "native", "The ACS thread's createdOn."),
-  row("Conversation.createdBy", "emulated", "The Twilio identity of the thread's creator (createdBy) when this client knows it, else an empty string."),
+  row("Conversation.createdBy", "emulated", "The identity resolver's identity for the thread's creator (createdBy), else its ACS user id; an empty string when ACS names no creator.", IDENTITIES),
   row("Conversation.attributes", "emulated", "JSON kept in thread metadata (ACS allows 1 KB of metadata per thread)."),
   row("Conversation.lastReadMessageIndex", "emulated", "The index of the message this user's ACS read receipt names; null before any receipt (or before receipts were read: a read-horizon call reads them).", READ_HORIZON),
   row("Conversation.lastMessage", "emulated", "The thread's lastMessageReceivedOn as dateCreated when listed; the index once this client has read or been told of a newer message (its own or announced)."),
@@ -171,7 +173,7 @@ export const CAPABILITIES: readonly Capability[] = [
   row("Conversation.getUnreadMessagesCount", "emulated", "Null before this user's first receipt, as Twilio; else the number of user messages after the horizon (a count: ACS indexes have gaps), reading the newest messages down to it.", READ_HORIZON),
   row("Conversation.join", "emulated", "In ACS only participants add people: for a conversation the user is already in (the creator is), join() reports joined; otherwise the server kit's user, which conversations created with its tokens include, adds them when the app's authorizeJoin allows."),
   row("Conversation.leave", "native", "ChatThreadClient.removeParticipant for the user itself."),
-  row("Conversation.removeParticipant", "native", "ChatThreadClient.removeParticipant for the participant given by identity, sid or object."),
+  row("Conversation.removeParticipant", "native", "ChatThreadClient.removeParticipant for the participant given by identity (as resolved), sid or object; NotFoundError for an identity that is no participant."),
   row("Conversation.sendMessage", "emulated", "Text: ChatThreadClient.sendMessage (attributes in metadata), then the change feed for the index. A file (SendMediaOptions or FormData): checked, uploaded to the client's media store (ClientOptions.mediaStore: the emulator's or the server kit's media endpoint, or Azure Blob Storage), then sent with its description in the message metadata (fileSharingMetadata and attachmentUrl, which native ACS clients read); a failed send deletes the upload. Sent but its index unreadable: MessageSentError (never a failure to retry). emailOptions.subject throws UnsupportedFeatureError (no email channel).", MEDIA),
   row("Conversation.prepareMessage", "native", "Returns a MessageBuilder whose message is sent with ChatThreadClient.sendMessage."),
   row("Conversation.setAllMessagesRead", "emulated", "A read receipt for the newest user message (coalesced as advanceLastReadMessageIndex).", READ_HORIZON),
@@ -188,7 +190,7 @@ export const CAPABILITIES: readonly Capability[] = [
   row("Message.conversation", "native", "The Conversation the message belongs to."),
   row("static Message.updated", "emulated", "Edits and attribute changes (reactions included), from the event stream (ACS realtime notifications in browsers, polling in Node, or the Event Grid source), read back from ACS so each change arrives once and in index order, with Twilio's update reasons."),
   row("Message.sid", "native", "The ACS message id."),
-  row("Message.author", "emulated", "The sender's Twilio identity, from the ACS sender id when this client knows it, else the sender display name (which this library sets to the identity)."),
+  row("Message.author", "emulated", "The identity resolver's identity for the ACS sender id, else the sender's ACS user id; never the sender display name, which any sender can set.", IDENTITIES),
   row("Message.subject", "emulated", "Always null: subjects belong to email, which ACS Chat does not have."),
   row("Message.contentSid", "emulated", "Always null: content templates are a Twilio Content API feature."),
   row("Message.body", "native", "The ACS message content."),
@@ -210,7 +212,7 @@ export const CAPABILITIES: readonly Capability[] = [
   row("Message.getDetailedDeliveryReceipts", "emulated", "Reads the ACS read receipts: one `read` receipt per other participant whose horizon reached the message; ACS has no sent or delivered statuses."),
   row("Message.remove", "native", "ChatThreadClient.deleteMessage."),
   row("Message.updateBody", "native", "ChatThreadClient.updateMessage, keeping the metadata (ACS lets only the sender edit)."),
-  row("Message.updateAttributes", "emulated", "Own messages: ChatThreadClient.updateMessage of the metadata; others' messages: a control message every client folds in, since ACS lets only the sender edit."),
+  row("Message.updateAttributes", "emulated", "Own messages: ChatThreadClient.updateMessage of the metadata; others' messages: a control message every client folds in within its sender's rights (the attribute policy; PermissionDeniedError before sending otherwise), since ACS lets only the sender edit.", ATTRIBUTES_OF_OTHERS),
   row("Message.attachTemporaryUrlsFor", "emulated", "Deprecated in Twilio: resolves to the media given, unchanged."),
   row("Message.getTemporaryContentUrlsForMedia", "emulated", "Asks each given Media for a fresh URL."),
   row("Message.getTemporaryContentUrlsForMediaSids", "emulated", "Fresh URLs for the attached media with those sids."),
@@ -225,7 +227,7 @@ export const CAPABILITIES: readonly Capability[] = [
   row("Participant.attributes", "emulated", "JSON from participant metadata, overridden by the latest snapshot control message (ACS cannot update participant metadata)."),
   row("Participant.dateCreated", "emulated", "Known only for participants this client added (ACS participants carry no dates), else null."),
   row("Participant.dateUpdated", "emulated", "Known only for participants this client added (ACS participants carry no dates), else null."),
-  row("Participant.identity", "emulated", "The Twilio identity kept in participant metadata (else the ACS display name)."),
+  row("Participant.identity", "emulated", "The identity resolver's identity for the participant's ACS user id, else that user id; never what participant metadata or display names claim.", IDENTITIES),
   row("Participant.isTyping", "emulated", "True between typingStarted and typingEnded (realtime typing notifications only)."),
   row("Participant.lastReadMessageIndex", "emulated", "The index of the message the participant's ACS read receipt names; null before any (and above 20 participants).", READ_HORIZON),
   row("Participant.lastReadTimestamp", "emulated", "The readOn time of the participant's ACS read receipt.", READ_HORIZON),
@@ -237,7 +239,7 @@ export const CAPABILITIES: readonly Capability[] = [
   row("static Participant.updated", "emulated", "Attribute changes, from the event stream (ACS realtime notifications in browsers, polling in Node, or the Event Grid source), read back from ACS so each change arrives once and in index order."),
   row("Participant.getUser", "emulated", "Client.getUser() for the participant's identity, through the identity resolver."),
   row("Participant.remove", "native", "ChatThreadClient.removeParticipant."),
-  row("Participant.updateAttributes", "emulated", "ACS cannot update participant metadata: a snapshot control message carries the attributes and thread metadata (updateProperties) points at the latest one."),
+  row("Participant.updateAttributes", "emulated", "ACS cannot update participant metadata: a snapshot control message carries the attributes and thread metadata (updateProperties) points at the latest one; each entry counts only within its setter's rights (the attribute policy).", ATTRIBUTES_OF_OTHERS),
 
   // ---- User ----
   row("User.updated", "emulated", "Emitted for updateFriendlyName()/updateAttributes() through this client; ACS has no user events for profile changes made elsewhere."),

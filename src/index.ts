@@ -89,8 +89,10 @@ export {
   LimitExceededError,
   MessageSentError,
   NotFoundError,
+  PermissionDeniedError,
   UnsupportedFeatureError,
 } from "./conversations/errors.js";
+export { twilioDefaultAttributePolicy, type AttributeChange, type AttributePolicy } from "./conversations/attribute-policy.js";
 export type { IdentityResolver, UserProfile } from "./identity/identity-resolver.js";
 export type { ExternalEventSource, Nudge, NudgeSink } from "./events/nudges.js";
 export type { PollingOptions } from "./events/polling-source.js";

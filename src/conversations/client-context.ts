@@ -1,4 +1,5 @@
-import type { ChatClient } from "@azure/communication-chat";
+import type { ChatClient, ChatThreadProperties } from "@azure/communication-chat";
+import type { AttributePolicy } from "./attribute-policy.js";
 import type { KnownIdentities } from "../identity/identity-resolver.js";
 import type { ServerDirectory } from "../identity/server-directory.js";
 import type { MediaStore } from "../media/media-store.js";
@@ -11,6 +12,10 @@ export interface ClientContext {
   readonly chatClient: ChatClient;
   readonly self: { readonly identity: string; readonly userId: string };
   readonly identities: KnownIdentities;
+  /** Who may change whose attributes. */
+  readonly attributePolicy: AttributePolicy;
+  /** Thread properties as they may be shown: creator resolved, unique name only where the server kit's directory confirms it. */
+  vetProperties(properties: ChatThreadProperties): Promise<ChatThreadProperties>;
   /** Resolves once the client initialized; rejects with the reason when initialization failed. */
   ensureReady(): Promise<void>;
   /** Re-emits a conversation-level event on the client, as Twilio's client does for every conversation. */

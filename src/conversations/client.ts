@@ -16,6 +16,7 @@ import { PollingSource } from "../events/polling-source.js";
 import { RealtimeSource, type RealtimeSignals } from "../events/realtime-source.js";
 import { VERSION } from "../version.js";
 import { checkArgument, createConversationOptions, nonEmptyString } from "./arguments.js";
+import { twilioDefaultAttributePolicy } from "./attribute-policy.js";
 import { CancellablePromise } from "./cancellable-promise.js";
 import type { ClientContext } from "./client-context.js";
 import type { ContentTemplate } from "./content-template.js";
@@ -269,7 +270,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     const known = this.#conversations.get(conversationSid);
     if (known) return known;
     try {
-      const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(conversationSid).getProperties());
+      const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(conversationSid).getProperties()));
       return this.#addConversation(properties, "joined", this.#historyBefore());
     } catch (error) {
       throw new NotFoundError(`Conversation with SID ${conversationSid} was not found.`, { cause: error });
@@ -295,7 +296,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       const known = this.#conversations.get(sid);
       if (known) return known;
       try {
-        const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(sid).getProperties());
+        const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(sid).getProperties()));
         return this.#addConversation(properties, "joined", this.#historyBefore());
       } catch (error) {
         // Not a participant: ACS shows the thread to participants only (403 or 404). Join through the server to see it.
@@ -398,6 +399,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       const resolver = this.#resolver;
       const [userId, profile] = await Promise.all([this.#identities.userIdOf(identity), resolver?.getProfile?.(identity)]);
       if (!userId && !profile) throw new NotFoundError(`User with identity ${identity} was not found`);
+      // A user the resolver does not know is shown by ACS user id: as identity, it has no profile.
       const user = this.#trackUser(new User(identity, userId, profile, this.#userHost()));
       user.emit("userSubscribed", user);
       this.emit("userSubscribed", user);
@@ -434,6 +436,36 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   // ---- internals ----
+
+  /** Unique names the server kit's directory confirmed for a thread (or refused), and when. */
+  readonly #uniqueNameChecks = new Map<string, { confirmed: boolean; at: number }>();
+
+  /**
+   * Thread properties as this client may show them. Any participant can write thread metadata,
+   * so with the server kit a unique name counts only where the kit's directory gives it to this
+   * thread; and the creator is resolved to an identity before the conversation is shown.
+   */
+  async #vetted(properties: ChatThreadProperties): Promise<ChatThreadProperties> {
+    const creator = properties.createdBy?.kind === "communicationUser" ? properties.createdBy.communicationUserId : undefined;
+    const uniqueName = properties.metadata?.[METADATA_KEYS.uniqueName];
+    const [, confirmed] = await Promise.all([this.#identities.resolveAll([creator]), uniqueName && this.#server ? this.#confirmUniqueName(uniqueName, properties.id) : true]);
+    if (confirmed) return properties;
+    return { ...properties, metadata: { ...properties.metadata, [METADATA_KEYS.uniqueName]: "" } };
+  }
+
+  async #confirmUniqueName(uniqueName: string, threadId: string): Promise<boolean> {
+    const key = `${threadId}\u0000${uniqueName}`;
+    const checked = this.#uniqueNameChecks.get(key);
+    if (checked && Date.now() - checked.at < UNIQUE_NAME_CHECK_TTL_MS) return checked.confirmed;
+    try {
+      const confirmed = (await this.#server!.conversationSidOf(uniqueName)) === threadId;
+      this.#uniqueNameChecks.set(key, { confirmed, at: Date.now() });
+      return confirmed;
+    } catch {
+      // The directory did not answer: keep the last answer, else show no name rather than an unchecked one.
+      return checked?.confirmed ?? false;
+    }
+  }
 
   /** For a conversation first seen now: messages before this server time are its history, later ones news. */
   #historyBefore(): number {
@@ -486,7 +518,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     for (const thread of threads) {
       if (this.#conversations.has(thread.id)) continue;
       try {
-        const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(thread.id).getProperties());
+        const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(thread.id).getProperties()));
         this.#addConversation(properties, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.#threadsCursor, thread.lastMessageReceivedOn);
       } catch (error) {
         this.emit("connectionError", { terminal: false, message: error instanceof Error ? error.message : String(error) });
@@ -592,7 +624,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       conversations: (): EngineConversation[] => [...this.#conversations.values()],
       discover: async (item: ChatThreadItem, historyBefore: number) => {
         if (this.#claimed.has(item.id)) return;
-        const properties = await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(item.id).getProperties());
+        const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(item.id).getProperties()));
         const conversation = this.#addConversation(properties, "joined", historyBefore, item.lastMessageReceivedOn);
         // Messages sent between being added and being discovered are news: read them now.
         await conversation._catchUp();
@@ -659,6 +691,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         },
       },
       identities: this.#identities,
+      vetProperties: (properties) => this.#vetted(properties),
+      attributePolicy: this.#options.attributePolicy ?? twilioDefaultAttributePolicy,
       ensureReady: () => (this.#shutDown ? Promise.reject(new Error("The client was shut down.")) : this.#ready),
       bubble: (event, ...args) => void (this.emit as (name: string, ...values: unknown[]) => boolean)(event, ...args),
       conversationJoined: (conversation) => this.emit("conversationJoined", conversation),
@@ -761,6 +795,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_TYPING_TIMEOUT_MS = 9000;
 /** Ten files fit a message's 28 KB with their descriptions; 25 MB is what the emulator's store takes by default. */
 const DEFAULT_MEDIA = { maxCount: 10, maxSizeInMb: 25 };
+/** How long the directory's answer about a thread's unique name is reused. */
+const UNIQUE_NAME_CHECK_TTL_MS = 5 * 60_000;
 /** Client events about changes to existing things, which need edits and deletes to be read. */
 const UPDATE_EVENTS = ["messageUpdated", "messageRemoved", "participantUpdated", "conversationUpdated"] as const;
 

@@ -11,9 +11,11 @@ import { messageKind } from "../mapping/message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
-import { AcsRequestError, InvalidArgumentError, LimitExceededError, MessageSentError, NotFoundError, noMediaStore, UnsupportedFeatureError, uniqueNameTaken } from "./errors.js";
+import { AcsRequestError, InvalidArgumentError, LimitExceededError, MessageSentError, NotFoundError, noMediaStore, PermissionDeniedError, UnsupportedFeatureError, uniqueNameTaken } from "./errors.js";
 import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
-import { MessageWindow } from "./message-window.js";
+import { MessageWindow, type AttributesChangeCheck } from "./message-window.js";
+import { isAcsUserId } from "../identity/identity-resolver.js";
+import { sameJson, type AttributeChange } from "./attribute-policy.js";
 import { ThreadFeed, type FeedEntry } from "../events/thread-feed.js";
 import { ReadHorizon, type Horizon } from "./read-horizon.js";
 import { decodeMediaMetadata, encodeMediaMetadata, type MediaDescriptor } from "../mapping/media-metadata.js";
@@ -102,8 +104,14 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   #serviceUserInRoster = false;
   #rosterLoaded = false;
   #lastPagedAt = Number.NEGATIVE_INFINITY;
-  /** Attribute updates of participants, from the latest snapshot control message. */
+  /** Attribute updates of participants from snapshot control messages, as far as their setters had the right. */
   #participantAttributes: Record<string, JSONValue> = {};
+  /** The control message that set each entry of `#participantAttributes`, and its index: an older setting never replaces a newer one. */
+  readonly #participantAttributesSetBy = new Map<string, { messageId: string; index: number }>();
+  /** Snapshots are checked (which may read the messages that set their entries) and applied one at a time, in order. */
+  #snapshotQueue: Promise<void> = Promise.resolve();
+  /** Control messages read to check who set a snapshot entry, by id (null: gone). */
+  readonly #controlCarriers = new Map<string, Promise<ChatMessage | null>>();
   readonly #messageHost: MessageHost;
   readonly #participantHost: ParticipantHost;
 
@@ -129,6 +137,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       const settings: { continuationToken?: string } = continuationToken ? { continuationToken } : {};
       const page = await acsCall("listMessages", () => this.#thread.listMessages({ maxPageSize }).byPage(settings).next());
       const items = page.done ? [] : page.value;
+      await context.identities.resolveAll(usersNamedIn(items));
       return { items, ...(settings.continuationToken ? { continuationToken: settings.continuationToken } : {}) };
     });
     this.#feed = new ThreadFeed(
@@ -137,6 +146,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         await acsCall("listMessages", async () => {
           for await (const message of this.#thread.listMessages({ startTime: since, maxPageSize: ACS_LIMITS.maxPageSize })) changed.push(message);
         });
+        await context.identities.resolveAll(usersNamedIn(changed));
         return changed;
       },
       historyBefore,
@@ -154,7 +164,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       changed: (userId, horizon, initial) => this.#horizonChanged(userId, horizon, initial),
     });
     this.#messageHost = {
-      identityOf: (userId) => context.identities.knownIdentityOf(userId),
+      identityOf: (userId) => context.identities.identityOf(userId),
       mediaOf: (raw) => decodeMediaMetadata(raw.metadata).map((descriptor) => this.#mediaFor(descriptor)),
       deliveryOf: (message) => this.#deliveryOf(message),
       detailedDeliveryOf: (message) => this.#detailedDeliveryOf(message),
@@ -167,6 +177,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       removeParticipant: (participant) => this.removeParticipant(participant),
       updateParticipantAttributes: (participant, attributes) => this.#updateParticipantAttributes(participant, attributes),
       userOf: (participant) => this.#userOf(participant),
+      identityOf: (userId) => context.identities.identityOf(userId),
     };
   }
 
@@ -192,7 +203,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
   get createdBy(): string {
     const userId = this.#data.createdByUserId;
-    return (userId && this.#context.identities.knownIdentityOf(userId)) ?? "";
+    return userId ? this.#context.identities.identityOf(userId) : "";
   }
   get attributes(): JSONValue {
     return this.#data.attributes;
@@ -302,7 +313,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     await this.#ensureRoster();
     const target =
       this.#participantsBySid.get(key) ?? [...this.#participantsBySid.values()].find((p) => p.identity === key);
-    const userId = target?.sid ?? (key.startsWith("8:") ? key : await this.#context.identities.userIdOf(key));
+    // Only a participant can be removed: asking the resolver could create a user for a name that is nobody.
+    const userId = target?.sid ?? (isAcsUserId(key) ? key : undefined);
     if (!userId) throw new NotFoundError(`Participant ${key} was not found`);
     await acsCall("removeParticipant", () => this.#thread.removeParticipant({ communicationUserId: userId }));
     this.#dropParticipant(userId);
@@ -766,8 +778,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const pointer = this.#data.metadata[METADATA_KEYS.participantAttributes];
     await this.#refreshProperties();
     if (this.#rosterLoaded && this.#data.metadata[METADATA_KEYS.participantAttributes] !== pointer) {
-      this.#participantAttributes = await this.#readParticipantSnapshot();
-      this.#applyParticipantAttributes();
+      await this.#queueSnapshot(async () => this.#takeSnapshot(await this.#readParticipantSnapshot()));
     }
   }
 
@@ -842,15 +853,32 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     if (control?.kind === "messageAttributes") {
       const target = this.#messagesBySid.get(control.targetMessageId);
       if (target) this.#materialize(target.acs.message);
-    } else if (control?.kind === "participantAttributes") {
-      this.#participantAttributes = control.attributesByUserId;
-      this.#applyParticipantAttributes();
+    } else if (control?.kind === "participantAttributes" && this.#rosterLoaded) {
+      // Checking who set each entry may read messages: in order, after what the feed applies now.
+      void this.#queueSnapshot(async () => this.#takeSnapshot(await this.#vetSnapshot(carrier)));
+    }
+  }
+
+  /** Whether a control message's change of a message's attributes is within its sender's rights. */
+  #messageChangeAllowed: AttributesChangeCheck = ({ target, senderUserId, previous, next }) => {
+    const owner = target.sender?.kind === "communicationUser" ? target.sender.communicationUserId : null;
+    return senderUserId !== null && owner !== null && this.#allowed("message", senderUserId, owner, previous, next);
+  };
+
+  #allowed(kind: AttributeChange["kind"], senderUserId: string, ownerUserId: string, previous: JSONValue, next: JSONValue): boolean {
+    const { identities, attributePolicy } = this.#context;
+    const person = (userId: string) => ({ userId, identity: identities.identityOf(userId) });
+    try {
+      return attributePolicy({ kind, sender: person(senderUserId), owner: person(ownerUserId), previous, next }) === true;
+    } catch {
+      // A policy that throws grants nothing.
+      return false;
     }
   }
 
   /** The one Message instance for an ACS message, updated (and `updated` emitted) when it changed. */
   #materialize(raw: ChatMessage): Message {
-    const attributes = this.#window.foldedAttributes(raw) ?? decodeAttributes(raw.metadata);
+    const attributes = this.#window.foldedAttributes(raw, decodeAttributes(raw.metadata), this.#messageChangeAllowed);
     const existing = this.#messagesBySid.get(raw.id);
     if (!existing) {
       const message = new Message(this, raw, attributes, this.#messageHost);
@@ -886,6 +914,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       await acsCall("updateMessage", () => this.#thread.updateMessage(message.sid, { metadata }));
       await this.#rereadMessage(message.sid);
       return;
+    }
+    if (!message.participantSid || !this.#allowed("message", this.#context.self.userId, message.participantSid, message.attributes, attributes)) {
+      throw new PermissionDeniedError(`${this.#context.self.identity} may not change the attributes of a message by ${message.author} (attribute policy; see MIGRATION.md, "Attributes of others").`);
     }
     const control = encodeControlMessage({ kind: "messageAttributes", targetMessageId: message.sid, attributes });
     this.#assertMessageFits(control.content, control.metadata, "Message attributes");
@@ -935,32 +966,100 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    */
   async #updateParticipantAttributes(participant: Participant, attributes: JSONValue): Promise<void> {
     checkArgument(jsonValue, attributes, "attributes");
+    await this.#context.ensureReady();
+    if (!this.#allowed("participant", this.#context.self.userId, participant.sid, participant.attributes, attributes)) {
+      throw new PermissionDeniedError(`${this.#context.self.identity} may not change the attributes of participant ${participant.identity} (attribute policy; see MIGRATION.md, "Attributes of others").`);
+    }
     await this.#refreshProperties();
-    const snapshot = { ...(await this.#readParticipantSnapshot()), [participant.sid]: attributes };
-    const control = encodeControlMessage({ kind: "participantAttributes", attributesByUserId: snapshot });
+    await this.#queueSnapshot(async () => this.#takeSnapshot(await this.#readParticipantSnapshot()));
+    const snapshot = { ...this.#participantAttributes, [participant.sid]: attributes };
+    // Entries copied from earlier snapshots name the message that set them; the changed one is set by this message.
+    const origins: Record<string, string> = {};
+    for (const [userId, setBy] of this.#participantAttributesSetBy) if (userId !== participant.sid) origins[userId] = setBy.messageId;
+    const control = encodeControlMessage({ kind: "participantAttributes", attributesByUserId: snapshot, origins });
     this.#assertMessageFits(control.content, control.metadata, "Participant attributes of this conversation");
     const sent = await acsCall("sendMessage", () =>
       this.#thread.sendMessage({ content: control.content }, { senderDisplayName: this.#context.self.identity, metadata: control.metadata }),
     );
     await this.#writeMetadata({ [METADATA_KEYS.participantAttributes]: sent.id }, []);
-    this.#participantAttributes = snapshot;
-    this.#applyParticipantAttributes();
+    await this.#queueSnapshot(async () => {
+      const carrier = await this.#controlCarrier(sent.id);
+      if (carrier) this.#takeSnapshot(await this.#vetSnapshot(carrier));
+    });
   }
 
-  async #readParticipantSnapshot(): Promise<Record<string, JSONValue>> {
-    const pointer = this.#data.metadata[METADATA_KEYS.participantAttributes];
-    if (!pointer) return {};
-    let carrier: ChatMessage;
-    try {
-      carrier = await acsCall("getMessage", () => this.#thread.getMessage(pointer));
-    } catch (error) {
-      // A native client may delete the snapshot (to it, an ordinary message): no attributes, not a lost thread.
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status === 403 || status === 404) return {};
-      throw error;
+  #queueSnapshot(step: () => Promise<void>): Promise<void> {
+    const next = this.#snapshotQueue.then(step);
+    this.#snapshotQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Takes the entries of a checked snapshot that are newer than what this client has. Entries are
+   * merged, not replaced: a snapshot that leaves an entry out (or copies an older one) changes nothing.
+   */
+  #takeSnapshot(snapshot: VettedSnapshot): void {
+    if (this.#mergeSnapshot(snapshot)) this.#applyParticipantAttributes();
+  }
+
+  #mergeSnapshot(snapshot: VettedSnapshot): boolean {
+    let changed = false;
+    for (const [userId, value] of Object.entries(snapshot.attributes)) {
+      const setBy = snapshot.setBy[userId]!;
+      if (setBy.index <= (this.#participantAttributesSetBy.get(userId)?.index ?? 0)) continue;
+      this.#participantAttributesSetBy.set(userId, setBy);
+      this.#participantAttributes[userId] = value;
+      changed = true;
     }
-    const control = decodeControlMessage(carrier.metadata);
-    return control?.kind === "participantAttributes" ? control.attributesByUserId : {};
+    return changed;
+  }
+
+  /** A control message by id, read once; null when it is gone or hidden. */
+  #controlCarrier(messageId: string): Promise<ChatMessage | null> {
+    let carrier = this.#controlCarriers.get(messageId);
+    if (!carrier) {
+      carrier = acsCall("getMessage", () => this.#thread.getMessage(messageId)).catch((error: unknown) => {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 403 || status === 404) return null;
+        this.#controlCarriers.delete(messageId);
+        throw error;
+      });
+      this.#controlCarriers.set(messageId, carrier);
+    }
+    return carrier;
+  }
+
+  /**
+   * The entries of a snapshot that whoever set them had the right to set. An entry copied from an
+   * earlier snapshot names the message that set it: that message must carry the same value as
+   * its own change, and its sender must have had the right.
+   */
+  async #vetSnapshot(carrier: ChatMessage): Promise<VettedSnapshot> {
+    const vetted: VettedSnapshot = { attributes: {}, setBy: {} };
+    const control = carrier.deletedOn ? undefined : decodeControlMessage(carrier.metadata);
+    if (control?.kind !== "participantAttributes") return vetted;
+    for (const [userId, value] of Object.entries(control.attributesByUserId)) {
+      const originId = control.origins[userId] ?? carrier.id;
+      const setter = originId === carrier.id ? carrier : await this.#controlCarrier(originId);
+      const setterControl = setter && !setter.deletedOn ? decodeControlMessage(setter.metadata) : undefined;
+      if (setterControl?.kind !== "participantAttributes") continue;
+      // The origin must have set the entry itself, to this value.
+      if (setter !== carrier && (setterControl.origins[userId] !== undefined || !sameJson(setterControl.attributesByUserId[userId], value))) continue;
+      const senderUserId = setter!.sender?.kind === "communicationUser" ? setter!.sender.communicationUserId : undefined;
+      const previous = this.#participantsBySid.get(userId)?.attributes ?? {};
+      if (!senderUserId || !this.#allowed("participant", senderUserId, userId, previous, value)) continue;
+      vetted.attributes[userId] = value;
+      vetted.setBy[userId] = { messageId: originId, index: indexFromSequenceId(setter!.sequenceId) };
+    }
+    return vetted;
+  }
+
+  /** The checked snapshot the thread metadata points at; empty when there is none. */
+  async #readParticipantSnapshot(): Promise<VettedSnapshot> {
+    const pointer = this.#data.metadata[METADATA_KEYS.participantAttributes];
+    // A native client may delete the snapshot (to it, an ordinary message): no attributes, not a lost thread.
+    const carrier = pointer ? await this.#controlCarrier(pointer) : null;
+    return carrier ? this.#vetSnapshot(carrier) : { attributes: {}, setBy: {} };
   }
 
   #applyParticipantAttributes(): void {
@@ -1004,7 +1103,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         for await (const participant of this.#thread.listParticipants({ maxPageSize: ACS_LIMITS.participantsPerRequest })) participants.push(participant);
       }),
     ]);
-    this.#participantAttributes = await this.#readParticipantSnapshot();
+    await this.#context.identities.resolveAll(participants.map((p) => toParticipantData(p)?.sid));
+    this.#mergeSnapshot(await this.#readParticipantSnapshot());
     const seen = new Set<string>();
     this.#serviceUserInRoster = participants.some((p) => toParticipantData(p)?.sid === this.#context.serviceUserId);
     for (const participant of participants) {
@@ -1023,7 +1123,6 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const data = toParticipantData(raw);
     // The server kit's own user is plumbing, not a participant the app should see.
     if (!data || data.sid === this.#context.serviceUserId) return;
-    if (data.identity) this.#context.identities.hint(data.identity, data.sid);
     const attributes = this.#participantAttributes[data.sid] ?? data.attributes;
     const existing = this.#participantsBySid.get(data.sid);
     if (existing) {
@@ -1056,7 +1155,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   async #refreshProperties(): Promise<void> {
     await this.#context.ensureReady();
-    const properties = await acsCall("getProperties", () => this.#thread.getProperties());
+    const properties = await this.#context.vetProperties(await acsCall("getProperties", () => this.#thread.getProperties()));
     const next = toConversationData(properties);
     const reasons: ConversationUpdateReason[] = [];
     if (next.friendlyName !== this.#data.friendlyName) reasons.push("friendlyName");
@@ -1102,3 +1201,22 @@ function noUnread(feature: string): UnsupportedFeatureError {
   return new UnsupportedFeatureError(feature, READ_HORIZON, "an ACS read receipt cannot be withdrawn: there is no un-read.");
 }
 
+/** The ACS users a batch of messages names (senders, participants added or removed), to resolve before showing them. */
+function usersNamedIn(messages: ChatMessage[]): string[] {
+  const userIds: string[] = [];
+  for (const message of messages) {
+    if (message.sender?.kind === "communicationUser") userIds.push(message.sender.communicationUserId);
+    for (const participant of message.content?.participants ?? []) {
+      const sid = toParticipantData(participant)?.sid;
+      if (sid) userIds.push(sid);
+    }
+  }
+  return userIds;
+}
+
+/** A participant-attributes snapshot with only the entries their setters had the right to set. */
+interface VettedSnapshot {
+  attributes: Record<string, JSONValue>;
+  /** For each entry, the control message that set it, and that message's index. */
+  setBy: Record<string, { messageId: string; index: number }>;
+}

@@ -62,6 +62,16 @@ export class ConflictError extends Error {
   }
 }
 
+/**
+ * The change is outside this user's rights (the client's attribute policy: by default Twilio's
+ * default conversation role). `code` is Twilio's "User unauthorized for command" (50107).
+ */
+export class PermissionDeniedError extends Error {
+  override readonly name = "PermissionDeniedError";
+  readonly code = 50107;
+  readonly statusCode = 403;
+}
+
 /** ACS answered an error. `statusCode` and `code` are ACS's; `cause` is the SDK's RestError. */
 export class AcsRequestError extends Error {
   override readonly name = "AcsRequestError";

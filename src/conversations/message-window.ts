@@ -29,11 +29,16 @@ export interface WindowPage {
   hasNewer: boolean;
 }
 
-interface FoldedAttributes {
+/** A control message's change to one message's attributes. */
+interface AttributesChange {
   attributes: JSONValue;
   createdOn: Date;
   sequence: number;
+  senderUserId: string | null;
 }
+
+/** Whether a change of a message's attributes takes effect (the client's attribute policy). */
+export type AttributesChangeCheck = (change: { target: ChatMessage; senderUserId: string | null; previous: JSONValue; next: JSONValue }) => boolean;
 
 /** Bulk size for walking older pages: ACS's maximum, the fewest requests. */
 const OLDER_PAGE_SIZE = 200;
@@ -46,8 +51,8 @@ export class MessageWindow {
   #low = Number.POSITIVE_INFINITY;
   #olderToken: string | undefined;
   #reachedOldest = false;
-  /** Attributes carried by control messages, by target message id: the latest wins. */
-  readonly #folded = new Map<string, FoldedAttributes>();
+  /** Changes carried by control messages, by target message id, ascending by sequence. */
+  readonly #changes = new Map<string, AttributesChange[]>();
 
   readonly #readPage: PageReader;
 
@@ -77,12 +82,19 @@ export class MessageWindow {
     return count;
   }
 
-  /** Attributes that control messages set on a message after its own last edit, if any. */
-  foldedAttributes(message: ChatMessage): JSONValue | undefined {
-    const folded = this.#folded.get(message.id);
-    if (!folded) return undefined;
-    const ownUpdate = message.editedOn ?? message.createdOn;
-    return folded.createdOn.getTime() >= ownUpdate.getTime() ? folded.attributes : undefined;
+  /**
+   * A message's attributes with the control messages sent after its own last edit folded in, in
+   * index order, each only where `allowed` accepts it: every client folds the same changes the
+   * same way. `own` is the message's own attributes.
+   */
+  foldedAttributes(message: ChatMessage, own: JSONValue, allowed: AttributesChangeCheck): JSONValue {
+    const ownUpdate = (message.editedOn ?? message.createdOn).getTime();
+    let attributes = own;
+    for (const change of this.#changes.get(message.id) ?? []) {
+      if (change.createdOn.getTime() < ownUpdate) continue;
+      if (allowed({ target: message, senderUserId: change.senderUserId, previous: attributes, next: change.attributes })) attributes = change.attributes;
+    }
+    return attributes;
   }
 
   /** Adds or replaces messages read elsewhere (a send, an event) and keeps the run contiguous. */
@@ -203,15 +215,26 @@ export class MessageWindow {
     this.#fold(message, sequence);
   }
 
-  /** Records the attributes a control message carries for its target; the latest wins. */
+  /** Records the change a control message carries for its target, once, in index order. */
   #fold(message: ChatMessage, sequence: number): void {
-    const control = messageKind(message) === "control" ? decodeControlMessage(message.metadata) : undefined;
-    if (control?.kind === "messageAttributes") {
-      const current = this.#folded.get(control.targetMessageId);
-      if (!current || current.sequence < sequence) {
-        this.#folded.set(control.targetMessageId, { attributes: control.attributes, createdOn: message.createdOn, sequence });
+    if (message.deletedOn) {
+      // A deleted control message takes its change back.
+      for (const changes of this.#changes.values()) {
+        const at = changes.findIndex((known) => known.sequence === sequence);
+        if (at !== -1) changes.splice(at, 1);
       }
+      return;
     }
+    const control = messageKind(message) === "control" ? decodeControlMessage(message.metadata) : undefined;
+    if (control?.kind !== "messageAttributes") return;
+    const changes = this.#changes.get(control.targetMessageId) ?? [];
+    const senderUserId = message.sender?.kind === "communicationUser" ? message.sender.communicationUserId : null;
+    const change = { attributes: control.attributes, createdOn: message.createdOn, sequence, senderUserId };
+    const at = changes.findIndex((known) => known.sequence >= sequence);
+    if (at === -1) changes.push(change);
+    else if (changes[at]!.sequence === sequence) changes[at] = change;
+    else changes.splice(at, 0, change);
+    this.#changes.set(control.targetMessageId, changes);
   }
 }
 

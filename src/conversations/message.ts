@@ -18,8 +18,8 @@ export type MessageEvents = {
 
 /** What a conversation gives each of its messages: who sent it and how to change it. */
 export interface MessageHost {
-  /** The sender's Twilio identity, if known. */
-  identityOf(userId: string): string | undefined;
+  /** The sender's Twilio identity, from the identity resolver (the ACS user id when unknown). */
+  identityOf(userId: string): string;
   deliveryOf(message: Message): AggregatedDeliveryReceipt | null;
   /** Media objects for the attachments an ACS message's metadata describes. */
   mediaOf(raw: ChatMessage): Media[];
@@ -71,9 +71,12 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
   get body(): string | null {
     return this.#data.body;
   }
-  /** The sender's Twilio identity (never an ACS user id); the display name when the sender is unknown. */
+  /**
+   * The sender's Twilio identity, from the identity resolver; the sender's ACS user id when the
+   * resolver does not know it. Never the sender's display name, which any sender can set.
+   */
   get author(): string | null {
-    return (this.#data.senderUserId && this.#host.identityOf(this.#data.senderUserId)) ?? this.#data.senderDisplayName;
+    return this.#data.senderUserId ? this.#host.identityOf(this.#data.senderUserId) : null;
   }
   get attributes(): JSONValue {
     return this.#data.attributes;

@@ -17,11 +17,14 @@ export interface ParticipantHost {
   removeParticipant(participant: Participant): Promise<void>;
   updateParticipantAttributes(participant: Participant, attributes: JSONValue): Promise<void>;
   userOf(participant: Participant): Promise<User>;
+  /** The participant's Twilio identity, from the identity resolver (the ACS user id when unknown). */
+  identityOf(userId: string): string;
 }
 
 /**
  * A member of a conversation: an ACS chat participant. `sid` is the ACS user id; the Twilio
- * identity and attributes live in participant metadata, attribute updates in a control message.
+ * identity comes from the identity resolver; attributes live in participant metadata, attribute
+ * updates in a control message.
  */
 export class Participant extends ReplayEventEmitter<ParticipantEvents> {
   static readonly typingEnded = "typingEnded";
@@ -62,7 +65,7 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
     return this.#data.sid;
   }
   get identity(): string | null {
-    return this.#data.identity;
+    return this.#host.identityOf(this.#data.sid);
   }
   get attributes(): JSONValue {
     return this.#data.attributes;

@@ -2,6 +2,7 @@
  * The type names `@twilio/conversations` 3.x exports, with the same shapes, plus the options
  * this library adds for ACS. Types that name classes import them as types only.
  */
+import type { AttributePolicy } from "./attribute-policy.js";
 import type { ChatClientOptions } from "@azure/communication-chat";
 import type { ExternalEventSource } from "../events/nudges.js";
 import type { PollingOptions } from "../events/polling-source.js";
@@ -60,6 +61,11 @@ export interface ClientOptions {
   identity?: string;
   /** Resolves Twilio identities to ACS user ids and back; see {@link IdentityResolver}. */
   identityResolver?: IdentityResolver;
+  /**
+   * Who may change whose message and participant attributes (Twilio's roles). Default:
+   * {@link twilioDefaultAttributePolicy}. Give every client of the app the same policy.
+   */
+  attributePolicy?: AttributePolicy;
   /** Options for the underlying `ChatClient` (retry policy, `tlsOptions` for the emulator, ...). */
   chatClientOptions?: ChatClientOptions;
   /**

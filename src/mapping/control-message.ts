@@ -10,12 +10,18 @@ import type { JSONValue } from "./json.js";
 import { METADATA_KEYS } from "./metadata-keys.js";
 
 export type ControlMessage =
-  /** New attributes for one message, by anyone in the thread. */
+  /** New attributes for one message. */
   | { kind: "messageAttributes"; targetMessageId: string; attributes: JSONValue }
-  /** The attributes of every participant whose attributes were updated, by ACS user id. */
-  | { kind: "participantAttributes"; attributesByUserId: Record<string, JSONValue> };
+  /**
+   * The attributes of every participant whose attributes were updated, by ACS user id. `origins`
+   * names, for each entry this message copies from an earlier snapshot, the control message that
+   * set it there, so that a reader can check who set each entry; entries without an origin are
+   * set by this message itself.
+   */
+  | { kind: "participantAttributes"; attributesByUserId: Record<string, JSONValue>; origins: Record<string, string> };
 
 const TARGET_KEY = "twilioControlTarget";
+const ORIGINS_KEY = "twilioControlOrigins";
 
 /** The content and metadata of the ACS message that carries a control update. */
 export function encodeControlMessage(control: ControlMessage): { content: string; metadata: Record<string, string> } {
@@ -34,6 +40,7 @@ export function encodeControlMessage(control: ControlMessage): { content: string
     metadata: {
       [METADATA_KEYS.control]: control.kind,
       [METADATA_KEYS.attributes]: encodeAttributes(control.attributesByUserId),
+      ...(Object.keys(control.origins).length > 0 ? { [ORIGINS_KEY]: JSON.stringify(control.origins) } : {}),
     },
   };
 }
@@ -53,8 +60,12 @@ export function decodeControlMessage(metadata: Record<string, string> | undefine
     return targetMessageId ? { kind, targetMessageId, attributes: attributes.value } : undefined;
   }
   const value = attributes.value;
-  if (kind === "participantAttributes" && value !== null && typeof value === "object" && !Array.isArray(value)) {
-    return { kind, attributesByUserId: value };
+  if (kind === "participantAttributes" && isRecord(value)) {
+    const originsText = metadata[ORIGINS_KEY];
+    const origins = originsText === undefined ? {} : parseJson(originsText)?.value;
+    if (origins === undefined) return undefined;
+    if (!isRecord(origins) || !Object.values(origins).every((id) => typeof id === "string")) return undefined;
+    return { kind, attributesByUserId: value, origins: origins as Record<string, string> };
   }
   return undefined;
 }
@@ -67,4 +78,8 @@ function parseJson(text: string | undefined): { value: JSONValue } | undefined {
   } catch {
     return undefined;
   }
+}
+
+function isRecord(value: JSONValue): value is { [key: string]: JSONValue } {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

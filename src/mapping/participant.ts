@@ -7,9 +7,11 @@ import { METADATA_KEYS } from "./metadata-keys.js";
 export interface ParticipantData {
   /** The ACS user id: the participant's `sid`. */
   sid: string;
-  /** The Twilio identity carried in metadata, else the display name. */
-  identity: string | null;
   attributes: JSONValue;
+  /**
+   * What whoever added the participant wrote as its name. Display only: anyone adding a
+   * participant writes it, so it never stands for an identity (the identity resolver decides).
+   */
   displayName: string | null;
 }
 
@@ -17,13 +19,12 @@ export function toParticipantData(participant: ChatParticipant): ParticipantData
   if (!("communicationUserId" in participant.id)) return undefined;
   return {
     sid: participant.id.communicationUserId,
-    identity: participant.metadata?.[METADATA_KEYS.identity] || participant.displayName || null,
     attributes: decodeAttributes(participant.metadata),
     displayName: participant.displayName || null,
   };
 }
 
-/** What we add a participant with: the identity as display name (native clients show it) and in metadata. */
+/** What we add a participant with: the identity as display name and in metadata, for native clients to show. */
 export function toAcsParticipant(userId: string, identity: string, attributes: JSONValue | undefined): ChatParticipant {
   return {
     id: { communicationUserId: userId },

@@ -30,10 +30,11 @@ describe("encodeControlMessage", () => {
   });
 
   it("marks a participant-attributes update in metadata", () => {
-    const encoded = encodeControlMessage({ kind: "participantAttributes", attributesByUserId: { "8:acs:a": { role: "admin" }, "8:acs:b": null } });
+    const encoded = encodeControlMessage({ kind: "participantAttributes", attributesByUserId: { "8:acs:a": { role: "admin" }, "8:acs:b": null }, origins: { "8:acs:b": "m0" } });
     expect(encoded.metadata).toEqual({
       twilioControl: "participantAttributes",
       twilioAttributes: '{"8:acs:a":{"role":"admin"},"8:acs:b":null}',
+      twilioControlOrigins: '{"8:acs:b":"m0"}',
     });
     expect(encoded.content.length).toBeGreaterThan(0);
   });
@@ -43,7 +44,7 @@ describe("encodeControlMessage", () => {
       encodeControlMessage({ kind: "messageAttributes", targetMessageId: "1", attributes: { at: new Date(0) } as never }),
     ).toThrow(InvalidArgumentError);
     expect(() =>
-      encodeControlMessage({ kind: "participantAttributes", attributesByUserId: { "8:acs:a": Number.NaN } }),
+      encodeControlMessage({ kind: "participantAttributes", attributesByUserId: { "8:acs:a": Number.NaN }, origins: {} }),
     ).toThrow(InvalidArgumentError);
   });
 });
@@ -62,10 +63,10 @@ describe("decodeControlMessage", () => {
 
   it("round-trips participant-attributes updates", () => {
     fc.assert(
-      fc.property(fc.dictionary(userId, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }), (attributesByUserId) => {
-        const { metadata } = encodeControlMessage({ kind: "participantAttributes", attributesByUserId: attributesByUserId as Record<string, JSONValue> });
+      fc.property(fc.dictionary(userId, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }), fc.dictionary(userId, fc.string(), { maxKeys: 3 }), (attributesByUserId, origins) => {
+        const { metadata } = encodeControlMessage({ kind: "participantAttributes", attributesByUserId: attributesByUserId as Record<string, JSONValue>, origins });
         expect(isControlMetadata(metadata)).toBe(true);
-        expect(decodeControlMessage(metadata)).toEqual({ kind: "participantAttributes", attributesByUserId: withoutNegativeZero(attributesByUserId) });
+        expect(decodeControlMessage(metadata)).toEqual({ kind: "participantAttributes", attributesByUserId: withoutNegativeZero(attributesByUserId), origins });
       }),
     );
   });
@@ -95,13 +96,15 @@ describe("decodeControlMessage", () => {
     ["a participant update with a number", { twilioControl: "participantAttributes", twilioAttributes: "42" }],
     ["a participant update with null", { twilioControl: "participantAttributes", twilioAttributes: "null" }],
     ["a participant update with a string", { twilioControl: "participantAttributes", twilioAttributes: '"x"' }],
+    ["a participant update whose origins are not message ids", { twilioControl: "participantAttributes", twilioAttributes: "{}", twilioControlOrigins: '{"8:acs:a":1}' }],
+    ["a participant update whose origins are not JSON", { twilioControl: "participantAttributes", twilioAttributes: "{}", twilioControlOrigins: "{" }],
   ])("is undefined for %s, which is still recognised as control", (_, metadata) => {
     expect(isControlMetadata(metadata)).toBe(true);
     expect(decodeControlMessage(metadata)).toBeUndefined();
   });
 
   it("never throws, and recognises control exactly by the twilioControl key", () => {
-    const key = fc.constantFrom("twilioControl", "twilioControlTarget", "twilioAttributes", "other");
+    const key = fc.constantFrom("twilioControl", "twilioControlTarget", "twilioAttributes", "twilioControlOrigins", "other");
     const value = fc.oneof(fc.constantFrom("messageAttributes", "participantAttributes", "{}", "[]", "null", ""), fc.string(), fc.json());
     fc.assert(
       fc.property(fc.dictionary(key, value, { maxKeys: 4 }), (metadata) => {

@@ -162,15 +162,14 @@ describe("toParticipantData", () => {
     ...overrides,
   });
 
-  it("maps an ACS user with identity and attributes in metadata", () => {
-    expect(toParticipantData(participant())).toEqual({ sid: ALICE, identity: "alice", attributes: { role: "agent" }, displayName: "Alice Display" });
+  it("maps an ACS user with attributes in metadata", () => {
+    expect(toParticipantData(participant())).toEqual({ sid: ALICE, attributes: { role: "agent" }, displayName: "Alice Display" });
   });
 
-  it("takes the identity from metadata, else the display name, else null", () => {
-    expect(toParticipantData(participant({ metadata: { twilioIdentity: "alice" }, displayName: "Someone" }))?.identity).toBe("alice");
-    expect(toParticipantData(participant({ metadata: {} }))?.identity).toBe("Alice Display");
-    expect(toParticipantData(participant({ metadata: undefined }))?.identity).toBe("Alice Display");
-    expect(toParticipantData(participant({ metadata: undefined, displayName: undefined }))?.identity).toBeNull();
+  it("takes no identity from what the adder wrote (metadata, display name): the resolver decides", () => {
+    const data = toParticipantData(participant({ metadata: { twilioIdentity: "ceo" }, displayName: "ceo" }));
+    expect(data).not.toHaveProperty("identity");
+    expect(data?.displayName).toBe("ceo");
     expect(toParticipantData(participant({ metadata: undefined, displayName: undefined }))?.displayName).toBeNull();
   });
 
@@ -224,7 +223,6 @@ describe("toAcsParticipant", () => {
         (userId, identity, attributes) => {
           expect(toParticipantData(toAcsParticipant(userId, identity, attributes as JSONValue | undefined))).toEqual({
             sid: userId,
-            identity,
             attributes: attributes === undefined ? {} : withoutNegativeZero(attributes),
             displayName: identity,
           });
