@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { createServerKit, EventGridSource, MemoryDirectoryStore, type DirectoryStore, type ServerKit } from "../../src/server/index.js";
 
 export interface ExampleServerOptions {
@@ -27,19 +28,27 @@ export interface ExampleServer {
   close(): Promise<void>;
 }
 
-/** node:http <-> Fetch API: the only glue a framework without Fetch support needs. */
-async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+/**
+ * node:http <-> Fetch API: the only glue a framework without Fetch support needs. The body is
+ * streamed, never buffered here, so that the kit's byte caps decide how much of it is read.
+ */
+function toRequest(req: IncomingMessage, origin: string): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-  const body = Buffer.concat(chunks);
-  return new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, ...(body.length ? { body } : {}) });
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(new URL(req.url ?? "/", origin), {
+    method: req.method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  });
 }
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
+async function send(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
+  // A body the handler left unread (refused with 413, say) must not be drained by node to reuse
+  // the connection: close it instead.
+  if (!req.complete) headers.connection = "close";
   res.writeHead(response.status, headers);
   res.end(Buffer.from(await response.arrayBuffer()));
 }
@@ -48,10 +57,10 @@ export async function startExampleServer(options: ExampleServerOptions): Promise
   const eventGrid = new EventGridSource();
   let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
   const server = createServer((req, res) => {
-    void toRequest(req, url)
-      .then(handle)
-      .then((response) => send(res, response))
-      .catch(() => send(res, new Response(null, { status: 500 })));
+    void Promise.resolve()
+      .then(() => handle(toRequest(req, url)))
+      .then((response) => send(req, res, response))
+      .catch(() => send(req, res, new Response(null, { status: 500 })));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

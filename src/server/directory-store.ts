@@ -1,10 +1,29 @@
 /**
  * Where the server kit keeps what ACS does not: which ACS user each Twilio identity is, users'
- * profiles, and which thread each unique name names. Writes that must be unique under
+ * profiles, which thread each unique name names (and who claimed it), when each identity's tokens
+ * were last revoked, and the uploads not yet known to be attached to a message. Writes that must be unique under
  * concurrency (a user per identity, a thread per unique name) are insert-if-absent: of two
  * concurrent writers, exactly one wins and both learn which.
  */
 import type { UserProfile } from "../identity/identity-resolver.js";
+
+/** A unique name's record. */
+export interface UniqueNameClaim {
+  uniqueName: string;
+  threadId: string;
+  /** The identity that claimed it; absent for claims stored before claimers were recorded. */
+  claimedBy?: string;
+}
+
+/** An upload the kit has not yet seen attached to a message. */
+export interface PendingUpload {
+  /** The media store's id of the file. */
+  id: string;
+  /** The ACS user who uploaded it. */
+  uploaderUserId: string;
+  /** When, in ms since the epoch (the kit's clock). */
+  uploadedAt: number;
+}
 
 export interface DirectoryStore {
   /** The ACS user id of an identity, if one was stored. */
@@ -22,10 +41,29 @@ export interface DirectoryStore {
 
   /** The thread a unique name names, if any. */
   threadIdOf(uniqueName: string): Promise<string | undefined>;
-  /** Claims a unique name for a thread unless it is taken; true when this call claimed it (or the thread already had it). */
-  claimUniqueName(uniqueName: string, threadId: string): Promise<boolean>;
+  /** A unique name's record (thread and claimer), if it is claimed. */
+  uniqueNameClaim(uniqueName: string): Promise<UniqueNameClaim | undefined>;
+  /** Every unique name claimed for a thread. */
+  uniqueNameClaimsOf(threadId: string): Promise<UniqueNameClaim[]>;
+  /**
+   * Claims a unique name for a thread unless it is taken, recording who claimed it; true when
+   * this call claimed it (or the thread already had it).
+   */
+  claimUniqueName(uniqueName: string, threadId: string, claimedBy?: string): Promise<boolean>;
   /** Releases a unique name if it names this thread. */
   releaseUniqueName(uniqueName: string, threadId: string): Promise<void>;
+
+  /** Tokens of this identity issued before this time (ms since the epoch) are revoked; undefined when never revoked. */
+  tokensRevokedBefore(identity: string): Promise<number | undefined>;
+  /** Revokes the identity's tokens issued before `time`; an earlier time than the one stored changes nothing. */
+  revokeTokensBefore(identity: string, time: number): Promise<void>;
+
+  /** Records an upload as pending (not yet seen in a message). */
+  trackUpload(upload: PendingUpload): Promise<void>;
+  /** Up to `limit` pending uploads made before `uploadedBefore`, in no particular order. */
+  pendingUploads(uploadedBefore: number, limit: number): Promise<PendingUpload[]>;
+  /** Forgets an upload (attached to a message, or deleted). */
+  untrackUpload(id: string): Promise<void>;
 }
 
 /** The default store: in memory, for tests, demos and single-process servers. */
@@ -33,7 +71,9 @@ export class MemoryDirectoryStore implements DirectoryStore {
   private readonly users = new Map<string, string>();
   private readonly identities = new Map<string, string>();
   private readonly profiles = new Map<string, UserProfile>();
-  private readonly names = new Map<string, string>();
+  private readonly names = new Map<string, UniqueNameClaim>();
+  private readonly revocations = new Map<string, number>();
+  private readonly uploads = new Map<string, PendingUpload>();
 
   async userIdOf(identity: string): Promise<string | undefined> {
     return this.users.get(identity);
@@ -56,15 +96,37 @@ export class MemoryDirectoryStore implements DirectoryStore {
     this.profiles.set(identity, structuredClone(profile));
   }
   async threadIdOf(uniqueName: string): Promise<string | undefined> {
-    return this.names.get(uniqueName);
+    return this.names.get(uniqueName)?.threadId;
   }
-  async claimUniqueName(uniqueName: string, threadId: string): Promise<boolean> {
+  async uniqueNameClaim(uniqueName: string): Promise<UniqueNameClaim | undefined> {
+    const claim = this.names.get(uniqueName);
+    return claim && { ...claim };
+  }
+  async uniqueNameClaimsOf(threadId: string): Promise<UniqueNameClaim[]> {
+    return [...this.names.values()].filter((claim) => claim.threadId === threadId).map((claim) => ({ ...claim }));
+  }
+  async claimUniqueName(uniqueName: string, threadId: string, claimedBy?: string): Promise<boolean> {
     const holder = this.names.get(uniqueName);
-    if (holder !== undefined) return holder === threadId;
-    this.names.set(uniqueName, threadId);
+    if (holder !== undefined) return holder.threadId === threadId;
+    this.names.set(uniqueName, { uniqueName, threadId, ...(claimedBy !== undefined ? { claimedBy } : {}) });
     return true;
   }
   async releaseUniqueName(uniqueName: string, threadId: string): Promise<void> {
-    if (this.names.get(uniqueName) === threadId) this.names.delete(uniqueName);
+    if (this.names.get(uniqueName)?.threadId === threadId) this.names.delete(uniqueName);
+  }
+  async tokensRevokedBefore(identity: string): Promise<number | undefined> {
+    return this.revocations.get(identity);
+  }
+  async revokeTokensBefore(identity: string, time: number): Promise<void> {
+    this.revocations.set(identity, Math.max(time, this.revocations.get(identity) ?? time));
+  }
+  async trackUpload(upload: PendingUpload): Promise<void> {
+    this.uploads.set(upload.id, { ...upload });
+  }
+  async pendingUploads(uploadedBefore: number, limit: number): Promise<PendingUpload[]> {
+    return [...this.uploads.values()].filter((upload) => upload.uploadedAt < uploadedBefore).slice(0, limit).map((upload) => ({ ...upload }));
+  }
+  async untrackUpload(id: string): Promise<void> {
+    this.uploads.delete(id);
   }
 }

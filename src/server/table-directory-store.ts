@@ -8,7 +8,9 @@
  * | `user`       | key(identity)     | `identity`, `userId`               |
  * | `userId`     | key(userId)       | `userId`, `identity`               |
  * | `profile`    | key(identity)     | `identity`, `friendlyName`?, `attributes` (JSON text) |
- * | `uniqueName` | key(uniqueName)   | `uniqueName`, `threadId`           |
+ * | `uniqueName` | key(uniqueName)   | `uniqueName`, `threadId`, `claimedBy`? |
+ * | `revocation` | key(identity)     | `identity`, `revokedBefore` (ms)   |
+ * | `upload`     | key(upload id)    | `id`, `uploaderUserId`, `uploadedAt` (ms) |
  *
  * Identities, user ids and unique names may hold characters Table keys forbid (`/ \ # ?`, control
  * characters) and may be longer than a key may be, so a row key is `b` + the base64url of the
@@ -20,10 +22,10 @@
  */
 import { createHash } from "node:crypto";
 import { isRestError } from "@azure/core-rest-pipeline";
-import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
+import { odata, TableClient, type TableServiceClientOptions } from "@azure/data-tables";
 import type { UserProfile } from "../identity/identity-resolver.js";
 import type { JSONValue } from "../mapping/json.js";
-import type { DirectoryStore } from "./directory-store.js";
+import type { DirectoryStore, PendingUpload, UniqueNameClaim } from "./directory-store.js";
 
 export interface TableDirectoryStoreOptions {
   /**
@@ -48,6 +50,8 @@ const USER = "user";
 const USER_ID = "userId";
 const PROFILE = "profile";
 const UNIQUE_NAME = "uniqueName";
+const REVOCATION = "revocation";
+const UPLOAD = "upload";
 
 /** How often an insert-if-absent retries when the entity it lost to is gone by the time it reads it. */
 const MAX_ATTEMPTS = 10;
@@ -66,6 +70,16 @@ interface ProfileEntity {
 interface UniqueNameEntity {
   uniqueName: string;
   threadId: string;
+  claimedBy?: string;
+}
+interface RevocationEntity {
+  identity: string;
+  revokedBefore: number;
+}
+interface UploadEntity {
+  id: string;
+  uploaderUserId: string;
+  uploadedAt: number;
 }
 
 export class TableDirectoryStore implements DirectoryStore {
@@ -159,10 +173,29 @@ export class TableDirectoryStore implements DirectoryStore {
     return entity?.threadId;
   }
 
-  async claimUniqueName(uniqueName: string, threadId: string): Promise<boolean> {
+  async uniqueNameClaim(uniqueName: string): Promise<UniqueNameClaim | undefined> {
+    const entity = await this.#get<UniqueNameEntity>(UNIQUE_NAME, "uniqueName", uniqueName);
+    return entity && toClaim(entity);
+  }
+
+  async uniqueNameClaimsOf(threadId: string): Promise<UniqueNameClaim[]> {
+    checkProperty("threadId", threadId);
+    await this.#ready();
+    const claims: UniqueNameClaim[] = [];
+    const entities = this.#client.listEntities<UniqueNameEntity>({ queryOptions: { filter: odata`PartitionKey eq ${UNIQUE_NAME} and threadId eq ${threadId}` } });
+    for await (const entity of entities) claims.push(toClaim(entity));
+    return claims;
+  }
+
+  async claimUniqueName(uniqueName: string, threadId: string, claimedBy?: string): Promise<boolean> {
     const rowKey = directoryRowKey("uniqueName", uniqueName);
     checkProperty("threadId", threadId);
-    const holder = await this.#createOrRead<UniqueNameEntity>(UNIQUE_NAME, rowKey, "uniqueName", { uniqueName, threadId });
+    if (claimedBy !== undefined) checkProperty("claimedBy", claimedBy);
+    const holder = await this.#createOrRead<UniqueNameEntity>(UNIQUE_NAME, rowKey, "uniqueName", {
+      uniqueName,
+      threadId,
+      ...(claimedBy !== undefined ? { claimedBy } : {}),
+    });
     return holder.threadId === threadId;
   }
 
@@ -177,6 +210,59 @@ export class TableDirectoryStore implements DirectoryStore {
     } catch (error) {
       if (statusOf(error) === 412 || isEntityNotFound(error)) return;
       throw error;
+    }
+  }
+
+  async tokensRevokedBefore(identity: string): Promise<number | undefined> {
+    const entity = await this.#get<RevocationEntity>(REVOCATION, "identity", identity);
+    return entity?.revokedBefore;
+  }
+
+  async revokeTokensBefore(identity: string, time: number): Promise<void> {
+    const rowKey = directoryRowKey("identity", identity);
+    await this.#ready();
+    // Keeps the latest time under concurrent revocations: write only over the version read (etag).
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const current = await this.#read<RevocationEntity>(REVOCATION, rowKey, "identity", identity);
+      if (current && current.revokedBefore >= time) return;
+      try {
+        if (current) await this.#client.updateEntity<RevocationEntity>({ partitionKey: REVOCATION, rowKey, identity, revokedBefore: time }, "Replace", { etag: current.etag });
+        else await this.#client.createEntity<RevocationEntity>({ partitionKey: REVOCATION, rowKey, identity, revokedBefore: time });
+        return;
+      } catch (error) {
+        if (statusOf(error) !== 412 && !isEntityAlreadyExists(error)) throw error;
+      }
+    }
+    throw new Error(`TableDirectoryStore: the revocation of ${JSON.stringify(identity)} was changed by others ${MAX_ATTEMPTS} times while this call tried to write it.`);
+  }
+
+  async trackUpload(upload: PendingUpload): Promise<void> {
+    const rowKey = directoryRowKey("id", upload.id);
+    checkProperty("uploaderUserId", upload.uploaderUserId);
+    await this.#ready();
+    await this.#client.upsertEntity<UploadEntity>(
+      { partitionKey: UPLOAD, rowKey, id: upload.id, uploaderUserId: upload.uploaderUserId, uploadedAt: upload.uploadedAt },
+      "Replace",
+    );
+  }
+
+  async pendingUploads(uploadedBefore: number, limit: number): Promise<PendingUpload[]> {
+    await this.#ready();
+    const uploads: PendingUpload[] = [];
+    const entities = this.#client.listEntities<UploadEntity>({ queryOptions: { filter: odata`PartitionKey eq ${UPLOAD} and uploadedAt lt ${uploadedBefore}` } });
+    for await (const entity of entities) {
+      uploads.push({ id: entity.id, uploaderUserId: entity.uploaderUserId, uploadedAt: entity.uploadedAt });
+      if (uploads.length >= limit) break;
+    }
+    return uploads;
+  }
+
+  async untrackUpload(id: string): Promise<void> {
+    await this.#ready();
+    try {
+      await this.#client.deleteEntity(UPLOAD, directoryRowKey("id", id));
+    } catch (error) {
+      if (!isEntityNotFound(error)) throw error;
     }
   }
 
@@ -246,6 +332,10 @@ export class TableDirectoryStore implements DirectoryStore {
     );
     return this.#tableReady;
   }
+}
+
+function toClaim(entity: UniqueNameEntity): UniqueNameClaim {
+  return { uniqueName: entity.uniqueName, threadId: entity.threadId, ...(typeof entity.claimedBy === "string" ? { claimedBy: entity.claimedBy } : {}) };
 }
 
 /**

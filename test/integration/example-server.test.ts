@@ -35,3 +35,23 @@ it("issues a token over HTTP that a Client starts with, and serves the directory
   expect((await lobby.getMessages()).items.map((m) => [m.author, m.body])).toEqual([["alice", "hello from the example"]]);
   await Promise.all([alice.shutdown(), carol.shutdown()]);
 });
+
+it("streams request bodies into the kit, so its byte cap stops a chunked 200 MB delivery after a few MB", async () => {
+  let pulled = 0;
+  const chunk = new Uint8Array(64 * 1024).fill(0x20);
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled >= 200 * 1024 * 1024) return controller.close();
+      pulled += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  // No Content-Length: fetch sends a stream body chunked.
+  const response = await fetch(`${server.url}/events`, { method: "POST", body, duplex: "half", headers: { "content-type": "application/json" } } as RequestInit);
+  expect(response.status).toBe(413);
+  expect(((await response.json()) as { error: { message: string } }).error.message).toContain("maxEventBodyBytes");
+  // The 1 MiB cap plus what sockets buffer in flight; the glue used to read all 200 MB first.
+  expect(pulled).toBeLessThan(16 * 1024 * 1024);
+  // The connection the refused body came on is closed, not drained; the server still answers.
+  expect((await fetch(`${server.url}/token`, { method: "POST", headers: { "x-demo-user": "after" } })).status).toBe(200);
+});

@@ -188,6 +188,50 @@ describe.each(subjects)("$name", (subject) => {
     });
   });
 
+  describe("claimers, revocations and pending uploads", () => {
+    it("records who claimed a name, and lists a thread's claims", async () => {
+      const store = subject.open();
+      expect(await store.claimUniqueName("room/1", "19:t-1", "alice")).toBe(true);
+      expect(await store.claimUniqueName("room-2", "19:t-1", "bob")).toBe(true);
+      expect(await store.claimUniqueName("legacy", "19:t-1")).toBe(true);
+      expect(await store.claimUniqueName("elsewhere", "19:t-2", "carol")).toBe(true);
+      // A losing claim changes no claimer.
+      expect(await store.claimUniqueName("room/1", "19:t-3", "mallory")).toBe(false);
+      expect(await store.uniqueNameClaim("room/1")).toEqual({ uniqueName: "room/1", threadId: "19:t-1", claimedBy: "alice" });
+      expect(await store.uniqueNameClaim("legacy")).toEqual({ uniqueName: "legacy", threadId: "19:t-1" });
+      expect(await store.uniqueNameClaim("nothing")).toBeUndefined();
+      const claims = await store.uniqueNameClaimsOf("19:t-1");
+      expect(claims.map((claim) => `${claim.uniqueName}:${claim.claimedBy ?? "-"}`).sort()).toEqual(["legacy:-", "room-2:bob", "room/1:alice"]);
+      await store.releaseUniqueName("room-2", "19:t-1");
+      expect((await store.uniqueNameClaimsOf("19:t-1")).map((claim) => claim.uniqueName).sort()).toEqual(["legacy", "room/1"]);
+      expect(await store.uniqueNameClaimsOf("19:none")).toEqual([]);
+    });
+
+    it("keeps the latest revocation time of an identity", async () => {
+      const store = subject.open();
+      expect(await store.tokensRevokedBefore("alice")).toBeUndefined();
+      await store.revokeTokensBefore("alice", 1_700_000_000_500);
+      await store.revokeTokensBefore("alice", 1_700_000_000_100);
+      expect(await store.tokensRevokedBefore("alice")).toBe(1_700_000_000_500);
+      await store.revokeTokensBefore("alice", 1_700_000_009_999);
+      expect(await store.tokensRevokedBefore("alice")).toBe(1_700_000_009_999);
+      expect(await store.tokensRevokedBefore("bob")).toBeUndefined();
+    });
+
+    it("lists pending uploads made before a time, up to a limit, until they are untracked", async () => {
+      const store = subject.open();
+      const at = 1_700_000_000_000;
+      for (let i = 0; i < 5; i++) await store.trackUpload({ id: `upload-${i}`, uploaderUserId: `8:acs:user-${i % 2}`, uploadedAt: at + i * 1000 });
+      const due = await store.pendingUploads(at + 3000, 10);
+      expect(due.map((upload) => upload.id).sort()).toEqual(["upload-0", "upload-1", "upload-2"]);
+      expect(due.find((upload) => upload.id === "upload-1")).toEqual({ id: "upload-1", uploaderUserId: "8:acs:user-1", uploadedAt: at + 1000 });
+      expect(await store.pendingUploads(at + 3000, 2)).toHaveLength(2);
+      await store.untrackUpload("upload-0");
+      await store.untrackUpload("never-tracked");
+      expect((await store.pendingUploads(at + 10_000, 10)).map((upload) => upload.id).sort()).toEqual(["upload-1", "upload-2", "upload-3", "upload-4"]);
+    });
+  });
+
   describe("profiles", () => {
     it("has no profile for an identity never given one", async () => {
       expect(await subject.open().profileOf("nobody")).toBeUndefined();
