@@ -6,6 +6,9 @@
 import type { JSONValue } from "../mapping/json.js";
 import type { IdentityResolver, UserProfile } from "./identity-resolver.js";
 
+/** User ids per lookup request: the kit's limit. */
+const LOOKUP_BATCH = 200;
+
 export class ServerDirectory implements IdentityResolver {
   readonly #baseUrl: string;
 
@@ -28,6 +31,17 @@ export class ServerDirectory implements IdentityResolver {
 
   async identityOf(userId: string): Promise<string | undefined> {
     return (await this.#get<{ identity: string }>(`/directory/user-ids/${encodeURIComponent(userId)}`))?.identity;
+  }
+
+  /** One request for many user ids (ACS pages hold up to 200 messages). */
+  async identitiesOf(userIds: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < userIds.length; i += LOOKUP_BATCH) {
+      const response = await this.#request("POST", "/directory/user-ids", { userIds: userIds.slice(i, i + LOOKUP_BATCH) });
+      const { identities } = (await response.json()) as { identities: Record<string, string> };
+      for (const [userId, identity] of Object.entries(identities)) found.set(userId, identity);
+    }
+    return found;
   }
 
   async getProfile(identity: string): Promise<UserProfile | undefined> {

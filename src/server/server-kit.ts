@@ -142,6 +142,8 @@ const identitySchema = z.string().min(1, "expected a non-empty identity").max(25
 const uniqueNameSchema = z.string().min(1, "expected a non-empty unique name").max(256, "unique names are at most 256 characters");
 const threadIdSchema = z.string().regex(/^19:.+@thread\.v2$/, "expected an ACS thread id (19:...@thread.v2)");
 const claimSchema = z.object({ conversationSid: threadIdSchema });
+/** A page of ACS messages names at most 200 senders (ACS's page size). */
+const userIdsLookupSchema = z.object({ userIds: z.array(z.string().min(1).max(256)).max(200, "at most 200 user ids per lookup") }).strict();
 /** Twilio's limits on a User: friendlyName 256 characters, attributes 16 KiB of JSON. */
 export const MAX_FRIENDLY_NAME_LENGTH = 256;
 export const MAX_USER_ATTRIBUTES_BYTES = 16 * 1024;
@@ -463,6 +465,23 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
         const identity = await store.identityOf(userId!);
         if (!identity || identity === SERVICE_IDENTITY) throw new HttpError(404, "NotFound", "No identity is known for this user id.");
         return json(200, { identity, userId });
+      },
+    },
+    {
+      // Many user ids at once: a client resolves the senders of a whole page in one request.
+      method: "POST",
+      pattern: /^\/directory\/user-ids$/,
+      run: async (request) => {
+        await caller(request);
+        const { userIds } = parse(userIdsLookupSchema, await readJson(request, maxJsonBodyBytes, "maxJsonBodyBytes"), "body");
+        const identities: Record<string, string> = {};
+        await Promise.all(
+          [...new Set(userIds)].map(async (userId) => {
+            const identity = await store.identityOf(userId);
+            if (identity && identity !== SERVICE_IDENTITY) identities[userId] = identity;
+          }),
+        );
+        return json(200, { identities });
       },
     },
     {

@@ -19,10 +19,15 @@ let emulator: Emulator;
 let server: FetchServer;
 let kit: ServerKit;
 const clients: Client[] = [];
+/** What clients asked the kit, as "METHOD /path". */
+const kitRequests: string[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  server = await serveFetch((request) => kit.handle(request));
+  server = await serveFetch((request) => {
+    kitRequests.push(`${request.method} ${new URL(request.url).pathname}`);
+    return kit.handle(request);
+  });
   kit = createServerKit({
     connectionString: emulator.connectionString,
     signingSecret: SECRET,
@@ -31,6 +36,8 @@ beforeAll(async () => {
     authenticate: (request) => request.headers.get("x-test-user") ?? undefined,
     eventGrid: new EventGridSource({ secret: "event-grid-secret" }),
     acsClientOptions: { tlsOptions: { ca: emulator.caPem } },
+    // Each test signs its users in afresh.
+    tokensPerMinute: 1000,
   });
 });
 afterAll(async () => {
@@ -118,6 +125,32 @@ describe("nobody can pose as someone else", () => {
     expect((await seen.getMessages()).items.map((m) => m.author)).toEqual(["carol"]);
     expect(await rejection(seen.removeParticipant("ceo"))).toBeInstanceOf(NotFoundError);
     expect((await seen.getParticipants()).map((p) => p.identity).sort()).toEqual(["alice", "bob", "carol", "mallory"]);
+  });
+});
+
+describe("identities cost no request per message", () => {
+  it("a page by several senders costs one directory lookup; senders already known cost none", async () => {
+    const alice = await clientFor("alice");
+    const conversation = await alice.createConversation({ friendlyName: "many senders" });
+    await conversation.join();
+    for (const identity of ["bob", "carol", "dave"]) await conversation.add(identity);
+    for (const identity of ["alice", "bob", "carol", "dave", "alice", "bob"]) {
+      const sender = identity === "alice" ? alice : await clientFor(identity);
+      await (await sender.getConversationBySid(conversation.sid)).sendMessage(`from ${identity}`);
+    }
+    const erin = await clientFor("dave");
+    const seen = await erin.getConversationBySid(conversation.sid);
+    const before = kitRequests.length;
+    const page = await seen.getMessages(3);
+    const lookups = () => kitRequests.slice(before).filter((request) => request.includes("/directory/user-ids"));
+    expect(page.items.map((m) => m.author)).toEqual(["dave", "alice", "bob"]);
+    expect(lookups()).toEqual(["POST /directory/user-ids"]);
+    const older = await page.prevPage();
+    expect(older.items.map((m) => m.author)).toEqual(["alice", "bob", "carol"]);
+    // Only carol was new on the older page.
+    expect(lookups()).toHaveLength(2);
+    await seen.getMessages(6);
+    expect(lookups()).toHaveLength(2);
   });
 });
 
