@@ -238,7 +238,6 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     if (this.#shutDown) return;
     this.#shutDown = true;
     this.#polling?.stop();
-    this.#engine?.stop();
     this.#detachExternal?.();
     await this.#realtime?.stop();
     for (const timer of this.#tokenTimers.splice(0)) clearTimeout(timer);
@@ -537,7 +536,6 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     const engine = new EventEngine(this.#engineHost(), this.#threadsCursor, initialThreads, {
       ...(this.#options.polling?.watchIntervalInMs !== undefined ? { watchIntervalInMs: this.#options.polling.watchIntervalInMs } : {}),
       ...(this.#options.polling?.removalCheckIntervalInMs !== undefined ? { fullListIntervalInMs: this.#options.polling.removalCheckIntervalInMs } : {}),
-      ...(this.#options.polling ? { pushReads: this.#options.polling } : {}),
     });
     const polling = new PollingSource(
       {

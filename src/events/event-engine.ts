@@ -6,12 +6,11 @@
  * the app watches are also re-read at a slower pace; a full listing now and then notices threads
  * this user was removed from, which no longer list at all.
  *
- * Nudges are hints, never facts: each one only asks for a read of ACS, merged and rate-limited
- * (PushReadLimiter), and a conversation is dropped only on ACS's word (`#gone`).
+ * Nudges are hints, never facts: each one only asks for a read of ACS (merged and rate-limited
+ * when the source gave a limiter), and a conversation is dropped only on ACS's word (`#gone`).
  */
 import type { ChatThreadItem } from "@azure/communication-chat";
-import type { Nudge, NudgeSink } from "./nudges.js";
-import { PushReadLimiter, type PushReadLimits } from "./push-read-limiter.js";
+import type { Nudge, NudgeSink, ReadLimiter } from "./nudges.js";
 
 const OVERLAP_MS = 1000;
 
@@ -44,8 +43,6 @@ export interface EngineOptions {
   watchIntervalInMs?: number;
   /** How often the whole thread list is read to notice removals. */
   fullListIntervalInMs?: number;
-  /** Bounds on the reads that nudges cause. */
-  pushReads?: PushReadLimits;
   now?: () => number;
 }
 
@@ -63,7 +60,8 @@ export class EventEngine implements NudgeSink {
   readonly #watchInterval: number;
   readonly #fullListInterval: number;
   readonly #now: () => number;
-  readonly #pushReads: PushReadLimiter;
+  /** Given by a source whose nudges may be forged; realtime ones come from ACS and run at once. */
+  #readLimiter: ReadLimiter | undefined;
   /** Called when a nudge wants a poll cycle soon (the polling source's pollNow). */
   onPollWanted: () => void = () => undefined;
 
@@ -82,7 +80,6 @@ export class EventEngine implements NudgeSink {
     this.#watchInterval = options.watchIntervalInMs ?? 10_000;
     this.#fullListInterval = options.fullListIntervalInMs ?? 30_000;
     this.#now = options.now ?? Date.now;
-    this.#pushReads = new PushReadLimiter(options.pushReads);
     this.#lastWatchRead = this.#now();
     this.#lastFullList = this.#now();
   }
@@ -136,9 +133,8 @@ export class EventEngine implements NudgeSink {
     return changed.length > 0;
   }
 
-  /** Stops the reads nudges asked for and that have not started. */
-  stop(): void {
-    this.#pushReads.stop();
+  limitReads(limiter: ReadLimiter): void {
+    this.#readLimiter = limiter;
   }
 
   nudge(nudge: Nudge): void {
@@ -173,11 +169,10 @@ export class EventEngine implements NudgeSink {
 
   /**
    * Threads this client does not know can only be found in its thread list (ACS lists only the
-   * threads this user is in, so forged ids find nothing): a poll cycle, which the polling source
-   * starts at most once per merge window however many nudges ask.
+   * threads this user is in, so forged ids find nothing): one poll cycle serves them all.
    */
   #discover(): void {
-    this.onPollWanted();
+    this.#whenAllowed("threads", () => this.onPollWanted());
   }
 
   /**
@@ -190,13 +185,19 @@ export class EventEngine implements NudgeSink {
   }
 
   #read(threadId: string, what: ThreadRead): void {
-    this.#pushReads.request(`${what} ${threadId}`, () => {
+    this.#whenAllowed(`${what} ${threadId}`, () => {
       // Looked up when the read starts: the conversation may have gone (or come back) meanwhile.
       const conversation = this.#host.conversation(threadId);
       if (!conversation) return;
       const read = what === "messages" ? conversation._catchUp() : what === "properties" ? conversation._refreshProperties() : conversation._refreshReceipts();
       this.#track(read, threadId);
     });
+  }
+
+  /** Through the source's limiter, when it gave one; `key` names what is read, so that equal reads merge. */
+  #whenAllowed(key: string, read: () => void): void {
+    if (this.#readLimiter) this.#readLimiter.request(key, read);
+    else read();
   }
 
   /** The one place conversations are dropped, on ACS's word only: a listing or a read answered that the thread is gone. */

@@ -11,6 +11,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { InvalidArgumentError } from "../conversations/errors.js";
 import type { ExternalEventSource, Nudge, NudgeSink } from "./nudges.js";
+import { PushReadLimiter, type PushReadLimits } from "./push-read-limiter.js";
 
 const identifier = z.object({ rawId: z.string().min(1) }).passthrough();
 const base = { threadId: z.string().min(1), transactionId: z.string().optional() };
@@ -56,6 +57,11 @@ const validationData = z.object({ validationCode: z.string().min(1) }).passthrou
 interface CommonOptions {
   /** How many event ids to remember for dropping repeated deliveries (default 10,000). */
   rememberedEvents?: number;
+  /**
+   * Bounds on the ACS reads this source's events cause in each client it feeds (defaults: one
+   * read per thread and kind per 500 ms window, a burst of 10, then 4 a second).
+   */
+  readLimits?: PushReadLimits;
 }
 
 /** Either a secret, or an explicit opt-out: anyone can reach the endpoint. */
@@ -100,8 +106,14 @@ export class EventGridSource implements ExternalEventSource {
   }
 
   attach(sink: NudgeSink): () => void {
+    // Events are hints anyone holding the secret can forge by the thousand: each client's reads are bounded.
+    const limiter = new PushReadLimiter(this.options.readLimits);
+    sink.limitReads?.(limiter);
     this.sinks.add(sink);
-    return () => this.sinks.delete(sink);
+    return () => {
+      this.sinks.delete(sink);
+      limiter.stop();
+    };
   }
 
   /** The webhook: mount it at the URL of the Event Grid subscription (node:http, Express, Hono, Functions...). */

@@ -3,10 +3,7 @@
  * threads that changed. The interval adapts: short after activity, growing while idle, backing
  * off after errors, and it recovers by itself.
  */
-import { DEFAULT_PUSH_READ_LIMITS, type PushReadLimits } from "./push-read-limiter.js";
-
-/** How the client reads ACS: the polling pace, and the bounds on the reads pushed events cause. */
-export interface PollingOptions extends PushReadLimits {
+export interface PollingOptions {
   /** Interval right after a cycle that found changes. */
   minIntervalInMs?: number;
   /** Interval reached after idle cycles. */
@@ -25,7 +22,6 @@ export const DEFAULT_POLLING: Required<PollingOptions> = {
   maxBackoffInMs: 30_000,
   watchIntervalInMs: 10_000,
   removalCheckIntervalInMs: 30_000,
-  ...DEFAULT_PUSH_READ_LIMITS,
 };
 
 export interface PollingHandlers {
@@ -39,10 +35,6 @@ export interface PollingHandlers {
 
 export class PollingSource {
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the scheduled cycle is due. */
-  #dueAt = 0;
-  /** When the last cycle started. */
-  #startedAt = Number.NEGATIVE_INFINITY;
   #running = false;
   #stopped = true;
   #interval: number;
@@ -73,28 +65,20 @@ export class PollingSource {
   }
 
   /**
-   * Runs a cycle soon (a push said something changed) and resets the interval to its minimum.
-   * Pushes can come by the thousand, forged ones too: the cycles they ask for start at most once
-   * per `pushMergeWindowInMs`. While backing off after errors, nudges wait for the back-off;
-   * `resume()` ends it.
+   * Runs a cycle now (a push said something changed) and resets the interval to its minimum.
+   * While backing off after errors, nudges wait for the back-off; `resume()` ends it.
    */
   pollNow(): void {
-    this.#pollSoon(this.#startedAt + this.#options.pushMergeWindowInMs - Date.now());
+    this.#interval = this.#options.minIntervalInMs;
+    if (this.#stopped || this.#backoff > 0) return;
+    if (this.#running) return; // the running cycle is followed by a short interval anyway
+    this.#schedule(0);
   }
 
   /** Ends a back-off and polls now: what failed (an expired token) was just fixed. */
   resume(): void {
     this.#backoff = 0;
-    this.#pollSoon(0);
-  }
-
-  #pollSoon(delay: number): void {
-    this.#interval = this.#options.minIntervalInMs;
-    if (this.#stopped || this.#backoff > 0) return;
-    if (this.#running) return; // the running cycle is followed by a short interval anyway
-    const wait = Math.max(0, delay);
-    if (this.#timer && this.#dueAt <= Date.now() + wait) return; // a cycle is due sooner already
-    this.#schedule(wait);
+    this.pollNow();
   }
 
   /** Slows polling to its idle pace, e.g. while a push source delivers changes. */
@@ -104,7 +88,6 @@ export class PollingSource {
 
   #schedule(delay: number): void {
     if (this.#timer) clearTimeout(this.#timer);
-    this.#dueAt = Date.now() + delay;
     this.#timer = setTimeout(() => void this.#run(), delay);
     // Polling alone must not keep a Node process alive.
     (this.#timer as { unref?: () => void }).unref?.();
@@ -114,7 +97,6 @@ export class PollingSource {
     this.#timer = undefined;
     if (this.#stopped || this.#running) return;
     this.#running = true;
-    this.#startedAt = Date.now();
     try {
       const active = await this.#handlers.cycle();
       this.#backoff = 0;

@@ -6,15 +6,18 @@
  * - limit: all keys share a token bucket, so the reads per second stay bounded however many
  *   keys a flood names.
  * A request is delayed, never dropped: each one is followed by a read that starts after it.
+ * The Event Grid source gives each client it feeds one (`NudgeSink.limitReads`); it lives in the
+ * server entry, so browser bundles, whose realtime nudges come from ACS itself, do not carry it.
  */
+import type { ReadLimiter } from "./nudges.js";
 
 export interface PushReadLimits {
-  /** A thread is read for pushes at most once per this window (per kind of read); pushes meanwhile share the next read. */
-  pushMergeWindowInMs?: number;
+  /** A thread is read for pushes at most once per this window (per kind of read: messages, properties, receipts), and so is the thread list; pushes meanwhile share the next read. */
+  mergeWindowInMs?: number;
   /** Reads per second that pushes may cause, all threads together, sustained. */
-  pushReadsPerSecond?: number;
+  readsPerSecond?: number;
   /** Reads that pushes may cause at once after a quiet time (the size of the token bucket). */
-  pushReadBurst?: number;
+  burst?: number;
 }
 
 /**
@@ -22,9 +25,9 @@ export interface PushReadLimits {
  * for reading threads. The window keeps a chatty thread at two reads a second.
  */
 export const DEFAULT_PUSH_READ_LIMITS: Required<PushReadLimits> = {
-  pushMergeWindowInMs: 500,
-  pushReadsPerSecond: 4,
-  pushReadBurst: 10,
+  mergeWindowInMs: 500,
+  readsPerSecond: 4,
+  burst: 10,
 };
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -37,7 +40,7 @@ interface Slot {
 }
 
 /** Uses `Date.now` and `setTimeout`, so that tests drive it with fake timers. */
-export class PushReadLimiter {
+export class PushReadLimiter implements ReadLimiter {
   /** Keys asked for and not yet past their window after their last read. */
   readonly #slots = new Map<string, Slot>();
   /** Keys waiting for a token, oldest first: no key waits behind a busier one for ever. */
@@ -52,8 +55,8 @@ export class PushReadLimiter {
     const given = Object.fromEntries(Object.entries(limits).filter(([, value]) => typeof value === "number" && Number.isFinite(value) && value >= 0));
     const merged = { ...DEFAULT_PUSH_READ_LIMITS, ...given };
     // Below these, reads would never run (no tokens) or the bucket could never fill to one read.
-    this.#limits = { ...merged, pushReadsPerSecond: Math.max(0.01, merged.pushReadsPerSecond), pushReadBurst: Math.max(1, merged.pushReadBurst) };
-    this.#tokens = this.#limits.pushReadBurst;
+    this.#limits = { ...merged, readsPerSecond: Math.max(0.01, merged.readsPerSecond), burst: Math.max(1, merged.burst) };
+    this.#tokens = this.#limits.burst;
     this.#refilledAt = Date.now();
   }
 
@@ -97,7 +100,7 @@ export class PushReadLimiter {
       const slot = this.#slots.get(key)!;
       const read = slot.read;
       slot.read = undefined;
-      slot.timer = this.#after(this.#limits.pushMergeWindowInMs, () => {
+      slot.timer = this.#after(this.#limits.mergeWindowInMs, () => {
         // Asked for again within the window: one more read, now. Else the key is forgotten.
         if (slot.read) this.#enqueue(key, slot);
         else this.#slots.delete(key);
@@ -109,7 +112,7 @@ export class PushReadLimiter {
       }
     }
     if (this.#ready.size > 0 && !this.#tokenTimer) {
-      const untilNextToken = Math.ceil(((1 - this.#tokens) * 1000) / this.#limits.pushReadsPerSecond);
+      const untilNextToken = Math.ceil(((1 - this.#tokens) * 1000) / this.#limits.readsPerSecond);
       this.#tokenTimer = this.#after(untilNextToken, () => {
         this.#tokenTimer = undefined;
         this.#drain();
@@ -119,8 +122,8 @@ export class PushReadLimiter {
 
   #refill(): void {
     const now = Date.now();
-    const earned = ((now - this.#refilledAt) * this.#limits.pushReadsPerSecond) / 1000;
-    this.#tokens = Math.min(this.#limits.pushReadBurst, this.#tokens + earned);
+    const earned = ((now - this.#refilledAt) * this.#limits.readsPerSecond) / 1000;
+    this.#tokens = Math.min(this.#limits.burst, this.#tokens + earned);
     this.#refilledAt = now;
   }
 

@@ -38,7 +38,7 @@ async function postInDeliveries(events: unknown[], deliveries = 20): Promise<num
   return Date.now() - started;
 }
 
-/** The client's defaults (DEFAULT_PUSH_READ_LIMITS), which the bounds below follow from. */
+/** The source's default read limits (DEFAULT_PUSH_READ_LIMITS), which the bounds below follow from. */
 const MERGE_WINDOW_MS = 500;
 const READS_PER_SECOND = 4;
 const BURST = 10;

@@ -1,5 +1,5 @@
 /** The polling loop never stops by itself, and options it is not given keep their defaults. */
-import { expect, it, vi } from "vitest";
+import { expect, it } from "vitest";
 import { PollingSource } from "../../../src/events/polling-source.js";
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,44 +40,4 @@ it("ignores options given as undefined instead of spinning on NaN intervals", as
   await wait(200);
   polling.stop();
   expect(cycles).toBe(1); // the first at once, the next after the default 500 ms
-});
-
-it("starts the cycles pushes ask for at most once per merge window, the last ask included", async () => {
-  vi.useFakeTimers();
-  try {
-    const startedAt: number[] = [];
-    const start = Date.now();
-    const polling = new PollingSource(
-      { cycle: async () => (startedAt.push(Date.now() - start), false), failed: () => undefined, succeeded: () => undefined },
-      { minIntervalInMs: 60_000, maxIntervalInMs: 60_000, pushMergeWindowInMs: 500 },
-    );
-    polling.start();
-    await vi.advanceTimersByTimeAsync(0);
-    // A forged flood: an ask every 10 ms for 2 s.
-    for (let t = 0; t < 2000; t += 10) {
-      polling.pollNow();
-      await vi.advanceTimersByTimeAsync(10);
-    }
-    await vi.advanceTimersByTimeAsync(500);
-    polling.stop();
-    expect(startedAt).toEqual([0, 500, 1000, 1500, 2000]);
-  } finally {
-    vi.useRealTimers();
-  }
-});
-
-it("polls at once on resume(), however recently a cycle ran", async () => {
-  vi.useFakeTimers();
-  try {
-    let cycles = 0;
-    const polling = new PollingSource({ cycle: async () => (cycles++, false), failed: () => undefined, succeeded: () => undefined }, { minIntervalInMs: 60_000, maxIntervalInMs: 60_000 });
-    polling.start();
-    await vi.advanceTimersByTimeAsync(0);
-    polling.resume();
-    await vi.advanceTimersByTimeAsync(0);
-    polling.stop();
-    expect(cycles).toBe(2);
-  } finally {
-    vi.useRealTimers();
-  }
 });

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PushReadLimiter } from "../../../src/events/push-read-limiter.js";
 
 const WINDOW = 500;
-const limits = { pushMergeWindowInMs: WINDOW, pushReadsPerSecond: 4, pushReadBurst: 10 };
+const limits = { mergeWindowInMs: WINDOW, readsPerSecond: 4, burst: 10 };
 
 beforeEach(() => {
   vi.useFakeTimers();
