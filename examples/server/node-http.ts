@@ -6,6 +6,7 @@
  * Endpoints (all from the kit's one Fetch-API handler): POST /token, /directory/..., POST
  * /conversations/{sid}/join, POST /events (Event Grid).
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
@@ -19,12 +20,16 @@ export interface ExampleServerOptions {
   store?: DirectoryStore;
   /** A media endpoint to name in tokens (the emulator's endpoint in demos). */
   mediaUrl?: string;
+  /** The secret Event Grid deliveries must carry; default `EVENT_GRID_SECRET`, else a random one. */
+  eventGridSecret?: string;
 }
 
 export interface ExampleServer {
   url: string;
   kit: ServerKit;
   eventGrid: EventGridSource;
+  /** The endpoint URL to give the Event Grid subscription (or `emulator.addWebhook`): it carries the secret. */
+  eventGridUrl: string;
   close(): Promise<void>;
 }
 
@@ -54,7 +59,8 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
 }
 
 export async function startExampleServer(options: ExampleServerOptions): Promise<ExampleServer> {
-  const eventGrid = new EventGridSource();
+  const eventGridSecret = options.eventGridSecret ?? process.env.EVENT_GRID_SECRET ?? randomBytes(24).toString("base64url");
+  const eventGrid = new EventGridSource({ secret: eventGridSecret });
   let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
   const server = createServer((req, res) => {
     void Promise.resolve()
@@ -81,7 +87,8 @@ export async function startExampleServer(options: ExampleServerOptions): Promise
     ...(options.ca ? { acsClientOptions: { tlsOptions: { ca: options.ca } } } : {}),
   });
   handle = kit.handle;
-  return { url, kit, eventGrid, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const eventGridUrl = `${url}/events?secret=${encodeURIComponent(eventGridSecret)}`;
+  return { url, kit, eventGrid, eventGridUrl, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 // Run directly: an emulator and the server, until Ctrl-C.

@@ -5,9 +5,12 @@
  * ACS does not move a thread in that list for edits, deletes or metadata changes, so the threads
  * the app watches are also re-read at a slower pace; a full listing now and then notices threads
  * this user was removed from, which no longer list at all.
+ *
+ * Nudges are hints, never facts: each one only asks for a read of ACS (merged and rate-limited
+ * when the source gave a limiter), and a conversation is dropped only on ACS's word (`#gone`).
  */
 import type { ChatThreadItem } from "@azure/communication-chat";
-import type { Nudge, NudgeSink } from "./nudges.js";
+import type { Nudge, NudgeSink, ReadLimiter } from "./nudges.js";
 
 const OVERLAP_MS = 1000;
 
@@ -29,7 +32,7 @@ export interface EngineHost {
   conversations(): EngineConversation[];
   /** A thread this client did not know: add it (its messages before `historyBefore` are history). */
   discover(item: ChatThreadItem, historyBefore: number): Promise<void>;
-  /** A thread that is gone for this user (deleted, or the user was removed). */
+  /** A thread that ACS says is gone for this user (deleted, or the user was removed). */
   remove(threadId: string): void;
   /** A change read on a nudge failed (the next poll retries it). */
   failed(error: unknown): void;
@@ -43,6 +46,9 @@ export interface EngineOptions {
   now?: () => number;
 }
 
+/** What a nudge asks to read of a known thread. */
+type ThreadRead = "messages" | "properties" | "receipts";
+
 export class EventEngine implements NudgeSink {
   /** Server time of the latest thread change seen. */
   #cursor: number;
@@ -54,6 +60,8 @@ export class EventEngine implements NudgeSink {
   readonly #watchInterval: number;
   readonly #fullListInterval: number;
   readonly #now: () => number;
+  /** Given by a source whose nudges may be forged; realtime ones come from ACS and run at once. */
+  #readLimiter: ReadLimiter | undefined;
   /** Called when a nudge wants a poll cycle soon (the polling source's pollNow). */
   onPollWanted: () => void = () => undefined;
 
@@ -116,11 +124,7 @@ export class EventEngine implements NudgeSink {
         if (i < changed.length && threadId) this.#owed.delete(threadId);
         return;
       }
-      if (threadId && isGone(result.reason)) {
-        this.#owed.delete(threadId);
-        this.#host.remove(threadId);
-        return;
-      }
+      if (threadId && isGone(result.reason)) return this.#gone(threadId);
       // The thread list moved past this change: remember to read the thread until it works.
       if (threadId) this.#owed.add(threadId);
       failure ??= result.reason;
@@ -129,34 +133,78 @@ export class EventEngine implements NudgeSink {
     return changed.length > 0;
   }
 
+  limitReads(limiter: ReadLimiter): void {
+    this.#readLimiter = limiter;
+  }
+
   nudge(nudge: Nudge): void {
     if (nudge.recipient !== undefined && nudge.recipient !== this.#host.selfUserId) return;
     const conversation = "threadId" in nudge ? this.#host.conversation(nudge.threadId) : undefined;
     switch (nudge.kind) {
       case "threads":
-        this.onPollWanted();
+        this.#discover();
         return;
       case "thread":
-        if (conversation) this.#track(conversation._catchUp(), conversation.sid);
-        else this.onPollWanted();
+        if (conversation) this.#read(conversation.sid, "messages");
+        else this.#discover();
         return;
       case "properties":
-        if (conversation) this.#track(conversation._refreshProperties(), conversation.sid);
+        if (conversation) this.#read(conversation.sid, "properties");
         return;
       case "receipts":
-        if (conversation) this.#track(conversation._refreshReceipts(), conversation.sid);
+        if (conversation) this.#read(conversation.sid, "receipts");
         return;
       case "threadGone":
-        if (conversation) this.#host.remove(nudge.threadId);
+        if (conversation) this.#confirmGone(conversation.sid);
         return;
       case "participantRemoved":
-        if (conversation && nudge.userId === this.#host.selfUserId) this.#host.remove(nudge.threadId);
-        else if (conversation) this.#track(conversation._catchUp(), conversation.sid);
+        if (conversation && nudge.userId === this.#host.selfUserId) this.#confirmGone(conversation.sid);
+        else if (conversation) this.#read(conversation.sid, "messages");
         return;
       case "typing":
         conversation?._typing(nudge.userId);
         return;
     }
+  }
+
+  /**
+   * Threads this client does not know can only be found in its thread list (ACS lists only the
+   * threads this user is in, so forged ids find nothing): one poll cycle serves them all.
+   */
+  #discover(): void {
+    this.#whenAllowed("threads", () => this.onPollWanted());
+  }
+
+  /**
+   * A push saying a thread is gone may lie: read the thread's properties, which ACS answers with
+   * 403 or 404 when it is true, and the failed read removes it (`#track`). On success the
+   * conversation stays as it is.
+   */
+  #confirmGone(threadId: string): void {
+    this.#read(threadId, "properties");
+  }
+
+  #read(threadId: string, what: ThreadRead): void {
+    this.#whenAllowed(`${what} ${threadId}`, () => {
+      // Looked up when the read starts: the conversation may have gone (or come back) meanwhile.
+      const conversation = this.#host.conversation(threadId);
+      if (!conversation) return;
+      const read = what === "messages" ? conversation._catchUp() : what === "properties" ? conversation._refreshProperties() : conversation._refreshReceipts();
+      this.#track(read, threadId);
+    });
+  }
+
+  /** Through the source's limiter, when it gave one; `key` names what is read, so that equal reads merge. */
+  #whenAllowed(key: string, read: () => void): void {
+    if (this.#readLimiter) this.#readLimiter.request(key, read);
+    else read();
+  }
+
+  /** The one place conversations are dropped, on ACS's word only: a listing or a read answered that the thread is gone. */
+  #gone(threadId: string): void {
+    this.#owed.delete(threadId);
+    this.#lastSeen.delete(threadId);
+    this.#host.remove(threadId);
   }
 
   /** Reads the threads changed since the cursor; returns the known ones that changed. */
@@ -170,8 +218,7 @@ export class EventEngine implements NudgeSink {
       const changedOn = Math.max(item.lastMessageReceivedOn?.getTime() ?? 0, item.deletedOn?.getTime() ?? 0);
       nextCursor = Math.max(nextCursor, changedOn);
       if (item.deletedOn) {
-        this.#lastSeen.delete(item.id);
-        this.#host.remove(item.id);
+        this.#gone(item.id);
         continue;
       }
       const seen = this.#lastSeen.get(item.id);
@@ -200,16 +247,13 @@ export class EventEngine implements NudgeSink {
     const before = this.#host.conversations();
     const listed = new Set((await this.#host.listThreads(undefined)).map((item) => item.id));
     for (const conversation of before) {
-      if (!listed.has(conversation.sid)) {
-        this.#lastSeen.delete(conversation.sid);
-        this.#host.remove(conversation.sid);
-      }
+      if (!listed.has(conversation.sid)) this.#gone(conversation.sid);
     }
   }
 
   #track(work: Promise<void>, threadId: string): void {
     work.catch((error: unknown) => {
-      if (isGone(error)) return this.#host.remove(threadId);
+      if (isGone(error)) return this.#gone(threadId);
       this.#owed.add(threadId);
       this.#host.failed(error);
       this.onPollWanted();

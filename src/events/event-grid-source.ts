@@ -3,10 +3,15 @@
  * (`Request` in, `Response` out) that answers Event Grid's subscription validation handshake,
  * checks each delivery against ACS's documented chat event schemas, drops repeats (Event Grid
  * delivers at least once) and nudges the attached clients.
+ *
+ * The endpoint is public, so it requires a secret unless the app opts out in so many words; and
+ * since a secret can leak, the clients treat each event as a hint to read ACS, never as a fact.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { InvalidArgumentError } from "../conversations/errors.js";
 import type { ExternalEventSource, Nudge, NudgeSink } from "./nudges.js";
+import { PushReadLimiter, type PushReadLimits } from "./push-read-limiter.js";
 
 const identifier = z.object({ rawId: z.string().min(1) }).passthrough();
 const base = { threadId: z.string().min(1), transactionId: z.string().optional() };
@@ -49,31 +54,73 @@ const envelope = z.object({
 const VALIDATION_EVENT = "Microsoft.EventGrid.SubscriptionValidationEvent";
 const validationData = z.object({ validationCode: z.string().min(1) }).passthrough();
 
-export interface EventGridSourceOptions {
-  /**
-   * A secret the webhook URL carries as `?secret=...` (add it to the endpoint of the Event Grid
-   * subscription): deliveries without it are refused with 401. Recommended: the endpoint is public.
-   */
-  secret?: string;
+interface CommonOptions {
   /** How many event ids to remember for dropping repeated deliveries (default 10,000). */
   rememberedEvents?: number;
+  /**
+   * Bounds on the ACS reads this source's events cause in each client it feeds (defaults: one
+   * read per thread and kind per 500 ms window, a burst of 10, then 4 a second).
+   */
+  readLimits?: PushReadLimits;
 }
+
+/** Either a secret, or an explicit opt-out: anyone can reach the endpoint. */
+export type EventGridSourceOptions = CommonOptions &
+  (
+    | {
+        /**
+         * A secret the webhook URL carries as `?secret=...` (put it in the endpoint URL of the
+         * Event Grid subscription, which then also carries it in the validation handshake):
+         * deliveries without it are refused with 401.
+         */
+        secret: string;
+        insecureNoSecret?: never;
+      }
+    | {
+        /** Accepts deliveries from anyone. Only for endpoints nobody else can reach (local development). */
+        insecureNoSecret: true;
+        secret?: never;
+      }
+  );
 
 export class EventGridSource implements ExternalEventSource {
   private readonly sinks = new Set<NudgeSink>();
   private readonly seen = new Set<string>();
+  private readonly options: EventGridSourceOptions;
 
-  constructor(private readonly options: EventGridSourceOptions = {}) {}
+  constructor(options: EventGridSourceOptions) {
+    // Checked at run time too: JavaScript callers and casts get past the type.
+    const given: Partial<{ secret: unknown; insecureNoSecret: unknown }> = options ?? {};
+    const hasSecret = typeof given.secret === "string" && given.secret.length > 0;
+    if (given.secret !== undefined && !hasSecret) throw new InvalidArgumentError("options.secret", "must be a non-empty string");
+    if (hasSecret && given.insecureNoSecret !== undefined) {
+      throw new InvalidArgumentError("options.insecureNoSecret", "cannot be combined with options.secret");
+    }
+    if (!hasSecret && given.insecureNoSecret !== true) {
+      throw new InvalidArgumentError(
+        "options.secret",
+        "the Event Grid endpoint is public: pass { secret } (and add ?secret=... to the subscription's endpoint URL), or { insecureNoSecret: true } to accept deliveries from anyone",
+      );
+    }
+    this.options = options;
+  }
 
   attach(sink: NudgeSink): () => void {
+    // Events are hints anyone holding the secret can forge by the thousand: each client's reads are bounded.
+    const limiter = new PushReadLimiter(this.options.readLimits);
+    sink.limitReads?.(limiter);
     this.sinks.add(sink);
-    return () => this.sinks.delete(sink);
+    return () => {
+      this.sinks.delete(sink);
+      limiter.stop();
+    };
   }
 
   /** The webhook: mount it at the URL of the Event Grid subscription (node:http, Express, Hono, Functions...). */
   readonly handle = async (request: Request): Promise<Response> => {
     if (request.method !== "POST") return problem(405, "Event Grid delivers with POST.");
-    if (this.options.secret !== undefined && !sameSecret(new URL(request.url).searchParams.get("secret") ?? "", this.options.secret)) {
+    if (!this.options.insecureNoSecret && !sameSecret(new URL(request.url).searchParams.get("secret") ?? "", this.options.secret)) {
+      // Validation handshakes too: an endpoint that answers them for anyone could be subscribed to a stranger's events.
       return problem(401, "The delivery does not carry this endpoint's secret.");
     }
     let body: unknown;

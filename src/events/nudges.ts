@@ -27,6 +27,17 @@ export type Nudge = (
 /** Where sources deliver nudges and report their health. */
 export interface NudgeSink {
   nudge(nudge: Nudge): void;
+  /**
+   * A source whose nudges anyone may forge or repeat (a public webhook) hands the sink a limiter:
+   * the sink then asks it before each read a nudge causes.
+   */
+  limitReads?(limiter: ReadLimiter): void;
+}
+
+/** Merges and spaces out the reads that nudges cause (PushReadLimiter, in the server entry). */
+export interface ReadLimiter {
+  /** Runs `read` soon, once for all requests under the same key not yet served. */
+  request(key: string, read: () => void): void;
 }
 
 /**

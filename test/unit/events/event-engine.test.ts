@@ -1,10 +1,12 @@
 /**
  * The event engine's bookkeeping with a scripted host: a thread whose discovery fails is listed
- * and discovered again, and the periodic full listing never drops a conversation added while it ran.
+ * and discovered again, and the periodic full listing never drops a conversation added while it ran;
+ * nudges only cause reads (merged and rate-limited), and a conversation goes only when ACS says so.
  */
 import type { ChatThreadItem } from "@azure/communication-chat";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EventEngine, type EngineConversation, type EngineHost } from "../../../src/events/event-engine.js";
+import { PushReadLimiter } from "../../../src/events/push-read-limiter.js";
 
 const thread = (id: string, at: number): ChatThreadItem => ({ id, topic: id, lastMessageReceivedOn: new Date(at) });
 
@@ -80,5 +82,98 @@ describe("EventEngine", () => {
     engine.nudge({ kind: "threads", recipient: "8:acs:me" });
     engine.nudge({ kind: "threads" });
     expect(wanted).toBe(2);
+  });
+});
+
+describe("EventEngine nudges", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A conversation whose reads are counted; `gone` makes them fail as ACS does for a thread that is gone. */
+  function countedConversation(sid: string) {
+    const reads = { messages: 0, properties: 0, receipts: 0 };
+    let gone = false;
+    const read = (what: keyof typeof reads) => async () => {
+      reads[what]++;
+      if (gone) throw Object.assign(new Error("Not found"), { statusCode: 404 });
+    };
+    const conversation = {
+      ...conversationOf(sid),
+      _catchUp: read("messages"),
+      _refreshProperties: read("properties"),
+      _refreshReceipts: read("receipts"),
+    } as EngineConversation;
+    return { conversation, reads, goAway: () => (gone = true) };
+  }
+
+  it("keeps a conversation a push calls gone when ACS still serves it, and drops it when ACS confirms", async () => {
+    const scripted = scriptedHost(() => []);
+    const live = countedConversation("live");
+    const deleted = countedConversation("deleted");
+    scripted.known.set("live", live.conversation);
+    scripted.known.set("deleted", deleted.conversation);
+    deleted.goAway();
+    const engine = new EventEngine(scripted.host, 0, []);
+    engine.nudge({ kind: "threadGone", threadId: "live" });
+    engine.nudge({ kind: "participantRemoved", threadId: "live", userId: "8:acs:me" });
+    engine.nudge({ kind: "threadGone", threadId: "deleted" });
+    expect(scripted.removed).toEqual([]); // nothing applied before ACS answered
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.reads.properties).toBeGreaterThan(0); // asked ACS
+    expect(scripted.removed).toEqual(["deleted"]);
+    expect(scripted.known.get("live")).toBe(live.conversation);
+    expect(scripted.failures).toEqual([]);
+  });
+
+  it(`turns 2,000 nudges about one thread into one read of each kind asked for, with the source's limiter`, async () => {
+    const scripted = scriptedHost(() => []);
+    const target = countedConversation("target");
+    scripted.known.set("target", target.conversation);
+    const engine = new EventEngine(scripted.host, 0, []);
+    engine.limitReads(new PushReadLimiter());
+    for (let i = 0; i < 2000; i++) engine.nudge({ kind: i % 2 ? "properties" : "thread", threadId: "target" });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(target.reads).toEqual({ messages: 1, properties: 1, receipts: 0 });
+  });
+
+  it("bounds the reads of nudges spread over many threads by the token bucket", async () => {
+    const scripted = scriptedHost(() => []);
+    const conversations = Array.from({ length: 100 }, (_, i) => countedConversation(`t${i}`));
+    for (const { conversation } of conversations) scripted.known.set(conversation.sid, conversation);
+    const engine = new EventEngine(scripted.host, 0, []);
+    const limiter = new PushReadLimiter({ readsPerSecond: 2, burst: 5 });
+    engine.limitReads(limiter);
+    for (let i = 0; i < 2000; i++) engine.nudge({ kind: "thread", threadId: `t${i % 100}` });
+    const total = () => conversations.reduce((sum, { reads }) => sum + reads.messages, 0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(total()).toBe(5);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(total()).toBe(25);
+    limiter.stop();
+  });
+
+  it("asks for one poll (the thread list) per window for any number of threads it does not know, and reads nothing itself", async () => {
+    const scripted = scriptedHost(() => []);
+    const engine = new EventEngine(scripted.host, 0, []);
+    engine.limitReads(new PushReadLimiter({ mergeWindowInMs: 500 }));
+    let wanted = 0;
+    engine.onPollWanted = () => wanted++;
+    for (let i = 0; i < 2000; i++) {
+      engine.nudge({ kind: "thread", threadId: `unknown ${i}` });
+      engine.nudge({ kind: "threadGone", threadId: `unknown ${i}` });
+      engine.nudge({ kind: "properties", threadId: `unknown ${i}` });
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(wanted).toBe(1);
+    engine.nudge({ kind: "threads" });
+    await vi.advanceTimersByTimeAsync(499);
+    expect(wanted).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(wanted).toBe(2);
+    expect(scripted.removed).toEqual([]);
   });
 });
