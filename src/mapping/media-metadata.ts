@@ -6,6 +6,8 @@
  * native clients read as media too, with what they have.
  */
 import type { MediaCategory } from "../conversations/types.js";
+import { ACS_LIMITS } from "./acs-limits.js";
+import { boundedText, ignoreProblems, metadataText, parseBoundedJson, type ReportProblem } from "./foreign-data.js";
 
 export const MEDIA_KEYS = {
   fileSharing: "fileSharingMetadata",
@@ -60,20 +62,32 @@ export function encodeMediaMetadata(media: MediaDescriptor[]): Record<string, st
   };
 }
 
-/** The attachments a message's metadata describes, in either convention; [] when none or unreadable. */
-export function decodeMediaMetadata(metadata: Record<string, string> | undefined): MediaDescriptor[] {
-  const sharing = metadata?.[MEDIA_KEYS.fileSharing];
+/** Bounds of what other clients write: far above real descriptions (this library writes at most 10 files per message by default). */
+const DESCRIPTION_LIMITS = { items: 50, idLength: 256, nameLength: 256, extensionLength: 16, urlLength: 4096, contentTypeLength: 128 };
+/** The array of flat items, with room for a nested field or two from other clients. */
+const SHARING_JSON_LIMITS = { maxBytes: ACS_LIMITS.messageSizeBytes, maxDepth: 4 };
+/** Ids a media store hands out (UUIDs, say): never a path (`..`) when put into the store's URL. */
+const STORE_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+const MIME_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
+
+/**
+ * The attachments a message's metadata describes, in either convention; [] when none or
+ * unreadable. Items that are not well-formed are left out and reported, never thrown.
+ */
+export function decodeMediaMetadata(metadata: Record<string, string> | undefined, report: ReportProblem = ignoreProblems): MediaDescriptor[] {
+  const sharing = metadataText(metadata, MEDIA_KEYS.fileSharing);
   if (sharing !== undefined) {
-    let items: unknown;
-    try {
-      items = JSON.parse(sharing);
-    } catch {
-      items = undefined;
+    const parsed = parseBoundedJson(sharing, SHARING_JSON_LIMITS);
+    const items = "value" in parsed ? parsed.value : undefined;
+    if (Array.isArray(items)) {
+      const media = items.slice(0, DESCRIPTION_LIMITS.items).flatMap((item) => toDescriptor(item));
+      if (media.length < items.length) report({ kind: "media", message: `${items.length - media.length} malformed or surplus file descriptions were left out.` });
+      return media;
     }
-    if (Array.isArray(items)) return items.flatMap((item) => toDescriptor(item));
+    report({ kind: "media", message: "fileSharingMetadata is not a JSON array of file descriptions." });
   }
-  const url = metadata?.[MEDIA_KEYS.attachmentUrl];
-  if (url && metadata?.[MEDIA_KEYS.hasAttachment] === "true") {
+  const url = boundedText(metadataText(metadata, MEDIA_KEYS.attachmentUrl), DESCRIPTION_LIMITS.urlLength);
+  if (url && metadataText(metadata, MEDIA_KEYS.hasAttachment) === "true") {
     const name = fileNameOf(url);
     return [{ sid: url, filename: name, contentType: contentTypeOf(name), size: 0, category: "media", url, inStore: false }];
   }
@@ -83,26 +97,35 @@ export function decodeMediaMetadata(metadata: Record<string, string> | undefined
 /** The last path segment of a URL a native client wrote, or "attachment" when it has none or is malformed. */
 function fileNameOf(url: string): string {
   try {
-    return decodeURIComponent(new URL(url, "https://placeholder").pathname.split("/").pop() || "attachment");
+    return decodeURIComponent(new URL(url, "https://placeholder").pathname.split("/").pop() || "attachment").slice(0, DESCRIPTION_LIMITS.nameLength);
   } catch {
     return "attachment";
   }
 }
 
+/** One description, every field type-checked and bounded; none when its id or url is unusable. */
 function toDescriptor(item: unknown): MediaDescriptor[] {
-  if (!item || typeof item !== "object") return [];
-  const value = item as Partial<FileSharingItem>;
-  if (typeof value.id !== "string" || typeof value.url !== "string") return [];
-  const filename = typeof value.name === "string" && !(value.twilioMedia === true && value.unnamed === true) ? value.name : null;
+  if (!item || typeof item !== "object" || Array.isArray(item)) return [];
+  const value = item as Record<string, unknown>;
+  const id = boundedText(value.id, DESCRIPTION_LIMITS.idLength);
+  const url = boundedText(value.url, DESCRIPTION_LIMITS.urlLength);
+  if (!id || url === undefined) return [];
+  const ours = value.twilioMedia === true;
+  const name = boundedText(value.name, DESCRIPTION_LIMITS.nameLength);
+  const filename = name !== undefined && !(ours && value.unnamed === true) ? name : null;
+  const extension = boundedText(value.extension, DESCRIPTION_LIMITS.extensionLength);
+  const statedType = boundedText(value.contentType, DESCRIPTION_LIMITS.contentTypeLength);
+  const category = CATEGORIES.find((c) => c === value.category);
   return [
     {
-      sid: value.id,
+      sid: id,
       filename,
-      contentType: typeof value.contentType === "string" ? value.contentType : contentTypeOf(filename?.includes(".") ? filename : (value.extension ?? filename ?? "")),
-      size: typeof value.size === "number" && value.size >= 0 ? value.size : 0,
-      category: value.category && CATEGORIES.includes(value.category) ? value.category : "media",
-      url: value.url,
-      inStore: value.twilioMedia === true,
+      contentType: statedType && MIME_TYPE.test(statedType) ? statedType : contentTypeOf(filename?.includes(".") ? filename : (extension ?? filename ?? "")),
+      size: typeof value.size === "number" && Number.isSafeInteger(value.size) && value.size >= 0 ? value.size : 0,
+      category: category ?? "media",
+      url,
+      // Only an id a store could have made: it goes into the store's URL path.
+      inStore: ours && STORE_ID.test(id),
     },
   ];
 }
