@@ -33,4 +33,9 @@ export interface MediaStore {
   temporaryUrl(id: string): Promise<string>;
   /** Deletes the file (used when sending the message that carries it failed). */
   delete(id: string): Promise<void>;
+  /**
+   * Origins of the URLs this store hands out (e.g. the Blob account's): clients return such URLs
+   * from others' file descriptions, and no others unless the app allows them.
+   */
+  readonly urlOrigins?: readonly string[];
 }
