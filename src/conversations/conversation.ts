@@ -140,7 +140,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         return changed;
       },
       historyBefore,
-      (entries) => this.#applyFeed(entries),
+      (entry) => this.#applyFeed(entry),
+      context.report,
     );
     this.#horizon = new ReadHorizon({
       thread: this.#thread,
@@ -778,31 +779,29 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     }
   }
 
-  /** Applies one read of the change feed, ascending by index. */
-  #applyFeed(entries: FeedEntry[]): void {
-    for (const { message, isNew } of entries) {
-      this.#window.absorb([message]);
-      switch (messageKind(message)) {
-        case "deleted": {
-          const known = this.#messagesBySid.get(message.id);
-          if (known) {
-            this.#messagesBySid.delete(message.id);
-            this.emit("messageRemoved", known);
-            this.#context.bubble("messageRemoved", known);
-          }
-          break;
+  /** Applies one entry of the change feed (the feed applies them ascending by index, and stops at one that throws). */
+  #applyFeed({ message, isNew }: FeedEntry): void {
+    this.#window.absorb([message]);
+    switch (messageKind(message)) {
+      case "deleted": {
+        const known = this.#messagesBySid.get(message.id);
+        if (known) {
+          this.#messagesBySid.delete(message.id);
+          this.emit("messageRemoved", known);
+          this.#context.bubble("messageRemoved", known);
         }
-        case "system":
-          if (isNew) this.#applySystemMessage(message);
-          break;
-        case "control":
-          this.#applyControlMessage(message);
-          break;
-        case "user":
-          if (isNew) this.#announce(message);
-          else if (this.#messagesBySid.has(message.id)) this.#materialize(message);
-          break;
+        break;
       }
+      case "system":
+        if (isNew) this.#applySystemMessage(message);
+        break;
+      case "control":
+        this.#applyControlMessage(message);
+        break;
+      case "user":
+        if (isNew) this.#announce(message);
+        else if (this.#messagesBySid.has(message.id)) this.#materialize(message);
+        break;
     }
   }
 
