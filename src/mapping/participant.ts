@@ -1,6 +1,7 @@
 /** ACS chat participants <-> the data of a Twilio Participant. */
 import type { ChatParticipant } from "@azure/communication-chat";
 import { decodeAttributes, encodeAttributes } from "./attributes.js";
+import { metadataText } from "./foreign-data.js";
 import type { JSONValue } from "./json.js";
 import { METADATA_KEYS } from "./metadata-keys.js";
 
@@ -13,13 +14,16 @@ export interface ParticipantData {
   displayName: string | null;
 }
 
+/** Typed by ACS's word only: what a raw REST client wrote may be anything. */
+const displayNameOf = (participant: ChatParticipant): string | undefined => (typeof participant.displayName === "string" ? participant.displayName : undefined);
+
 export function toParticipantData(participant: ChatParticipant): ParticipantData | undefined {
   if (!("communicationUserId" in participant.id)) return undefined;
   return {
     sid: participant.id.communicationUserId,
-    identity: participant.metadata?.[METADATA_KEYS.identity] || participant.displayName || null,
+    identity: metadataText(participant.metadata, METADATA_KEYS.identity) || displayNameOf(participant) || null,
     attributes: decodeAttributes(participant.metadata),
-    displayName: participant.displayName || null,
+    displayName: displayNameOf(participant) || null,
   };
 }
 
