@@ -655,7 +655,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     const check = mediaUrlChecker(known.filter((url): url is string => url !== undefined), this.#options.media?.allowedUrlOrigins);
     return (url) => {
       const checked = check(url);
-      if (checked === null) report({ kind: "mediaUrl", message: "A file description names a URL outside the allowed media origins: it reads as none.", details: { url: url.slice(0, 200) } });
+      if (checked === null) report({ kind: "mediaUrl", message: "Media URL outside the allowed origins read as none", details: url.slice(0, 200) });
       return checked;
     };
   }

@@ -22,6 +22,6 @@ export function problemReporter(logger: ClientOptions["logger"]): ReportProblem 
   return (problem) => {
     if (logged.has(problem.kind)) return;
     logged.add(problem.kind);
-    console.warn(`${PREFIX} ${problem.message} (later problems of this kind are not logged: pass options.logger to see each)`, problem.details ?? "");
+    console.warn(`${PREFIX} ${problem.message} (once per kind: see options.logger)`, problem.details ?? "");
   };
 }

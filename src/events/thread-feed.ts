@@ -102,11 +102,7 @@ export class ThreadFeed {
       // A second failure of the same version is no accident: skip it, or it holds back the thread for good.
       const skipped = this.#failedOnce.delete(key);
       if (!skipped) this.#failedOnce.add(key);
-      this.#report({
-        kind: "feed",
-        message: skipped ? `Message ${entry.message.id} failed to apply again and was skipped.` : `Message ${entry.message.id} failed to apply; it and the messages after it are read again.`,
-        details: error,
-      });
+      this.#report({ kind: "feed", message: `Message ${entry.message.id} failed to apply${skipped ? " again: skipped" : ": read again"}`, details: error });
       return skipped;
     }
   }

@@ -34,7 +34,7 @@ export function decodeAttributes(metadata: Record<string, string> | undefined, r
   if (text === undefined) return {};
   const parsed = parseBoundedJson(text, ATTRIBUTE_LIMITS);
   if ("value" in parsed) return parsed.value;
-  if (parsed.overLimit) report({ kind: "attributes", message: `Attributes kept as text: ${parsed.problem}.` });
+  if (parsed.overLimit) report({ kind: "attributes", message: `Attributes over ${ATTRIBUTE_LIMITS.maxBytes} bytes or ${ATTRIBUTE_LIMITS.maxDepth} levels kept as text` });
   return text;
 }
 

@@ -52,7 +52,7 @@ export const isControlMetadata = (metadata: Record<string, string> | undefined):
 export function decodeControlMessage(metadata: Record<string, string> | undefined, report: ReportProblem = ignoreProblems): ControlMessage | undefined {
   if (!metadata || !isControlMetadata(metadata)) return undefined;
   const control = decodeMarked(metadata);
-  if (!control) report({ kind: "controlMessage", message: "A malformed control message was ignored." });
+  if (!control) report({ kind: "controlMessage", message: "Malformed control message ignored" });
   return control;
 }
 

@@ -46,38 +46,31 @@ export function boundedText(value: unknown, maxLength: number): string | undefin
 }
 
 /**
- * JSON text parsed within limits; a problem (and no parse) when it is over the size, nested
- * deeper than allowed (checked on the text first: deep input is never built), or not JSON.
+ * JSON text parsed within limits; `overLimit` (and no parse) when it is over the size or nested
+ * deeper than allowed (checked on the text first: deep input is never built), else not JSON.
  */
-export function parseBoundedJson(text: string, limits: JsonLimits): { value: JSONValue } | { problem: string; overLimit: boolean } {
-  const size = utf8Length(text);
-  if (size > limits.maxBytes) return { problem: `${size} bytes of JSON, over the limit of ${limits.maxBytes}`, overLimit: true };
-  if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) return { problem: `JSON nested deeper than ${limits.maxDepth} levels`, overLimit: true };
+export function parseBoundedJson(text: string, limits: JsonLimits): { value: JSONValue } | { overLimit: boolean } {
+  if (utf8Length(text) > limits.maxBytes || nestingDepth(text, limits.maxDepth) > limits.maxDepth) return { overLimit: true };
   try {
     return { value: JSON.parse(text) as JSONValue };
   } catch {
-    return { problem: "not JSON", overLimit: false };
+    return { overLimit: false };
   }
 }
 
 /** How deep objects and arrays nest in JSON text (brackets inside strings do not count); stops counting past `stopAbove`. */
-export function nestingDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
+export function nestingDepth(text: string, stopAbove = Infinity): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
+  for (let i = 0; i < text.length && deepest <= stopAbove; i++) {
+    const c = text[i];
     if (inString) {
-      if (code === 0x5c) i++; // backslash: skip the escaped character
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) {
-      inString = true;
-    } else if (code === 0x7b || code === 0x5b) {
-      deepest = Math.max(deepest, ++depth);
-      if (deepest > stopAbove) return deepest;
-    } else if (code === 0x7d || code === 0x5d) {
-      depth--;
-    }
+      if (c === "\\") i++; // skip the escaped character
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") deepest = Math.max(deepest, ++depth);
+    else if (c === "}" || c === "]") depth--;
   }
   return deepest;
 }

@@ -63,12 +63,11 @@ export function encodeMediaMetadata(media: MediaDescriptor[]): Record<string, st
 }
 
 /** Bounds of what other clients write: far above real descriptions (this library writes at most 10 files per message by default). */
-const DESCRIPTION_LIMITS = { items: 50, idLength: 256, nameLength: 256, extensionLength: 16, urlLength: 4096, contentTypeLength: 128 };
-/** The array of flat items, with room for a nested field or two from other clients. */
-const SHARING_JSON_LIMITS = { maxBytes: ACS_LIMITS.messageSizeBytes, maxDepth: 4 };
+const MAX_ITEMS = 50;
+const MAX_TEXT = 4096;
 /** Ids a media store hands out (UUIDs, say): never a path (`..`) when put into the store's URL. */
-const STORE_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
-const MIME_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
+const STORE_ID = /^[\w-][\w.-]*$/;
+const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
 
 /**
  * The attachments a message's metadata describes, in either convention; [] when none or
@@ -77,16 +76,14 @@ const MIME_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
 export function decodeMediaMetadata(metadata: Record<string, string> | undefined, report: ReportProblem = ignoreProblems): MediaDescriptor[] {
   const sharing = metadataText(metadata, MEDIA_KEYS.fileSharing);
   if (sharing !== undefined) {
-    const parsed = parseBoundedJson(sharing, SHARING_JSON_LIMITS);
-    const items = "value" in parsed ? parsed.value : undefined;
-    if (Array.isArray(items)) {
-      const media = items.slice(0, DESCRIPTION_LIMITS.items).flatMap((item) => toDescriptor(item));
-      if (media.length < items.length) report({ kind: "media", message: `${items.length - media.length} malformed or surplus file descriptions were left out.` });
-      return media;
-    }
-    report({ kind: "media", message: "fileSharingMetadata is not a JSON array of file descriptions." });
+    // The array of flat items, with room for a nested field or two from other clients.
+    const parsed = parseBoundedJson(sharing, { maxBytes: ACS_LIMITS.messageSizeBytes, maxDepth: 4 });
+    const items = "value" in parsed && Array.isArray(parsed.value) ? parsed.value : [];
+    const media = items.slice(0, MAX_ITEMS).flatMap(toDescriptor);
+    if (media.length < items.length || !("value" in parsed)) report({ kind: "media", message: "Malformed file descriptions left out" });
+    if (media.length > 0 || items.length > 0) return media;
   }
-  const url = boundedText(metadataText(metadata, MEDIA_KEYS.attachmentUrl), DESCRIPTION_LIMITS.urlLength);
+  const url = boundedText(metadataText(metadata, MEDIA_KEYS.attachmentUrl), MAX_TEXT);
   if (url && metadataText(metadata, MEDIA_KEYS.hasAttachment) === "true") {
     const name = fileNameOf(url);
     return [{ sid: url, filename: name, contentType: contentTypeOf(name), size: 0, category: "media", url, inStore: false }];
@@ -97,7 +94,7 @@ export function decodeMediaMetadata(metadata: Record<string, string> | undefined
 /** The last path segment of a URL a native client wrote, or "attachment" when it has none or is malformed. */
 function fileNameOf(url: string): string {
   try {
-    return decodeURIComponent(new URL(url, "https://placeholder").pathname.split("/").pop() || "attachment").slice(0, DESCRIPTION_LIMITS.nameLength);
+    return decodeURIComponent(new URL(url, "https://placeholder").pathname.split("/").pop() || "attachment");
   } catch {
     return "attachment";
   }
@@ -105,24 +102,21 @@ function fileNameOf(url: string): string {
 
 /** One description, every field type-checked and bounded; none when its id or url is unusable. */
 function toDescriptor(item: unknown): MediaDescriptor[] {
-  if (!item || typeof item !== "object" || Array.isArray(item)) return [];
-  const value = item as Record<string, unknown>;
-  const id = boundedText(value.id, DESCRIPTION_LIMITS.idLength);
-  const url = boundedText(value.url, DESCRIPTION_LIMITS.urlLength);
+  const value: Record<string, unknown> = item && typeof item === "object" ? (item as Record<string, unknown>) : {};
+  const id = boundedText(value.id, MAX_TEXT);
+  const url = boundedText(value.url, MAX_TEXT);
   if (!id || url === undefined) return [];
   const ours = value.twilioMedia === true;
-  const name = boundedText(value.name, DESCRIPTION_LIMITS.nameLength);
+  const name = boundedText(value.name, MAX_TEXT);
   const filename = name !== undefined && !(ours && value.unnamed === true) ? name : null;
-  const extension = boundedText(value.extension, DESCRIPTION_LIMITS.extensionLength);
-  const statedType = boundedText(value.contentType, DESCRIPTION_LIMITS.contentTypeLength);
-  const category = CATEGORIES.find((c) => c === value.category);
+  const statedType = boundedText(value.contentType, MAX_TEXT);
   return [
     {
       sid: id,
       filename,
-      contentType: statedType && MIME_TYPE.test(statedType) ? statedType : contentTypeOf(filename?.includes(".") ? filename : (extension ?? filename ?? "")),
-      size: typeof value.size === "number" && Number.isSafeInteger(value.size) && value.size >= 0 ? value.size : 0,
-      category: category ?? "media",
+      contentType: statedType && MIME_TYPE.test(statedType) ? statedType : contentTypeOf(filename?.includes(".") ? filename : (boundedText(value.extension, MAX_TEXT) ?? filename ?? "")),
+      size: Number.isSafeInteger(value.size) && (value.size as number) >= 0 ? (value.size as number) : 0,
+      category: CATEGORIES.find((c) => c === value.category) ?? "media",
       url,
       // Only an id a store could have made: it goes into the store's URL path.
       inStore: ours && STORE_ID.test(id),
