@@ -13,8 +13,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = new URL("../../", import.meta.url).pathname;
-/** Gzipped browser bundle of an app on this library, ACS SDK included (82 KB of it): the Twilio SDK it replaces is 145 KB. */
-const BROWSER_BUDGET_BYTES = 100 * 1024;
+/**
+ * Gzipped browser bundle of an app on this library, ACS SDK included (82 KB of it): the Twilio SDK it replaces is 145 KB.
+ * 100 KB until the checks of data other participants write (types, bounds, media URL origins) took 1.4 KB of it.
+ */
+const BROWSER_BUDGET_BYTES = 102 * 1024;
 
 describe("the built package", () => {
   beforeAll(async () => {
