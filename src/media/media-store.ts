@@ -34,8 +34,8 @@ export interface MediaStore {
   /** Deletes the file (used when sending the message that carries it failed). */
   delete(id: string): Promise<void>;
   /**
-   * Origins of the URLs this store hands out (e.g. the Blob account's): clients return such URLs
-   * from others' file descriptions, and no others unless the app allows them.
+   * Where this store's files are served (URLs whose origins count, e.g. the Blob account's):
+   * clients return such https URLs from others' file descriptions, no others unless the app allows them.
    */
   readonly urlOrigins?: readonly string[];
 }
