@@ -282,7 +282,7 @@ export const CAPABILITIES: readonly Capability[] = [
   row("Media.contentType", "emulated", "The MIME type."),
   row("Media.size", "emulated", "The size in bytes (0 when a native client did not say)."),
   row("Media.category", "emulated", "`media` (Twilio's email categories do not arise)."),
-  row("Media.getContentTemporaryUrl", "emulated", "A fresh, short-lived URL from the media store each call; for a native client's file, the URL its message states."),
+  row("Media.getContentTemporaryUrl", "emulated", "A fresh, short-lived URL from the media store each call; for a native client's file, the URL its message states if it is https at the media store's origin or at one in options.media.allowedUrlOrigins, else null."),
 
   // ---- RestPaginator ----
   row("RestPaginator.hasNextPage", "native", "Whether a newer (getMessages) or further page exists."),

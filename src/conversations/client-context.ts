@@ -1,4 +1,5 @@
 import type { ChatClient, ChatThreadProperties } from "@azure/communication-chat";
+import type { ReportProblem } from "../mapping/foreign-data.js";
 import type { AttributePolicy } from "./attribute-policy.js";
 import type { KnownIdentities } from "../identity/identity-resolver.js";
 import type { ServerDirectory } from "../identity/server-directory.js";
@@ -46,5 +47,14 @@ export interface ClientContext {
    */
   claim(threadId: string): () => void;
   /** Where attachments go, and the rules they must meet. */
-  readonly media: { store: MediaStore | undefined; maxCount: number; maxBytes: number; allowedContentTypes?: string[] };
+  readonly media: {
+    store: MediaStore | undefined;
+    maxCount: number;
+    maxBytes: number;
+    allowedContentTypes?: string[];
+    /** A URL from a file description as the app may get it, or null (reported) when it is not at an allowed origin. */
+    checkedUrl(url: string): string | null;
+  };
+  /** Reports malformed or refused data that others wrote (the app's logger). */
+  readonly report: ReportProblem;
 }

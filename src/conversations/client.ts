@@ -7,6 +7,8 @@ import { ServerDirectory } from "../identity/server-directory.js";
 import { ACS_LIMITS } from "../mapping/acs-limits.js";
 import { HttpMediaStore } from "../media/http-media-store.js";
 import type { MediaStore } from "../media/media-store.js";
+import { mediaUrlChecker } from "../media/media-url-policy.js";
+import type { ReportProblem } from "../mapping/foreign-data.js";
 import { assertMetadataFits, withAttributes } from "../mapping/attributes.js";
 import { decodeClientToken, isClientToken, readAcsTokenClaims } from "../mapping/client-token.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
@@ -23,6 +25,7 @@ import type { ContentTemplate } from "./content-template.js";
 import { Conversation, type ConversationActivityEvents } from "./conversation.js";
 import { InvalidArgumentError, NotFoundError, noMediaStore, UnsupportedFeatureError, uniqueNameTaken } from "./errors.js";
 import { temporaryUrls, type Media } from "./media.js";
+import { problemReporter } from "./problem-log.js";
 import type { PushNotification } from "./push-notification.js";
 import { ReplayEventEmitter } from "./replay-event-emitter.js";
 import { RestPaginator } from "./rest-paginator.js";
@@ -677,7 +680,20 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     if (taken) throw uniqueNameTaken(uniqueName);
   }
 
+  /** Media URLs others name pass only at the media store's origins and those the app allows. */
+  #mediaUrlCheck(report: ReportProblem): (url: string) => string | null {
+    const store = this.#options.mediaStore;
+    const known = [this.#session.mediaUrl, store && "url" in store ? store.url : undefined, ...(this.#mediaStore?.urlOrigins ?? [])];
+    const check = mediaUrlChecker(known.filter((url): url is string => url !== undefined), this.#options.media?.allowedUrlOrigins);
+    return (url) => {
+      const checked = check(url);
+      if (checked === null) report({ kind: "mediaUrl", message: "Media URL outside the allowed origins read as none", details: url.slice(0, 200) });
+      return checked;
+    };
+  }
+
   #createContext(): ClientContext {
+    const report = problemReporter(this.#options.logger);
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read the current session
     const client = this;
     return {
@@ -725,7 +741,9 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         maxCount: this.#options.media?.maxCount ?? DEFAULT_MEDIA.maxCount,
         maxBytes: Math.round((this.#options.media?.maxSizeInMb ?? DEFAULT_MEDIA.maxSizeInMb) * 1024 * 1024),
         ...(this.#options.media?.allowedContentTypes ? { allowedContentTypes: this.#options.media.allowedContentTypes } : {}),
+        checkedUrl: this.#mediaUrlCheck(report),
       },
+      report,
     };
   }
 

@@ -127,7 +127,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     super();
     this.#context = context;
     this.sid = properties.id;
-    this.#data = toConversationData(properties);
+    this.#data = toConversationData(properties, context.report);
     this.#currentStatus = status;
     this.#updatedOn = lastMessageReceivedOn ?? properties.createdOn;
     this.#newestMessage = lastMessageReceivedOn ? { dateCreated: lastMessageReceivedOn } : undefined;
@@ -150,7 +150,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         return changed;
       },
       historyBefore,
-      (entries) => this.#applyFeed(entries),
+      (entry) => this.#applyFeed(entry),
+      context.report,
     );
     this.#horizon = new ReadHorizon({
       thread: this.#thread,
@@ -165,7 +166,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     });
     this.#messageHost = {
       identityOf: (userId) => context.identities.identityOf(userId),
-      mediaOf: (raw) => decodeMediaMetadata(raw.metadata).map((descriptor) => this.#mediaFor(descriptor)),
+      mediaOf: (raw) => decodeMediaMetadata(raw.metadata, context.report).map((descriptor) => this.#mediaFor(descriptor)),
       deliveryOf: (message) => this.#deliveryOf(message),
       detailedDeliveryOf: (message) => this.#detailedDeliveryOf(message),
       updateMessageBody: (message, body) => this.#updateMessageBody(message, body),
@@ -697,14 +698,21 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     this.#context.bubble(event, participant);
   }
 
-  /** One Media per attachment id; fresh URLs from the store for files in it, the stated URL for native clients' files. */
+  /**
+   * One Media per attachment; fresh URLs from the store for files in it, the stated URL for
+   * native clients' files only where it is at an allowed origin (else none): anyone can write it.
+   */
   #mediaFor(descriptor: MediaDescriptor): Media {
-    const known = this.#mediaBySid.get(descriptor.sid);
-    if (known) return known;
     const store = this.#context.media.store;
-    const source = descriptor.inStore && store ? () => store.temporaryUrl(descriptor.sid) : async () => descriptor.url;
+    const fromStore = descriptor.inStore && store !== undefined;
+    // Keyed with the URL too: another message reusing a sid must not swap its link into this one.
+    const key = fromStore ? descriptor.sid : `${descriptor.sid} ${descriptor.url}`;
+    const known = this.#mediaBySid.get(key);
+    if (known) return known;
+    const statedUrl = fromStore ? null : this.#context.media.checkedUrl(descriptor.url);
+    const source = fromStore ? () => store.temporaryUrl(descriptor.sid) : async () => statedUrl;
     const media = new Media(descriptor.sid, descriptor.filename, descriptor.contentType, descriptor.size, descriptor.category, source);
-    this.#mediaBySid.set(descriptor.sid, media);
+    this.#mediaBySid.set(key, media);
     return media;
   }
 
@@ -782,31 +790,29 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     }
   }
 
-  /** Applies one read of the change feed, ascending by index. */
-  #applyFeed(entries: FeedEntry[]): void {
-    for (const { message, isNew } of entries) {
-      this.#window.absorb([message]);
-      switch (messageKind(message)) {
-        case "deleted": {
-          const known = this.#messagesBySid.get(message.id);
-          if (known) {
-            this.#messagesBySid.delete(message.id);
-            this.emit("messageRemoved", known);
-            this.#context.bubble("messageRemoved", known);
-          }
-          break;
+  /** Applies one entry of the change feed (the feed applies them ascending by index, and stops at one that throws). */
+  #applyFeed({ message, isNew }: FeedEntry): void {
+    this.#window.absorb([message]);
+    switch (messageKind(message)) {
+      case "deleted": {
+        const known = this.#messagesBySid.get(message.id);
+        if (known) {
+          this.#messagesBySid.delete(message.id);
+          this.emit("messageRemoved", known);
+          this.#context.bubble("messageRemoved", known);
         }
-        case "system":
-          if (isNew) this.#applySystemMessage(message);
-          break;
-        case "control":
-          this.#applyControlMessage(message);
-          break;
-        case "user":
-          if (isNew) this.#announce(message);
-          else if (this.#messagesBySid.has(message.id)) this.#materialize(message);
-          break;
+        break;
       }
+      case "system":
+        if (isNew) this.#applySystemMessage(message);
+        break;
+      case "control":
+        this.#applyControlMessage(message);
+        break;
+      case "user":
+        if (isNew) this.#announce(message);
+        else if (this.#messagesBySid.has(message.id)) this.#materialize(message);
+        break;
     }
   }
 
@@ -849,7 +855,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   #applyControlMessage(carrier: ChatMessage): void {
-    const control = decodeControlMessage(carrier.metadata);
+    const control = decodeControlMessage(carrier.metadata, this.#context.report);
     if (control?.kind === "messageAttributes") {
       const target = this.#messagesBySid.get(control.targetMessageId);
       if (target) this.#materialize(target.acs.message);
@@ -878,7 +884,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   /** The one Message instance for an ACS message, updated (and `updated` emitted) when it changed. */
   #materialize(raw: ChatMessage): Message {
-    const attributes = this.#window.foldedAttributes(raw, decodeAttributes(raw.metadata), this.#messageChangeAllowed);
+    const attributes = this.#window.foldedAttributes(raw, decodeAttributes(raw.metadata, this.#context.report), this.#messageChangeAllowed);
     const existing = this.#messagesBySid.get(raw.id);
     if (!existing) {
       const message = new Message(this, raw, attributes, this.#messageHost);
@@ -1156,7 +1162,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async #refreshProperties(): Promise<void> {
     await this.#context.ensureReady();
     const properties = await this.#context.vetProperties(await acsCall("getProperties", () => this.#thread.getProperties()));
-    const next = toConversationData(properties);
+    const next = toConversationData(properties, this.#context.report);
     const reasons: ConversationUpdateReason[] = [];
     if (next.friendlyName !== this.#data.friendlyName) reasons.push("friendlyName");
     if (next.uniqueName !== this.#data.uniqueName) reasons.push("uniqueName");

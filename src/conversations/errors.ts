@@ -42,7 +42,7 @@ export class LimitExceededError extends RangeError {
     readonly limit: number,
     readonly unit: string,
   ) {
-    super(`${subject} take ${size} ${unit}; ACS allows at most ${limit} ${unit}.`);
+    super(`${subject} take ${size} ${unit}; the limit is ${limit} ${unit}.`);
   }
 }
 

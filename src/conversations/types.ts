@@ -95,7 +95,20 @@ export interface ClientOptions {
     maxSizeInMb?: number;
     /** Allowed content types, e.g. `["image/*", "application/pdf"]`; all when omitted. */
     allowedContentTypes?: string[];
+    /**
+     * Origins (e.g. `https://contoso.blob.core.windows.net`) whose URLs in others' file
+     * descriptions `Media.getContentTemporaryUrl()` may return, besides the media store's own.
+     * Any other URL another participant names reads as none (null), with a logged warning.
+     */
+    allowedUrlOrigins?: string[];
   };
+  /**
+   * Where problems with data others wrote into ACS are reported (malformed attributes or file
+   * descriptions, refused links); such data is delivered as plain values, never thrown. Default:
+   * `console.warn`, once per kind of problem, so developers learn of it and a hostile participant
+   * cannot flood every client's console.
+   */
+  logger?: { warn(message: string, details?: unknown): void };
 }
 
 export interface CreateConversationOptions {

@@ -7,6 +7,7 @@
  */
 import type { ChatMessage } from "@azure/communication-chat";
 import { coalescedRead } from "../acs/coalesced-read.js";
+import { ignoreProblems, type ReportProblem } from "../mapping/foreign-data.js";
 import { changeStamp } from "../mapping/message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 
@@ -27,21 +28,27 @@ export class ThreadFeed {
   #cursor: number;
   /** The highest index announced or passed over as history; undefined until the first read. */
   #announcedThrough: number | undefined;
+  /** Messages (id and version) whose application failed once: a second failure skips them. */
+  readonly #failedOnce = new Set<string>();
 
   readonly #read: FeedReader;
   readonly #historyBefore: number;
-  readonly #apply: (entries: FeedEntry[]) => void;
+  readonly #apply: (entry: FeedEntry) => void;
+  readonly #report: ReportProblem;
 
   constructor(
     read: FeedReader,
     /** Server time before which the thread's messages are history to this client. */
     historyBefore: number,
-    /** Applies each read, once, before the callers of `catchUp()` resume. */
-    apply: (entries: FeedEntry[]) => void,
+    /** Applies one entry of a read, in index order, before the callers of `catchUp()` resume. */
+    apply: (entry: FeedEntry) => void,
+    /** Hears of entries that failed to apply. */
+    report: ReportProblem = ignoreProblems,
   ) {
     this.#read = read;
     this.#historyBefore = historyBefore;
     this.#apply = apply;
+    this.#report = report;
     this.#cursor = historyBefore;
   }
 
@@ -55,6 +62,7 @@ export class ThreadFeed {
   /**
    * Reads what changed since the last read; concurrent calls share one read, and a call made
    * while a read runs gets a second read after it, so nothing that happened before the call is missed.
+   * Resolves to the entries applied.
    */
   readonly catchUp: () => Promise<FeedEntry[]> = coalescedRead(() => this.#readOnce());
 
@@ -62,16 +70,40 @@ export class ThreadFeed {
     const messages = await this.#read(new Date(this.#cursor - OVERLAP_MS));
     const entries = messages
       .map((message) => ({ message, index: indexFromSequenceId(message.sequenceId) }))
-      .sort((a, b) => a.index - b.index);
-    const result: FeedEntry[] = [];
-    for (const { message, index } of entries) {
-      this.#cursor = Math.max(this.#cursor, changeStamp(message));
-      result.push({ message, index, isNew: this.isUnannounced(message) });
+      .sort((a, b) => a.index - b.index)
+      .map(({ message, index }) => ({ message, index, isNew: this.isUnannounced(message) }));
+    const applied: FeedEntry[] = [];
+    for (const entry of entries) {
+      if (!this.#applyOne(entry)) break;
+      applied.push(entry);
     }
-    const highest = entries[entries.length - 1]?.index;
-    if (highest !== undefined) this.#announcedThrough = Math.max(this.#announcedThrough ?? 0, highest);
-    else if (this.#announcedThrough === undefined) this.#announcedThrough = 0;
-    this.#apply(result);
-    return result;
+    // The cursor and the announcements move past what was applied only: the rest is read (and
+    // announced) at the next catch-up, so a failure on one message loses no other.
+    const rest = entries.slice(applied.length);
+    const appliedUpTo = applied.reduce((latest, entry) => Math.max(latest, changeStamp(entry.message)), Number.NEGATIVE_INFINITY);
+    const restFrom = rest.reduce((earliest, entry) => Math.min(earliest, changeStamp(entry.message)), Number.POSITIVE_INFINITY);
+    this.#cursor = Math.max(this.#cursor, Math.min(appliedUpTo, restFrom));
+    // Entries that are not news (history, edits of old messages) sit below every new one: passing them announces nothing.
+    const passed = [...applied, ...rest.filter((entry) => !entry.isNew)];
+    const highest = passed.reduce((max, entry) => Math.max(max, entry.index), 0);
+    if (passed.length > 0) this.#announcedThrough = Math.max(this.#announcedThrough ?? 0, highest);
+    else if (this.#announcedThrough === undefined && entries.length === 0) this.#announcedThrough = 0;
+    return applied;
+  }
+
+  /** Applies one entry; false when it failed for the first time (it is read again), true once applied or skipped. */
+  #applyOne(entry: FeedEntry): boolean {
+    const key = `${entry.message.id}@${entry.message.version}`;
+    try {
+      this.#apply(entry);
+      this.#failedOnce.delete(key);
+      return true;
+    } catch (error) {
+      // A second failure of the same version is no accident: skip it, or it holds back the thread for good.
+      const skipped = this.#failedOnce.delete(key);
+      if (!skipped) this.#failedOnce.add(key);
+      this.#report({ kind: "feed", message: `Message ${entry.message.id} failed to apply${skipped ? " again: skipped" : ": read again"}`, details: error });
+      return skipped;
+    }
   }
 }

@@ -5,7 +5,9 @@
  * (marked in metadata, hidden from every Twilio-shaped read) that every client folds into its
  * target. Native ACS clients see them as ordinary messages with an explanatory text.
  */
+import { ACS_LIMITS } from "./acs-limits.js";
 import { encodeAttributes } from "./attributes.js";
+import { ATTRIBUTE_LIMITS, boundedText, ignoreProblems, metadataText, parseBoundedJson, type JsonLimits, type ReportProblem } from "./foreign-data.js";
 import type { JSONValue } from "./json.js";
 import { METADATA_KEYS } from "./metadata-keys.js";
 
@@ -22,6 +24,12 @@ export type ControlMessage =
 
 const TARGET_KEY = "twilioControlTarget";
 const ORIGINS_KEY = "twilioControlOrigins";
+/** ACS message ids are short decimal strings: anything much longer is not one. */
+const MAX_TARGET_ID_LENGTH = 128;
+/** A participant-attributes snapshot holds many participants' attributes (one level more): bounded by the message it travels in. */
+const SNAPSHOT_LIMITS: JsonLimits = { maxBytes: ACS_LIMITS.messageSizeBytes, maxDepth: ATTRIBUTE_LIMITS.maxDepth + 1 };
+/** Origins name one message id per participant. */
+const ORIGINS_LIMITS: JsonLimits = { maxBytes: ACS_LIMITS.messageSizeBytes, maxDepth: 1 };
 
 /** The content and metadata of the ACS message that carries a control update. */
 export function encodeControlMessage(control: ControlMessage): { content: string; metadata: Record<string, string> } {
@@ -39,7 +47,7 @@ export function encodeControlMessage(control: ControlMessage): { content: string
     content: "(participant attributes updated by twilio-conversations-acs)",
     metadata: {
       [METADATA_KEYS.control]: control.kind,
-      [METADATA_KEYS.attributes]: encodeAttributes(control.attributesByUserId),
+      [METADATA_KEYS.attributes]: encodeAttributes(control.attributesByUserId, "attributes", SNAPSHOT_LIMITS),
       ...(Object.keys(control.origins).length > 0 ? { [ORIGINS_KEY]: JSON.stringify(control.origins) } : {}),
     },
   };
@@ -49,37 +57,34 @@ export function encodeControlMessage(control: ControlMessage): { content: string
 export const isControlMetadata = (metadata: Record<string, string> | undefined): boolean =>
   metadata?.[METADATA_KEYS.control] !== undefined;
 
-/** The control update a message carries; undefined for ordinary or malformed ones. */
-export function decodeControlMessage(metadata: Record<string, string> | undefined): ControlMessage | undefined {
+/** The control update a message carries; undefined (reported) for ordinary or malformed ones. */
+export function decodeControlMessage(metadata: Record<string, string> | undefined, report: ReportProblem = ignoreProblems): ControlMessage | undefined {
   if (!metadata || !isControlMetadata(metadata)) return undefined;
-  const attributes = parseJson(metadata[METADATA_KEYS.attributes]);
-  if (attributes === undefined) return undefined;
-  const kind = metadata[METADATA_KEYS.control];
-  if (kind === "messageAttributes") {
-    const targetMessageId = metadata[TARGET_KEY];
-    return targetMessageId ? { kind, targetMessageId, attributes: attributes.value } : undefined;
-  }
-  const value = attributes.value;
-  if (kind === "participantAttributes" && isRecord(value)) {
-    const originsText = metadata[ORIGINS_KEY];
-    const origins = originsText === undefined ? {} : parseJson(originsText)?.value;
-    if (origins === undefined) return undefined;
-    if (!isRecord(origins) || !Object.values(origins).every((id) => typeof id === "string")) return undefined;
-    return { kind, attributesByUserId: value, origins: origins as Record<string, string> };
-  }
-  return undefined;
+  const control = decodeMarked(metadata);
+  if (!control) report({ kind: "controlMessage", message: "Malformed control message ignored" });
+  return control;
 }
 
-/** JSON text, parsed; undefined when absent or not JSON (a wrapper, since `null` is valid JSON). */
-function parseJson(text: string | undefined): { value: JSONValue } | undefined {
+function decodeMarked(metadata: Record<string, string>): ControlMessage | undefined {
+  const kind = metadataText(metadata, METADATA_KEYS.control);
+  const text = metadataText(metadata, METADATA_KEYS.attributes);
   if (text === undefined) return undefined;
-  try {
-    return { value: JSON.parse(text) as JSONValue };
-  } catch {
-    return undefined;
+  if (kind === "messageAttributes") {
+    const targetMessageId = boundedText(metadataText(metadata, TARGET_KEY), MAX_TARGET_ID_LENGTH);
+    const attributes = parseBoundedJson(text, ATTRIBUTE_LIMITS);
+    return targetMessageId && "value" in attributes ? { kind, targetMessageId, attributes: attributes.value } : undefined;
   }
+  if (kind !== "participantAttributes") return undefined;
+  const snapshot = parseBoundedJson(text, SNAPSHOT_LIMITS);
+  const value = "value" in snapshot ? snapshot.value : undefined;
+  if (!isRecord(value)) return undefined;
+  const originsText = metadataText(metadata, ORIGINS_KEY);
+  const parsedOrigins = originsText === undefined ? { value: {} } : parseBoundedJson(originsText, ORIGINS_LIMITS);
+  const origins = "value" in parsedOrigins ? parsedOrigins.value : undefined;
+  if (!isRecord(origins) || !Object.values(origins).every((id) => typeof id === "string" && id.length <= MAX_TARGET_ID_LENGTH)) return undefined;
+  return { kind, attributesByUserId: value, origins: origins as Record<string, string> };
 }
 
-function isRecord(value: JSONValue): value is { [key: string]: JSONValue } {
+function isRecord(value: JSONValue | undefined): value is { [key: string]: JSONValue } {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 /** ACS thread properties <-> the data of a Twilio Conversation. */
 import type { ChatThreadProperties } from "@azure/communication-chat";
 import { decodeAttributes } from "./attributes.js";
+import { ignoreProblems, metadataText, type ReportProblem } from "./foreign-data.js";
 import type { JSONValue } from "./json.js";
 import { METADATA_KEYS } from "./metadata-keys.js";
 
@@ -16,14 +17,14 @@ export interface ConversationData {
   metadata: Record<string, string>;
 }
 
-export function toConversationData(properties: ChatThreadProperties): ConversationData {
+export function toConversationData(properties: ChatThreadProperties, report: ReportProblem = ignoreProblems): ConversationData {
   const metadata = properties.metadata ?? {};
   return {
     sid: properties.id,
-    friendlyName: properties.topic || null,
+    friendlyName: (typeof properties.topic === "string" && properties.topic) || null,
     // Empty means none: ACS metadata cannot delete a key through the SDK.
-    uniqueName: metadata[METADATA_KEYS.uniqueName] || null,
-    attributes: decodeAttributes(metadata),
+    uniqueName: metadataText(metadata, METADATA_KEYS.uniqueName) || null,
+    attributes: decodeAttributes(metadata, report),
     createdByUserId: properties.createdBy?.kind === "communicationUser" ? properties.createdBy.communicationUserId : null,
     dateCreated: properties.createdOn,
     metadata,

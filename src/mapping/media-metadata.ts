@@ -6,6 +6,8 @@
  * native clients read as media too, with what they have.
  */
 import type { MediaCategory } from "../conversations/types.js";
+import { ACS_LIMITS } from "./acs-limits.js";
+import { boundedText, ignoreProblems, metadataText, parseBoundedJson, type ReportProblem } from "./foreign-data.js";
 
 export const MEDIA_KEYS = {
   fileSharing: "fileSharingMetadata",
@@ -60,20 +62,29 @@ export function encodeMediaMetadata(media: MediaDescriptor[]): Record<string, st
   };
 }
 
-/** The attachments a message's metadata describes, in either convention; [] when none or unreadable. */
-export function decodeMediaMetadata(metadata: Record<string, string> | undefined): MediaDescriptor[] {
-  const sharing = metadata?.[MEDIA_KEYS.fileSharing];
+/** Bounds of what other clients write: far above real descriptions (this library writes at most 10 files per message by default). */
+const MAX_ITEMS = 50;
+const MAX_TEXT = 4096;
+/** Ids a media store hands out (UUIDs, say): never a path (`..`) when put into the store's URL. */
+const STORE_ID = /^[\w-][\w.-]*$/;
+const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
+
+/**
+ * The attachments a message's metadata describes, in either convention; [] when none or
+ * unreadable. Items that are not well-formed are left out and reported, never thrown.
+ */
+export function decodeMediaMetadata(metadata: Record<string, string> | undefined, report: ReportProblem = ignoreProblems): MediaDescriptor[] {
+  const sharing = metadataText(metadata, MEDIA_KEYS.fileSharing);
   if (sharing !== undefined) {
-    let items: unknown;
-    try {
-      items = JSON.parse(sharing);
-    } catch {
-      items = undefined;
-    }
-    if (Array.isArray(items)) return items.flatMap((item) => toDescriptor(item));
+    // The array of flat items, with room for a nested field or two from other clients.
+    const parsed = parseBoundedJson(sharing, { maxBytes: ACS_LIMITS.messageSizeBytes, maxDepth: 4 });
+    const items = "value" in parsed && Array.isArray(parsed.value) ? parsed.value : [];
+    const media = items.slice(0, MAX_ITEMS).flatMap(toDescriptor);
+    if (media.length < items.length || !("value" in parsed)) report({ kind: "media", message: "Malformed file descriptions left out" });
+    if (media.length > 0 || items.length > 0) return media;
   }
-  const url = metadata?.[MEDIA_KEYS.attachmentUrl];
-  if (url && metadata?.[MEDIA_KEYS.hasAttachment] === "true") {
+  const url = boundedText(metadataText(metadata, MEDIA_KEYS.attachmentUrl), MAX_TEXT);
+  if (url && metadataText(metadata, MEDIA_KEYS.hasAttachment) === "true") {
     const name = fileNameOf(url);
     return [{ sid: url, filename: name, contentType: contentTypeOf(name), size: 0, category: "media", url, inStore: false }];
   }
@@ -89,20 +100,26 @@ function fileNameOf(url: string): string {
   }
 }
 
+/** One description, every field type-checked and bounded; none when its id or url is unusable. */
 function toDescriptor(item: unknown): MediaDescriptor[] {
-  if (!item || typeof item !== "object") return [];
-  const value = item as Partial<FileSharingItem>;
-  if (typeof value.id !== "string" || typeof value.url !== "string") return [];
-  const filename = typeof value.name === "string" && !(value.twilioMedia === true && value.unnamed === true) ? value.name : null;
+  const value: Record<string, unknown> = item && typeof item === "object" ? (item as Record<string, unknown>) : {};
+  const id = boundedText(value.id, MAX_TEXT);
+  const url = boundedText(value.url, MAX_TEXT);
+  if (!id || url === undefined) return [];
+  const ours = value.twilioMedia === true;
+  const name = boundedText(value.name, MAX_TEXT);
+  const filename = name !== undefined && !(ours && value.unnamed === true) ? name : null;
+  const statedType = boundedText(value.contentType, MAX_TEXT);
   return [
     {
-      sid: value.id,
+      sid: id,
       filename,
-      contentType: typeof value.contentType === "string" ? value.contentType : contentTypeOf(filename?.includes(".") ? filename : (value.extension ?? filename ?? "")),
-      size: typeof value.size === "number" && value.size >= 0 ? value.size : 0,
-      category: value.category && CATEGORIES.includes(value.category) ? value.category : "media",
-      url: value.url,
-      inStore: value.twilioMedia === true,
+      contentType: statedType && MIME_TYPE.test(statedType) ? statedType : contentTypeOf(filename?.includes(".") ? filename : (boundedText(value.extension, MAX_TEXT) ?? filename ?? "")),
+      size: Number.isSafeInteger(value.size) && (value.size as number) >= 0 ? (value.size as number) : 0,
+      category: CATEGORIES.find((c) => c === value.category) ?? "media",
+      url,
+      // Only an id a store could have made: it goes into the store's URL path.
+      inStore: ours && STORE_ID.test(id),
     },
   ];
 }

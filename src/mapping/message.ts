@@ -39,9 +39,10 @@ export function toMessageData(message: ChatMessage): MessageData {
   return {
     sid: message.id,
     index: indexFromSequenceId(message.sequenceId),
-    body: message.content?.message ?? null,
+    // Typed by ACS's word only: a raw REST sender's odd JSON must not reach the app as a "string".
+    body: typeof message.content?.message === "string" ? message.content.message : null,
     senderUserId: sender,
-    senderDisplayName: message.senderDisplayName || null,
+    senderDisplayName: (typeof message.senderDisplayName === "string" && message.senderDisplayName) || null,
     attributes: decodeAttributes(message.metadata),
     dateCreated: message.createdOn,
     dateUpdated: message.editedOn ?? message.createdOn,

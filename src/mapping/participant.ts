@@ -15,12 +15,15 @@ export interface ParticipantData {
   displayName: string | null;
 }
 
+/** Typed by ACS's word only: what a raw REST client wrote may be anything. */
+const displayNameOf = (participant: ChatParticipant): string | undefined => (typeof participant.displayName === "string" ? participant.displayName : undefined);
+
 export function toParticipantData(participant: ChatParticipant): ParticipantData | undefined {
   if (!("communicationUserId" in participant.id)) return undefined;
   return {
     sid: participant.id.communicationUserId,
     attributes: decodeAttributes(participant.metadata),
-    displayName: participant.displayName || null,
+    displayName: displayNameOf(participant) || null,
   };
 }
 

@@ -120,6 +120,11 @@ export class BlobMediaStore implements MediaStore {
     return new BlobMediaStore(service.getContainerClient(containerName), storeOptions);
   }
 
+  /** The Blob account's origin: where this store's URLs point. */
+  get urlOrigins(): readonly string[] {
+    return [new URL(this.#container.url).origin];
+  }
+
   /** The container the files go to. */
   get containerClient(): ContainerClient {
     return this.#container;

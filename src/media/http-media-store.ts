@@ -27,6 +27,11 @@ export class HttpMediaStore implements MediaStore {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
   }
 
+  /** The media endpoint's origin, where the files it stores are served (the emulator's, say). */
+  get urlOrigins(): readonly string[] {
+    return [this.#baseUrl];
+  }
+
   async upload(media: MediaUpload, options: { abortSignal?: AbortSignal } = {}): Promise<StoredMedia> {
     const headers: Record<string, string> = { "content-type": media.contentType };
     if (media.filename !== null) headers["x-file-name"] = encodeURIComponent(media.filename);

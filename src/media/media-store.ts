@@ -33,4 +33,9 @@ export interface MediaStore {
   temporaryUrl(id: string): Promise<string>;
   /** Deletes the file (used when sending the message that carries it failed). */
   delete(id: string): Promise<void>;
+  /**
+   * Where this store's files are served (URLs whose origins count, e.g. the Blob account's):
+   * clients return such https URLs from others' file descriptions, no others unless the app allows them.
+   */
+  readonly urlOrigins?: readonly string[];
 }

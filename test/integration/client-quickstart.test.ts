@@ -404,11 +404,14 @@ describe("bad input: typed errors before any request, nothing half-written", () 
   it("refuses oversized attributes with LimitExceededError naming the limit, and writes nothing", async () => {
     const { mine } = await sharedConversation("limits");
     await mine.sendMessage("only message");
-    const big = { text: "x".repeat(30 * 1024) };
-    const { result: messageError, requests } = await requestsDuring(emulator, () => rejection(mine.sendMessage("too big", big)));
+    const { result: messageError, requests } = await requestsDuring(emulator, () => rejection(mine.sendMessage("x".repeat(20 * 1024), { text: "y".repeat(10 * 1024) })));
     expect(messageError).toBeInstanceOf(LimitExceededError);
     expect((messageError as LimitExceededError).limit).toBe(28 * 1024);
     expect(requests).toEqual([]);
+    // Attributes over Twilio's largest attributes limit (16 KB) are refused too: other clients would read them as text.
+    const attributesTooBig = await rejection(mine.sendMessage("too big", { text: "x".repeat(17 * 1024) }));
+    expect(attributesTooBig).toBeInstanceOf(LimitExceededError);
+    expect((attributesTooBig as LimitExceededError).limit).toBe(16 * 1024);
     expect(await mine.getMessagesCount()).toBe(1);
 
     const threadsBefore = (await aliceClient.getSubscribedConversations()).items.length;

@@ -102,8 +102,11 @@ describe("sending and receiving files", () => {
     expect(await download((await page.items[2]!.media!.getContentTemporaryUrl())!)).toEqual(bytes(500, 9));
   });
 
-  it("reads a native ACS message with fileSharingMetadata as media, reached at its stated URL", async () => {
-    const { mine, theirs } = await shared("native files");
+  it("reads a native ACS message with fileSharingMetadata as media, reached at its stated URL when the app allows its origin", async () => {
+    const { mine } = await shared("native files");
+    const allowing = withMedia(bob, { media: { allowedUrlOrigins: ["https://files.example"] } });
+    await initialized(allowing);
+    const theirs = await allowing.getConversationBySid(mine.sid);
     const raw = chatClientFor(emulator, alice.acsToken).getChatThreadClient(mine.sid);
     const url = "https://files.example/report.pdf?sig=abc";
     await raw.sendMessage(
@@ -115,6 +118,7 @@ describe("sending and receiving files", () => {
     const [media] = message!.attachedMedia!;
     expect([media!.sid, media!.filename, media!.contentType]).toEqual(["native-1", "report.pdf", "application/pdf"]);
     expect(await media!.getContentTemporaryUrl()).toBe(url);
+    await allowing.shutdown();
   });
 
   it("writes both conventions native ACS clients read: fileSharingMetadata and hasAttachment/attachmentUrl", async () => {
