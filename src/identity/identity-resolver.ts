@@ -116,16 +116,17 @@ export class KnownIdentities {
     }
   }
 
-  /** The ACS user id of an identity; an identity that is an ACS user id (`8:...`) addresses that user. */
+  /**
+   * The ACS user id of an identity. An identity that is an ACS user id (`8:...`, how unknown users
+   * show) addresses that user: it is never sent to the resolver, which could create a user by that name.
+   */
   async userIdOf(identity: string): Promise<string | undefined> {
+    if (isAcsUserId(identity)) return identity;
     const known = this.#userIds.get(identity);
     if (known) return known;
     const resolved = await this.resolver?.userIdOf(identity);
-    if (resolved) {
-      this.remember(identity, resolved);
-      return resolved;
-    }
-    return isAcsUserId(identity) ? identity : undefined;
+    if (resolved) this.remember(identity, resolved);
+    return resolved;
   }
 }
 

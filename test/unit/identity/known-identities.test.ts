@@ -81,4 +81,11 @@ describe("KnownIdentities", () => {
     expect(await known.userIdOf("8:acs:bob")).toBe("8:acs:bob");
     expect(await known.userIdOf("bob")).toBeUndefined();
   });
+
+  it("never asks the resolver about an ACS user id (a directory could create a user by that name)", async () => {
+    const asked: string[] = [];
+    const known = new KnownIdentities({ userIdOf: async (identity) => (asked.push(identity), "8:acs:created"), identityOf: async () => undefined });
+    expect(await known.userIdOf("8:acs:someone")).toBe("8:acs:someone");
+    expect(asked).toEqual([]);
+  });
 });

@@ -1,0 +1,10 @@
+import { build } from "esbuild";
+import { gzipSync } from "node:zlib";
+const root = process.cwd() + "/";
+const app = `import { Client, Conversation, Message, Participant, User, Media, MessageBuilder, RestPaginator } from "${root}src/index.ts";
+  const client = new Client(localStorage.getItem("token"));
+  client.on("messageAdded", (m) => console.log(m instanceof Message, Conversation, Participant, User, Media, MessageBuilder, RestPaginator));`;
+const result = await build({ stdin: { contents: app, resolveDir: root, loader: "js" }, bundle: true, platform: "browser", format: "esm", minify: true, write: false, metafile: true, packages: "external", logLevel: "silent" });
+const ins = Object.values(result.metafile.outputs)[0].inputs;
+console.log("ours gzip", gzipSync(result.outputFiles[0].contents).length);
+console.log(Object.entries(ins).filter(([f])=>f.startsWith("src")).sort((a,b)=>b[1].bytesInOutput-a[1].bytesInOutput).slice(0,22).map(([f,i])=>f+" "+i.bytesInOutput).join("\n"));
