@@ -91,7 +91,7 @@ export {
   NotFoundError,
   PermissionDeniedError,
   UnsupportedFeatureError,
-} from "./conversations/errors.js";
+} from "./errors.js";
 export { twilioDefaultAttributePolicy, type AttributeChange, type AttributePolicy } from "./conversations/attribute-policy.js";
 export type { IdentityResolver, UserProfile } from "./identity/identity-resolver.js";
 export type { ExternalEventSource, Nudge, NudgeSink } from "./events/nudges.js";

@@ -1,4 +1,4 @@
-import { AcsRequestError } from "../conversations/errors.js";
+import { AcsRequestError } from "../errors.js";
 
 interface RestErrorLike {
   statusCode?: number;

@@ -5,7 +5,7 @@
  * bundle budget left after the ACS SDK for these few checks. The Node entries use zod.
  */
 import { findNonJson, type JSONValue } from "../mapping/json.js";
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError } from "../errors.js";
 
 /** A check: returns the value, typed, or throws InvalidArgumentError for `field`. */
 export type Check<T> = (value: unknown, field: string) => T;

@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatParticipant, ChatThreadClient, ChatThreadProperties } from "@azure/communication-chat";
 import { acsCall } from "../acs/acs-errors.js";
-import { ACS_LIMITS, metadataSize, utf8Length } from "../mapping/acs-limits.js";
+import { ACS_LIMITS, metadataSize, utf8Length } from "../acs/limits.js";
 import { assertMetadataFits, decodeAttributes, encodeAttributes, withAttributes } from "../mapping/attributes.js";
 import { decodeControlMessage, encodeControlMessage } from "../mapping/control-message.js";
 import { toConversationData, type ConversationData } from "../mapping/conversation.js";
@@ -11,7 +11,7 @@ import { messageKind } from "../mapping/message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
-import { AcsRequestError, InvalidArgumentError, LimitExceededError, MessageSentError, NotFoundError, noMediaStore, PermissionDeniedError, UnsupportedFeatureError, uniqueNameTaken } from "./errors.js";
+import { AcsRequestError, InvalidArgumentError, LimitExceededError, MessageSentError, NotFoundError, noMediaStore, PermissionDeniedError, UnsupportedFeatureError, uniqueNameTaken } from "../errors.js";
 import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
 import { MessageWindow, type AttributesChangeCheck } from "./message-window.js";
 import { isAcsUserId } from "../identity/identity-resolver.js";

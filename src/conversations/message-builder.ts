@@ -1,7 +1,7 @@
 import type { JSONValue } from "../mapping/json.js";
 import { CancellablePromise } from "./cancellable-promise.js";
 import type { ContentTemplateVariable } from "./content-template.js";
-import { LimitExceededError, UnsupportedFeatureError } from "./errors.js";
+import { LimitExceededError, UnsupportedFeatureError } from "../errors.js";
 import type { ConversationLimits, MediaCategory, SendEmailOptions, SendMediaOptions } from "./types.js";
 
 /** Sends built messages; implemented by the Conversation. */

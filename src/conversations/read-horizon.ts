@@ -8,7 +8,7 @@
 import type { ChatThreadClient } from "@azure/communication-chat";
 import { acsCall } from "../acs/acs-errors.js";
 import { coalescedRead } from "../acs/coalesced-read.js";
-import { ACS_LIMITS } from "../mapping/acs-limits.js";
+import { ACS_LIMITS } from "../acs/limits.js";
 
 /** ACS allows 30 receipts a minute per user and thread: one every 2 s at most, sustained. */
 const MIN_GAP_BETWEEN_RECEIPTS_MS = 2000;

@@ -9,6 +9,11 @@ import type { PollingOptions } from "../events/polling-source.js";
 import type { RealtimeSignals } from "../events/realtime-source.js";
 import type { IdentityResolver } from "../identity/identity-resolver.js";
 import type { MediaStore } from "../media/media-store.js";
+import type { SendMediaOptions } from "../media/media-payload.js";
+import type { MediaCategory } from "../mapping/media-metadata.js";
+
+// Defined beside the code that reads them (lower layers), published here with Twilio's other types.
+export type { MediaCategory, SendMediaOptions };
 import type { JSONValue } from "../mapping/json.js";
 import type { Conversation } from "./conversation.js";
 import type { Message } from "./message.js";
@@ -176,12 +181,6 @@ export interface ConversationEmailBinding {
 export interface ConversationSmsBinding {
   address?: string;
 }
-export interface SendMediaOptions {
-  contentType: null | string;
-  filename?: string;
-  /** Twilio names Node's Buffer; any Uint8Array (Buffer is one) or ArrayBuffer works here. */
-  media: null | string | Uint8Array | ArrayBuffer | Blob;
-}
 export interface SendEmailOptions {
   subject?: string;
 }
@@ -234,7 +233,6 @@ export interface MessageUpdatedEventArgs {
   message: Message;
   updateReasons: MessageUpdateReason[];
 }
-export type MediaCategory = "media" | "body" | "history";
 
 // ---- users ----
 

@@ -9,7 +9,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { InvalidArgumentError } from "../conversations/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import type { ExternalEventSource, Nudge, NudgeSink } from "./nudges.js";
 import { PushReadLimiter, type PushReadLimits } from "./push-read-limiter.js";
 

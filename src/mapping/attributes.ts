@@ -2,8 +2,8 @@
  * Twilio attributes (any JSON) <-> ACS metadata (string to string): the JSON text under one key.
  * Every JSON value round-trips; what JSON cannot carry is refused before any request.
  */
-import { InvalidArgumentError, LimitExceededError } from "../conversations/errors.js";
-import { ACS_LIMITS, metadataSize, utf8Length } from "./acs-limits.js";
+import { InvalidArgumentError, LimitExceededError } from "../errors.js";
+import { ACS_LIMITS, metadataSize, utf8Length } from "../acs/limits.js";
 import { ATTRIBUTE_LIMITS, ignoreProblems, metadataText, nestingDepth, parseBoundedJson, type JsonLimits, type ReportProblem } from "./foreign-data.js";
 import { findNonJson, type JSONValue } from "./json.js";
 import { METADATA_KEYS } from "./metadata-keys.js";

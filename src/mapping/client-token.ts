@@ -3,7 +3,7 @@
  * token and the ACS user id, and the app knows its users by Twilio identity: the server kit packs
  * all four (and where its directory lives) into one opaque string, so app code stays unchanged.
  */
-import { InvalidArgumentError } from "../conversations/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
 
 const PREFIX = "tcacs1.";

@@ -5,7 +5,7 @@
  * (marked in metadata, hidden from every Twilio-shaped read) that every client folds into its
  * target. Native ACS clients see them as ordinary messages with an explanatory text.
  */
-import { ACS_LIMITS } from "./acs-limits.js";
+import { ACS_LIMITS } from "../acs/limits.js";
 import { encodeAttributes } from "./attributes.js";
 import { ATTRIBUTE_LIMITS, boundedText, ignoreProblems, metadataText, parseBoundedJson, type JsonLimits, type ReportProblem } from "./foreign-data.js";
 import type { JSONValue } from "./json.js";

@@ -4,7 +4,7 @@
  * is type-checked and bounded here, and what does not fit is delivered as a plain value and
  * reported, never thrown (one bad message must not break a conversation for everyone).
  */
-import { utf8Length } from "./acs-limits.js";
+import { utf8Length } from "../acs/limits.js";
 import type { JSONValue } from "./json.js";
 
 export interface JsonLimits {

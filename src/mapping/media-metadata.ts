@@ -5,8 +5,7 @@
  * (content type, size, category, and a marker) so Twilio's Media round-trips; items written by
  * native clients read as media too, with what they have.
  */
-import type { MediaCategory } from "../conversations/types.js";
-import { ACS_LIMITS } from "./acs-limits.js";
+import { ACS_LIMITS } from "../acs/limits.js";
 import { boundedText, ignoreProblems, metadataText, parseBoundedJson, type ReportProblem } from "./foreign-data.js";
 
 export const MEDIA_KEYS = {
@@ -14,6 +13,9 @@ export const MEDIA_KEYS = {
   hasAttachment: "hasAttachment",
   attachmentUrl: "attachmentUrl",
 } as const;
+
+/** Twilio's media categories: attachments, or an email's body or history. */
+export type MediaCategory = "media" | "body" | "history";
 
 export interface MediaDescriptor {
   sid: string;

@@ -2,8 +2,7 @@
  * Twilio's media payloads (`SendMediaOptions`, or browser `FormData`) as uploads, checked before
  * any byte leaves: a content type, a non-empty body, an allowed type, a size within the limit.
  */
-import { InvalidArgumentError, LimitExceededError } from "../conversations/errors.js";
-import type { SendMediaOptions } from "../conversations/types.js";
+import { InvalidArgumentError, LimitExceededError } from "../errors.js";
 import type { MediaUpload } from "./media-store.js";
 
 export interface MediaRules {
@@ -14,6 +13,14 @@ export interface MediaRules {
 }
 
 /** Reads a payload into an upload and checks it; throws InvalidArgumentError or LimitExceededError naming `field`. */
+/** Twilio's media payload for a send. */
+export interface SendMediaOptions {
+  contentType: null | string;
+  filename?: string;
+  /** Twilio names Node's Buffer; any Uint8Array (Buffer is one) or ArrayBuffer works here. */
+  media: null | string | Uint8Array | ArrayBuffer | Blob;
+}
+
 export async function toCheckedUpload(payload: FormData | SendMediaOptions, rules: MediaRules, field: string): Promise<MediaUpload> {
   const upload = await toUpload(payload, field);
   const size = upload.data instanceof Uint8Array ? upload.data.byteLength : upload.data.size;

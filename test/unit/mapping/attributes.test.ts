@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError, LimitExceededError } from "../../../src/conversations/errors.js";
+import { InvalidArgumentError, LimitExceededError } from "../../../src/errors.js";
 import { assertMetadataFits, decodeAttributes, encodeAttributes, withAttributes } from "../../../src/mapping/attributes.js";
 import { findNonJson } from "../../../src/mapping/json.js";
 

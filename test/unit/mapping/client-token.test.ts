@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../../../src/conversations/errors.js";
+import { InvalidArgumentError } from "../../../src/errors.js";
 import { type ClientTokenFields, decodeClientToken, encodeClientToken, isClientToken, readAcsTokenClaims } from "../../../src/mapping/client-token.js";
 
 /** A token built by hand (Node's base64url), independent of encodeClientToken. */

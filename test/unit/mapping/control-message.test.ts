@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../../../src/conversations/errors.js";
+import { InvalidArgumentError } from "../../../src/errors.js";
 import type { JSONValue } from "../../../src/mapping/json.js";
 import { type ControlMessage, decodeControlMessage, encodeControlMessage, isControlMetadata } from "../../../src/mapping/control-message.js";
 

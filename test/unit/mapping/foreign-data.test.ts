@@ -14,7 +14,7 @@ import { ATTRIBUTE_LIMITS, nestingDepth, parseBoundedJson, type ForeignDataProbl
 import { decodeMediaMetadata } from "../../../src/mapping/media-metadata.js";
 import { messageKind, toMessageData } from "../../../src/mapping/message.js";
 import { toParticipantData } from "../../../src/mapping/participant.js";
-import { InvalidArgumentError, LimitExceededError } from "../../../src/conversations/errors.js";
+import { InvalidArgumentError, LimitExceededError } from "../../../src/errors.js";
 
 const deepArray = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
 const deepObject = (levels: number) => '{"a":'.repeat(levels) + "1" + "}".repeat(levels);

@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatMessageType, ChatParticipant, ChatThreadProperties } from "@azure/communication-chat";
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../../../src/conversations/errors.js";
+import { InvalidArgumentError } from "../../../src/errors.js";
 import type { JSONValue } from "../../../src/mapping/json.js";
 import { toConversationData } from "../../../src/mapping/conversation.js";
 import { changeStamp, messageKind, toMessageData } from "../../../src/mapping/message.js";
