@@ -107,3 +107,50 @@ export function uniqueNameTaken(uniqueName: string | null | undefined): Conflict
 export function noMediaStore(feature: string): UnsupportedFeatureError {
   return new UnsupportedFeatureError(feature, "Media", "ACS Chat stores no files: give the client a `mediaStore` (see MIGRATION.md).");
 }
+
+/**
+ * A service this library talks to over HTTP (the server kit, a media endpoint) answered an error.
+ * `statusCode` is the HTTP status.
+ */
+export class HttpStatusError extends Error {
+  override readonly name = "HttpStatusError";
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The client could not start (Twilio's `initFailed`); `cause` is what failed. */
+export class InitializationError extends Error {
+  override readonly name = "InitializationError";
+}
+
+/** The operation was cancelled (`CancellablePromise.cancel()`, an AbortSignal): nothing was sent. */
+export class AbortError extends Error {
+  override readonly name = "AbortError";
+}
+
+/** The client was shut down (`client.shutdown()`): it makes no more requests. */
+export class ClientShutDownError extends Error {
+  override readonly name = "ClientShutDownError";
+  constructor() {
+    super("The client was shut down; create a new Client to go on.");
+  }
+}
+
+/**
+ * Whether an error says the thing is gone for this user: ACS answers 404 for what does not exist
+ * and 403 for what this user may not see (a thread they are not in).
+ */
+export function isGone(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === 403 || status === 404;
+}
+
+/** The HTTP status an error carries, if any (ours, or the ACS SDK's RestError). */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null | undefined)?.statusCode;
+  return typeof status === "number" ? status : undefined;
+}

@@ -83,9 +83,14 @@ export type {
 
 // ---- this library's own ----
 export {
+  AbortError,
   AcsRequestError,
+  ClientShutDownError,
   ConflictError,
+  HttpStatusError,
+  InitializationError,
   InvalidArgumentError,
+  isGone,
   LimitExceededError,
   MessageSentError,
   NotFoundError,

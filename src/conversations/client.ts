@@ -23,7 +23,7 @@ import { CancellablePromise } from "./cancellable-promise.js";
 import type { ClientContext } from "./client-context.js";
 import type { ContentTemplate } from "./content-template.js";
 import { Conversation, type ConversationActivityEvents } from "./conversation.js";
-import { InvalidArgumentError, NotFoundError, noMediaStore, UnsupportedFeatureError, uniqueNameTaken } from "../errors.js";
+import { ClientShutDownError, InitializationError, InvalidArgumentError, isGone, NotFoundError, noMediaStore, statusOf, UnsupportedFeatureError, uniqueNameTaken } from "../errors.js";
 import { temporaryUrls, type Media } from "./media.js";
 import { problemReporter } from "./problem-log.js";
 import type { PushNotification } from "./push-notification.js";
@@ -269,6 +269,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
 
   async getConversationBySid(conversationSid: string): Promise<Conversation> {
     checkArgument(nonEmptyString, conversationSid, "conversationSid");
+    await this.#readyForCalls();
     await this.#conversationsLoaded;
     const known = this.#conversations.get(conversationSid);
     if (known) return known;
@@ -292,6 +293,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
    */
   async getConversationByUniqueName(uniqueName: string): Promise<Conversation> {
     checkArgument(nonEmptyString, uniqueName, "uniqueName");
+    await this.#readyForCalls();
     await this.#conversationsLoaded;
     if (this.#server) {
       const sid = await this.#server.conversationSidOf(uniqueName);
@@ -303,8 +305,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         return this.#addConversation(properties, "joined", this.#historyBefore());
       } catch (error) {
         // Not a participant: ACS shows the thread to participants only (403 or 404). Join through the server to see it.
-        const status = (error as { statusCode?: number }).statusCode;
-        if (status !== 403 && status !== 404) throw error;
+        if (!isGone(error)) throw error;
         const placeholder = { id: sid, topic: "", createdOn: new Date(0), metadata: { [METADATA_KEYS.uniqueName]: uniqueName } };
         return new Conversation(this.#context, placeholder, "notParticipating", this.#historyBefore());
       }
@@ -316,6 +317,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   async getSubscribedConversations(): Promise<Paginator<Conversation>> {
+    await this.#readyForCalls();
     await this.#conversationsLoaded;
     return new RestPaginator<Conversation>([...this.#conversations.values()], () => Promise.reject(new Error("No next page")), null, null);
   }
@@ -327,7 +329,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
    */
   async createConversation(options?: CreateConversationOptions): Promise<Conversation> {
     const checked = checkArgument(createConversationOptions, options, "options") ?? {};
-    await this.#ready;
+    await this.#readyForCalls();
     const metadata: Record<string, string> = checked.attributes !== undefined ? withAttributes(undefined, checked.attributes, "options.attributes") : {};
     if (checked.uniqueName !== undefined) metadata[METADATA_KEYS.uniqueName] = checked.uniqueName;
     assertMetadataFits(metadata, "Conversation attributes and unique name");
@@ -392,7 +394,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   /** A user by Twilio identity, through the identity resolver (which also keeps profiles, if any). */
   async getUser(identity: string): Promise<User> {
     checkArgument(nonEmptyString, identity, "identity");
-    await this.#ready;
+    await this.#readyForCalls();
     const known = this.#users.get(identity);
     if (known) return known;
     // Concurrent first calls share one lookup: one User, one userSubscribed.
@@ -413,7 +415,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   async getSubscribedUsers(): Promise<Array<User>> {
-    await this.#ready;
+    await this.#readyForCalls();
     return [...this.#users.values()];
   }
 
@@ -470,6 +472,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     }
   }
 
+  /** Resolves once initialized; rejects with the initialization error, or ClientShutDownError after shutdown(). */
+  #readyForCalls(): Promise<void> {
+    return this.#shutDown ? Promise.reject(new ClientShutDownError()) : this.#ready;
+  }
+
   /** For a conversation first seen now: messages before this server time are its history, later ones news. */
   #historyBefore(): number {
     return this.#engine?.cursor ?? this.#threadsCursor;
@@ -502,7 +509,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       this.emit("initialized");
       return threads;
     } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
+      const status = statusOf(error);
       const connectionError: ConnectionError = {
         terminal: status === 401 || status === 403,
         message: error instanceof Error ? error.message : String(error),
@@ -512,7 +519,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       this.emit("connectionError", connectionError);
       this.emit("stateChanged", "failed");
       this.emit("initFailed", { error: connectionError });
-      throw Object.assign(new Error(`Client initialization failed: ${connectionError.message}`, { cause: error }), { name: "InitializationError" });
+      throw new InitializationError(`Client initialization failed: ${connectionError.message}`, { cause: error });
     }
   }
 
@@ -644,7 +651,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
 
   /** A failed read: Twilio's connection events, and `denied` when ACS refuses the token. */
   #connectionTrouble(error: unknown): void {
-    const status = (error as { statusCode?: number }).statusCode;
+    const status = statusOf(error);
     this.emit("connectionError", {
       terminal: false,
       message: error instanceof Error ? error.message : String(error),
@@ -709,7 +716,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       identities: this.#identities,
       vetProperties: (properties) => this.#vetted(properties),
       attributePolicy: this.#options.attributePolicy ?? twilioDefaultAttributePolicy,
-      ensureReady: () => (this.#shutDown ? Promise.reject(new Error("The client was shut down.")) : this.#ready),
+      ensureReady: () => this.#readyForCalls(),
       bubble: (event, ...args) => void (this.emit as (name: string, ...values: unknown[]) => boolean)(event, ...args),
       conversationJoined: (conversation) => this.emit("conversationJoined", conversation),
       conversationLeft: (conversation) => {

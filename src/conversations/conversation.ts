@@ -11,7 +11,19 @@ import { messageKind } from "../mapping/message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
-import { AcsRequestError, InvalidArgumentError, LimitExceededError, MessageSentError, NotFoundError, noMediaStore, PermissionDeniedError, UnsupportedFeatureError, uniqueNameTaken } from "../errors.js";
+import {
+  AbortError,
+  AcsRequestError,
+  InvalidArgumentError,
+  isGone,
+  LimitExceededError,
+  MessageSentError,
+  NotFoundError,
+  noMediaStore,
+  PermissionDeniedError,
+  UnsupportedFeatureError,
+  uniqueNameTaken,
+} from "../errors.js";
 import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
 import { MessageWindow, type AttributesChangeCheck } from "./message-window.js";
 import { isAcsUserId } from "../identity/identity-resolver.js";
@@ -334,9 +346,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     try {
       await acsCall("getProperties", () => this.#thread.getProperties());
     } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
       const server = this.#context.server;
-      if ((status !== 403 && status !== 404) || !server) throw error;
+      if (!isGone(error) || !server) throw error;
       // Not a participant: only participants add people in ACS, so the server kit's user adds this one.
       const release = this.#context.claim(this.sid);
       try {
@@ -601,11 +612,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       // A cancel takes effect between uploads: an upload cut off midway may still be stored under
       // an id we would never learn, and so could never delete.
       for (const upload of uploads) {
-        if (abortSignal?.aborted) throw new Error("The send was cancelled.");
+        if (abortSignal?.aborted) throw cancelled();
         const result = await store.upload(upload);
         stored.push({ sid: result.id, filename: upload.filename, contentType: upload.contentType, size: result.size, category: "media", url: result.url, inStore: true });
       }
-      if (abortSignal?.aborted) throw new Error("The send was cancelled.");
+      if (abortSignal?.aborted) throw cancelled();
       sentId = await this.#post(body, { ...attributesMetadata, ...encodeMediaMetadata(stored) });
     } catch (error) {
       await discard();
@@ -1025,8 +1036,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     let carrier = this.#controlCarriers.get(messageId);
     if (!carrier) {
       carrier = acsCall("getMessage", () => this.#thread.getMessage(messageId)).catch((error: unknown) => {
-        const status = (error as { statusCode?: number }).statusCode;
-        if (status === 403 || status === 404) return null;
+        if (isGone(error)) return null;
         this.#controlCarriers.delete(messageId);
         throw error;
       });
@@ -1226,3 +1236,5 @@ interface VettedSnapshot {
   /** For each entry, the control message that set it, and that message's index. */
   setBy: Record<string, { messageId: string; index: number }>;
 }
+
+const cancelled = () => new AbortError("The send was cancelled before the message was sent.");

@@ -10,6 +10,7 @@
  * when the source gave a limiter), and a conversation is dropped only on ACS's word (`#gone`).
  */
 import type { ChatThreadItem } from "@azure/communication-chat";
+import { isGone } from "../errors.js";
 import type { Nudge, NudgeSink, ReadLimiter } from "./nudges.js";
 
 const OVERLAP_MS = 1000;
@@ -259,10 +260,4 @@ export class EventEngine implements NudgeSink {
       this.onPollWanted();
     });
   }
-}
-
-/** ACS answers 403 or 404 for a thread that was deleted or that this user was removed from. */
-function isGone(error: unknown): boolean {
-  const status = (error as { statusCode?: number }).statusCode;
-  return status === 403 || status === 404;
 }

@@ -3,6 +3,7 @@
  * identity resolver), unique names and joining. Browser-safe: `fetch` only. Requests carry the
  * token the server kit issued, which its directory endpoints check.
  */
+import { HttpStatusError } from "../errors.js";
 import type { JSONValue } from "../mapping/json.js";
 import type { IdentityResolver, UserProfile } from "./identity-resolver.js";
 
@@ -86,6 +87,6 @@ export class ServerDirectory implements IdentityResolver {
     });
     if (response.ok || expected.includes(response.status)) return response;
     const detail = ((await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined)?.error?.message;
-    throw Object.assign(new Error(`Server kit: ${method} ${path} answered ${response.status}${detail ? `: ${detail}` : ""}`), { statusCode: response.status });
+    throw new HttpStatusError(`Server kit: ${method} ${path} answered ${response.status}${detail ? `: ${detail}` : ""}`, response.status);
   }
 }

@@ -6,6 +6,7 @@
  * account key: a long-lived one for native ACS clients (returned by `upload`), and a fresh
  * short-lived one per `temporaryUrl` call.
  */
+import { InvalidArgumentError, LimitExceededError } from "../errors.js";
 import {
   BlobSASPermissions,
   BlobServiceClient,
@@ -133,19 +134,19 @@ export class BlobMediaStore implements MediaStore {
   async upload(media: MediaUpload, options: { abortSignal?: AbortSignal } = {}): Promise<StoredMedia> {
     const { filename: givenName, contentType, data } = media ?? ({} as Partial<MediaUpload>);
     if (givenName !== null && typeof givenName !== "string") {
-      throw new TypeError(`BlobMediaStore.upload: media.filename must be a string or null, got ${typeof givenName}.`);
+      throw new InvalidArgumentError("media.filename", `BlobMediaStore.upload needs a string or null, got ${typeof givenName}.`);
     }
     const filename = givenName === "" ? null : givenName;
     if (typeof contentType !== "string" || contentType.trim() === "") {
-      throw new TypeError("BlobMediaStore.upload: media.contentType must be a non-empty string (a MIME type such as image/png).");
+      throw new InvalidArgumentError("media.contentType", "BlobMediaStore.upload needs a non-empty string (a MIME type such as image/png).");
     }
     if (!(data instanceof Uint8Array) && !(data instanceof Blob)) {
-      throw new TypeError("BlobMediaStore.upload: media.data must be a Blob or a Uint8Array (Buffer).");
+      throw new InvalidArgumentError("media.data", "BlobMediaStore.upload needs a Blob or a Uint8Array (Buffer).");
     }
     const size = data instanceof Uint8Array ? data.byteLength : data.size;
-    if (size === 0) throw new RangeError("BlobMediaStore.upload: media.data is empty (size 0 bytes); there is nothing to store.");
+    if (size === 0) throw new InvalidArgumentError("media.data", "the file is empty (size 0 bytes); there is nothing to store.");
     if (this.#maxSizeBytes !== undefined && size > this.#maxSizeBytes) {
-      throw new RangeError(`BlobMediaStore.upload: media.data is ${size} bytes, over this store's limit of maxSizeBytes = ${this.#maxSizeBytes} bytes.`);
+      throw new LimitExceededError("The upload (BlobMediaStore maxSizeBytes)", size, this.#maxSizeBytes, "bytes");
     }
     const { abortSignal } = options;
     if (abortSignal?.aborted) throw abortError(abortSignal);

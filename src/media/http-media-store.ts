@@ -6,6 +6,7 @@
  * `201 { id, url, size }`; `GET {baseUrl}/media/{id}/temporary-url` answers `{ url }`;
  * `DELETE {baseUrl}/media/{id}` answers 204. Requests carry `Authorization: Bearer <ACS token>`.
  */
+import { HttpStatusError } from "../errors.js";
 import type { MediaStore, MediaUpload, StoredMedia } from "./media-store.js";
 
 export interface HttpMediaStoreOptions {
@@ -58,7 +59,7 @@ export class HttpMediaStore implements MediaStore {
     });
     if (!response.ok) {
       const detail = await response.text().catch(() => "");
-      throw Object.assign(new Error(`Media store: ${method} ${path} answered ${response.status} ${detail}`.trim()), { statusCode: response.status });
+      throw new HttpStatusError(`Media store: ${method} ${path} answered ${response.status} ${detail}`.trim(), response.status);
     }
     return response;
   }

@@ -18,6 +18,7 @@ import { findNonJson } from "../mapping/json.js";
 import { decodeMediaMetadata } from "../mapping/media-metadata.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
 import { MemoryDirectoryStore, type DirectoryStore, type PendingUpload } from "./directory-store.js";
+import { isGone, statusOf } from "../errors.js";
 import { HttpError, json, readBody, readJson } from "./http.js";
 import { QuotaTable } from "./quota.js";
 
@@ -285,8 +286,7 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
       await chat.getChatThreadClient(threadId).getProperties();
       return true;
     } catch (error) {
-      const status = statusOf(error);
-      if (status === 403 || status === 404) return false;
+      if (isGone(error)) return false;
       throw error;
     }
   }
@@ -370,7 +370,7 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
         }
       } catch (error) {
         // Left or deleted between the two reads: nothing of it to count.
-        if (statusOf(error) !== 403 && statusOf(error) !== 404) throw error;
+        if (!isGone(error)) throw error;
       }
     }
   }
@@ -560,8 +560,7 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
           if (result.invalidParticipants?.length) throw new HttpError(403, "Forbidden", `ACS refused the participant: ${result.invalidParticipants[0]!.message}`);
         } catch (error) {
           if (error instanceof HttpError) throw error;
-          const status = (error as { statusCode?: number }).statusCode;
-          if (status === 403 || status === 404) {
+          if (isGone(error)) {
             throw new HttpError(409, "ServiceNotInConversation", "The server is not in this conversation, so it cannot add anyone (conversations created by this library include it).");
           }
           throw error;
@@ -711,10 +710,6 @@ function storeIdOf(mediaId: string): string {
   return dot > 0 ? mediaId.slice(0, dot) : mediaId;
 }
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === "number" ? status : undefined;
-}
 
 /** Whether a signature someone sent is ours, compared in constant time. */
 function sameSignature(given: string, expected: string): boolean {

@@ -8,8 +8,10 @@ import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import {
   AcsRequestError,
   Client,
+  ClientShutDownError,
   ConflictError,
   Conversation,
+  InitializationError,
   InvalidArgumentError,
   LimitExceededError,
   Message,
@@ -126,6 +128,18 @@ describe("client lifecycle", () => {
     expect(client.connectionState).toBe("denied");
     const refused = await rejection(client.createConversation({ friendlyName: "never" }));
     expect(refused.message).toMatch(/initialization failed/i);
+    expect(refused).toBeInstanceOf(InitializationError);
+  });
+
+  it("rejects calls after shutdown() with ClientShutDownError, making no request", async () => {
+    const client = alice.client();
+    await initialized(client);
+    const [conversation] = (await client.getSubscribedConversations()).items;
+    await client.shutdown();
+    const { result: refused, requests } = await requestsDuring(emulator, () => rejection(client.createConversation({ friendlyName: "too late" })));
+    expect(refused).toBeInstanceOf(ClientShutDownError);
+    expect(requests).toEqual([]);
+    if (conversation) expect(await rejection(conversation.sendMessage("too late"))).toBeInstanceOf(ClientShutDownError);
   });
 
   it("updateToken swaps the token without losing objects, and refuses another user's token", async () => {

@@ -10,6 +10,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BlobMediaStore } from "../../src/media/blob-media-store.js";
+import { InvalidArgumentError, LimitExceededError } from "../../src/errors.js";
 import { startAzurite, type Azurite } from "../helpers/azurite.js";
 
 interface ProxiedRequest {
@@ -261,8 +262,8 @@ describe("BlobMediaStore: refused before any request", () => {
     const names = await storedNames();
     for (const data of [new Uint8Array(0), Buffer.alloc(0), new Blob([])]) {
       const error = await rejection(store.upload({ filename: "empty.txt", contentType: "text/plain", data }));
-      expect(error).toBeInstanceOf(RangeError);
-      expect(error.message).toMatch(/empty \(size 0 bytes\)/);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error.message).toMatch(/^media\.data: .*empty \(size 0 bytes\)/);
     }
     expect(proxy.log).toEqual([]);
     expect(await storedNames()).toEqual(names);
@@ -272,8 +273,9 @@ describe("BlobMediaStore: refused before any request", () => {
     const limited = BlobMediaStore.fromConnectionString(azurite.connectionStringFor(`${proxy.url}/devstoreaccount1`), CONTAINER, { maxSizeBytes: 1024 });
     for (const data of [new Uint8Array(1025), new Blob([new Uint8Array(4096)])]) {
       const error = await rejection(limited.upload({ filename: "big.bin", contentType: "application/octet-stream", data }));
-      expect(error).toBeInstanceOf(RangeError);
-      expect(error.message).toContain("maxSizeBytes = 1024 bytes");
+      expect(error).toBeInstanceOf(LimitExceededError);
+      expect(error.message).toContain("maxSizeBytes");
+      expect(error.message).toContain("the limit is 1024 bytes");
       expect(error.message).toContain(`${data instanceof Blob ? data.size : data.byteLength} bytes`);
     }
     expect(proxy.log).toEqual([]);
