@@ -3,9 +3,6 @@
  * `error.name` rather than `instanceof` across bundles.
  */
 
-/** Where MIGRATION.md explains a feature ACS does not have. */
-export const MIGRATION_GUIDE_URL = "https://www.npmjs.com/package/twilio-conversations-acs#migrating-from-twilio";
-
 /** A Twilio feature with no ACS Chat equivalent (SMS/WhatsApp participants, push, content templates, email). */
 export class UnsupportedFeatureError extends Error {
   override readonly name = "UnsupportedFeatureError";

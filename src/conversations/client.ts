@@ -13,7 +13,6 @@ import { assertMetadataFits, withAttributes } from "../mapping/attributes.js";
 import { decodeClientToken, isClientToken, readAcsTokenClaims } from "../mapping/client-token.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
 import { EventEngine, type EngineConversation } from "../events/event-engine.js";
-import type { ExternalEventSource } from "../events/nudges.js";
 import { PollingSource } from "../events/polling-source.js";
 import { RealtimeSource, type RealtimeSignals } from "../events/realtime-source.js";
 import { VERSION } from "../version.js";

@@ -1,6 +1,6 @@
-import type { ChatMessage, ChatParticipant, ChatThreadClient, ChatThreadProperties } from "@azure/communication-chat";
+import type { ChatMessage, ChatThreadClient, ChatThreadProperties } from "@azure/communication-chat";
 import { acsCall } from "../acs/acs-errors.js";
-import { ACS_LIMITS, metadataSize, utf8Length } from "../acs/limits.js";
+import { ACS_LIMITS } from "../acs/limits.js";
 import { assertMetadataFits, decodeAttributes, encodeAttributes, withAttributes } from "../mapping/attributes.js";
 import { decodeControlMessage, encodeControlMessage } from "../mapping/control-message.js";
 import { toConversationData, type ConversationData } from "../mapping/conversation.js";
@@ -8,35 +8,29 @@ import type { JSONValue } from "../mapping/json.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
 import { toAcsParticipant, toParticipantData } from "../mapping/participant.js";
 import { messageKind } from "../mapping/message.js";
-import { indexFromSequenceId } from "../mapping/message-index.js";
 import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
 import {
-  AbortError,
   AcsRequestError,
-  InvalidArgumentError,
   isGone,
-  LimitExceededError,
-  MessageSentError,
   NotFoundError,
-  noMediaStore,
   PermissionDeniedError,
   UnsupportedFeatureError,
   uniqueNameTaken,
 } from "../errors.js";
-import { MessageBuilder, type UnsentMessage } from "./message-builder.js";
+import { MessageBuilder } from "./message-builder.js";
 import { MessageWindow, type AttributesChangeCheck } from "./message-window.js";
 import { isAcsUserId } from "../identity/identity-resolver.js";
-import { sameJson, type AttributeChange } from "./attribute-policy.js";
+import type { AttributeChange } from "./attribute-policy.js";
 import { ThreadFeed, type FeedEntry } from "../events/thread-feed.js";
 import { ReadHorizon, type Horizon } from "./read-horizon.js";
-import { decodeMediaMetadata, encodeMediaMetadata, type MediaDescriptor } from "../mapping/media-metadata.js";
-import type { MediaStore } from "../media/media-store.js";
-import { toCheckedUpload } from "../media/media-payload.js";
+import { decodeMediaMetadata, type MediaDescriptor } from "../mapping/media-metadata.js";
 import { Media } from "./media.js";
 import { AggregatedDeliveryReceipt, DetailedDeliveryReceipt } from "./delivery-receipts.js";
 import { Message, type MessageHost } from "./message.js";
 import { Participant, type ParticipantHost } from "./participant.js";
+import { ParticipantRoster } from "./participant-roster.js";
+import { MessageSender } from "./message-sender.js";
 import { ReplayEventEmitter } from "./replay-event-emitter.js";
 import { RestPaginator } from "./rest-paginator.js";
 import type {
@@ -112,18 +106,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   readonly #indexById = new Map<string, number>();
   readonly #messagesBySid = new Map<string, Message>();
   readonly #mediaBySid = new Map<string, Media>();
-  readonly #participantsBySid = new Map<string, Participant>();
-  #serviceUserInRoster = false;
-  #rosterLoaded = false;
+  readonly #roster: ParticipantRoster;
+  readonly #sender: MessageSender;
   #lastPagedAt = Number.NEGATIVE_INFINITY;
-  /** Attribute updates of participants from snapshot control messages, as far as their setters had the right. */
-  #participantAttributes: Record<string, JSONValue> = {};
-  /** The control message that set each entry of `#participantAttributes`, and its index: an older setting never replaces a newer one. */
-  readonly #participantAttributesSetBy = new Map<string, { messageId: string; index: number }>();
-  /** Snapshots are checked (which may read the messages that set their entries) and applied one at a time, in order. */
-  #snapshotQueue: Promise<void> = Promise.resolve();
-  /** Control messages read to check who set a snapshot entry, by id (null: gone). */
-  readonly #controlCarriers = new Map<string, Promise<ChatMessage | null>>();
   readonly #messageHost: MessageHost;
   readonly #participantHost: ParticipantHost;
 
@@ -173,7 +158,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         const raw = await this.#window.newestUserAtOrBelow(index, ACS_LIMITS.maxPageSize);
         return raw && { id: raw.id, index: Number(raw.sequenceId) };
       },
-      participantCount: async () => (await this.#ensureRoster(), this.#acsParticipantCount()),
+      participantCount: async () => (await this.#ensureRoster(), this.#roster.acsCount()),
       changed: (userId, horizon, initial) => this.#horizonChanged(userId, horizon, initial),
     });
     this.#messageHost = {
@@ -192,6 +177,24 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       userOf: (participant) => this.#userOf(participant),
       identityOf: (userId) => context.identities.identityOf(userId),
     };
+    this.#sender = new MessageSender({ thread: this.#thread, context, catchUp: () => this.#feed.catchUp() });
+    this.#roster = new ParticipantRoster({
+      thread: this.#thread,
+      identities: context.identities,
+      serviceUserId: context.serviceUserId,
+      report: context.report,
+      readPointer: async () => (await this.#refreshProperties(), this.#snapshotPointer()),
+      allowed: (sender, owner, previous, next) => this.#allowed("participant", sender, owner, previous, next),
+      create: (raw, data, joinedOn) => {
+        const participant = new Participant(this, raw, data, this.#participantHost, joinedOn);
+        const horizon = this.#horizon.of(data.sid);
+        if (horizon) participant._setLastRead(horizon.index, horizon.readOn);
+        return participant;
+      },
+      joined: (participant) => this.#tell("participantJoined", participant),
+      left: (participant) => this.#tell("participantLeft", participant),
+      updated: (participant, updateReasons) => this.#tell("participantUpdated", { participant, updateReasons }),
+    });
   }
 
   /** Escape hatch: the ACS thread client behind this conversation. */
@@ -272,7 +275,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     }
     this.#context.identities.remember(identity, userId);
     const now = new Date();
-    this.#upsertParticipant(acsParticipant, now);
+    this.#roster.upsert(acsParticipant, now);
     return {
       account_sid: "",
       chat_service_sid: "",
@@ -296,8 +299,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   async getParticipants(): Promise<Participant[]> {
-    await Promise.all([this.#loadRoster(), this.#loadHorizonsForParticipants()]);
-    return [...this.#participantsBySid.values()];
+    await this.#context.ensureReady();
+    await Promise.all([this.#roster.load(), this.#loadHorizonsForParticipants()]);
+    return this.#roster.list();
   }
 
   async getParticipantsCount(): Promise<number> {
@@ -307,7 +311,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async getParticipantBySid(participantSid: string): Promise<Participant | null> {
     checkArgument(nonEmptyString, participantSid, "participantSid");
     await Promise.all([this.#ensureRoster(), this.#loadHorizonsForParticipants()]);
-    const participant = this.#participantsBySid.get(participantSid);
+    const participant = this.#roster.get(participantSid);
     if (!participant) throw new NotFoundError(`Participant with SID ${participantSid} was not found`);
     return participant;
   }
@@ -315,7 +319,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async getParticipantByIdentity(identity?: string | null): Promise<Participant | null> {
     checkArgument(nonEmptyString, identity, "identity");
     await Promise.all([this.#ensureRoster(), this.#loadHorizonsForParticipants()]);
-    const participant = [...this.#participantsBySid.values()].find((p) => p.identity === identity);
+    const participant = this.#roster.byIdentity(identity);
     if (!participant) throw new NotFoundError(`Participant with identity ${identity} was not found`);
     return participant;
   }
@@ -324,13 +328,12 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async removeParticipant(participant: string | Participant): Promise<void> {
     const key = participant instanceof Participant ? participant.sid : checkArgument(nonEmptyString, participant, "participant");
     await this.#ensureRoster();
-    const target =
-      this.#participantsBySid.get(key) ?? [...this.#participantsBySid.values()].find((p) => p.identity === key);
+    const target = this.#roster.get(key) ?? this.#roster.byIdentity(key);
     // Only a participant can be removed: asking the resolver could create a user for a name that is nobody.
     const userId = target?.sid ?? (isAcsUserId(key) ? key : undefined);
     if (!userId) throw new NotFoundError(`Participant ${key} was not found`);
     await acsCall("removeParticipant", () => this.#thread.removeParticipant({ communicationUserId: userId }));
-    this.#dropParticipant(userId);
+    this.#roster.drop(userId);
   }
 
   // ---- membership ----
@@ -369,7 +372,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     await this.#context.ensureReady();
     if (this.#currentStatus !== "joined") return this;
     await acsCall("removeParticipant", () => this.#thread.removeParticipant({ communicationUserId: this.#context.self.userId }));
-    this.#dropParticipant(this.#context.self.userId);
+    this.#roster.drop(this.#context.self.userId);
     this.#setStatus("notParticipating");
     this.#context.conversationLeft(this);
     return this;
@@ -468,16 +471,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   prepareMessage(): MessageBuilder {
     return new MessageBuilder(this.limits, {
-      sendUnsent: (unsent, abortSignal) => this.#sendUnsent(unsent, abortSignal),
-      checkMedia: (payload) => {
-        this.#mediaStore("MessageBuilder.addMedia");
-        // Synchronous checks now (as Twilio's builder); the bytes are read and checked again at send.
-        if (!payload || typeof payload !== "object") throw new InvalidArgumentError("media", "expected SendMediaOptions or FormData");
-        const options = payload as SendMediaOptions;
-        if (!(typeof FormData !== "undefined" && payload instanceof FormData) && (typeof options.contentType !== "string" || !options.contentType)) {
-          throw new InvalidArgumentError("media.contentType", "a media payload needs a content type");
-        }
-      },
+      sendUnsent: (unsent, abortSignal) => this.#sender.sendUnsent(unsent, abortSignal),
+      checkMedia: (payload) => this.#sender.checkMedia(payload),
     });
   }
 
@@ -487,8 +482,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       throw new UnsupportedFeatureError("Conversation.sendMessage emailOptions.subject", "Email", "ACS Chat has no email channel.");
     }
     if (messageAttributes !== undefined) checkArgument(jsonValue, messageAttributes, "messageAttributes");
-    if (message !== null && typeof message !== "string") return this.#sendWithMedia("", [message], messageAttributes);
-    return this.#sendText(message ?? "", messageAttributes);
+    if (message !== null && typeof message !== "string") return this.#sender.sendWithMedia("", [message], messageAttributes);
+    return this.#sender.sendText(message ?? "", messageAttributes);
   }
 
   /**
@@ -498,7 +493,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    */
   async typing(): Promise<void> {
     await this.#context.ensureReady();
-    if (this.#rosterLoaded && this.#acsParticipantCount() > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
+    if (this.#roster.loaded && this.#roster.acsCount() > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
     await acsCall("sendTypingNotification", () => this.#thread.sendTypingNotification({ senderDisplayName: this.#context.self.identity }));
   }
 
@@ -572,102 +567,6 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     this.emit("removed", this);
   }
 
-  async #sendUnsent(unsent: UnsentMessage, abortSignal?: AbortSignal): Promise<number> {
-    if (unsent.text !== undefined && typeof unsent.text !== "string") throw new InvalidArgumentError("body", "expected a string");
-    checkArgument(jsonValue, unsent.attributes, "attributes");
-    if (unsent.mediaContent.length > 0) {
-      return this.#sendWithMedia(unsent.text ?? "", unsent.mediaContent.map(([, payload]) => payload), unsent.attributes, abortSignal);
-    }
-    return this.#sendText(unsent.text ?? "", unsent.attributes);
-  }
-
-  /** The media store, or the typed error saying there is none. */
-  #mediaStore(feature: string): MediaStore {
-    const store = this.#context.media.store;
-    if (!store) throw noMediaStore(feature);
-    return store;
-  }
-
-  /**
-   * Uploads the files (all checked before the first byte goes), then sends one message whose
-   * metadata describes them. A failed upload sends nothing; a failed send deletes what was
-   * uploaded, so no file is left without its message.
-   */
-  async #sendWithMedia(body: string, payloads: Array<FormData | SendMediaOptions>, attributes: JSONValue | undefined, abortSignal?: AbortSignal): Promise<number> {
-    const store = this.#mediaStore("Conversation.sendMessage with media");
-    const { maxCount, maxBytes, allowedContentTypes } = this.#context.media;
-    if (payloads.length > maxCount) throw new LimitExceededError("Attachments of one message", payloads.length, maxCount, "files");
-    const rules = { maxBytes, ...(allowedContentTypes ? { allowedContentTypes } : {}) };
-    const uploads = await Promise.all(payloads.map((payload, i) => toCheckedUpload(payload, rules, payloads.length > 1 ? `media[${i}]` : "media")));
-    const attributesMetadata = attributes !== undefined ? withAttributes(undefined, attributes, "messageAttributes") : {};
-    // Room for the descriptors with URLs of a plausible length, before anything is uploaded.
-    const estimate = encodeMediaMetadata(uploads.map((u, i) => ({ sid: `${i}`.padEnd(64, "x"), filename: u.filename, contentType: u.contentType, size: 0, category: "media", url: "x".repeat(512), inStore: true })));
-    this.#assertMessageFits(body, { ...attributesMetadata, ...estimate }, "Message body, attributes and attachment descriptions");
-    await this.#context.ensureReady();
-
-    const stored: MediaDescriptor[] = [];
-    const discard = () => Promise.allSettled(stored.map((m) => store.delete(m.sid)));
-    let sentId: string;
-    try {
-      // A cancel takes effect between uploads: an upload cut off midway may still be stored under
-      // an id we would never learn, and so could never delete.
-      for (const upload of uploads) {
-        if (abortSignal?.aborted) throw cancelled();
-        const result = await store.upload(upload);
-        stored.push({ sid: result.id, filename: upload.filename, contentType: upload.contentType, size: result.size, category: "media", url: result.url, inStore: true });
-      }
-      if (abortSignal?.aborted) throw cancelled();
-      sentId = await this.#post(body, { ...attributesMetadata, ...encodeMediaMetadata(stored) });
-    } catch (error) {
-      await discard();
-      throw error;
-    }
-    // Sent: from here on the files belong to the message, whatever happens to the index lookup.
-    return this.#indexOfSent(sentId);
-  }
-
-  #sendText(body: string, attributes: JSONValue | undefined): Promise<number> {
-    const metadata = attributes !== undefined ? withAttributes(undefined, attributes, "messageAttributes") : undefined;
-    return this.#sendWithMetadata(body, metadata);
-  }
-
-  async #sendWithMetadata(body: string, metadata: Record<string, string> | undefined): Promise<number> {
-    return this.#indexOfSent(await this.#post(body, metadata));
-  }
-
-  /** Sends one message; resolves to its ACS id. */
-  async #post(body: string, metadata: Record<string, string> | undefined): Promise<string> {
-    await this.#context.ensureReady();
-    this.#assertMessageFits(body, metadata, "Message body and attributes");
-    const sent = await acsCall("sendMessage", () =>
-      this.#thread.sendMessage({ content: body }, { senderDisplayName: this.#context.self.identity, ...(metadata ? { metadata } : {}) }),
-    );
-    return sent.id;
-  }
-
-  /**
-   * The index of a message this client just sent. ACS answers only the id: reading the change
-   * feed learns the index and announces the message (and any sent meanwhile by others) as
-   * messageAdded, in index order. Without the feed, the message itself is read, retried: the
-   * message is sent, and a send that looks failed would be sent again by the app.
-   */
-  async #indexOfSent(messageId: string): Promise<number> {
-    const entries = await this.#feed.catchUp().catch(() => []);
-    const own = entries.find((entry) => entry.message.id === messageId);
-    if (own) return own.index;
-    let lastError: unknown;
-    for (const delayInMs of [0, 200, 1000]) {
-      if (delayInMs) await new Promise((resolve) => setTimeout(resolve, delayInMs));
-      try {
-        const raw = await acsCall("getMessage", () => this.#thread.getMessage(messageId));
-        return indexFromSequenceId(raw.sequenceId);
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    throw new MessageSentError(messageId, lastError);
-  }
-
   /** @internal Reads what changed in the thread since the last read, and emits the events for it. */
   async _catchUp(): Promise<void> {
     await this.#feed.catchUp();
@@ -685,17 +584,17 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       listened(this) ||
       now - this.#lastPagedAt < WATCH_AFTER_PAGING_MS ||
       this.#context.watchesAllConversations() ||
-      [...this.#participantsBySid.values()].some(listened) ||
+      this.#roster.list().some(listened) ||
       [...this.#messagesBySid.values()].some(listened)
     );
   }
 
   /** @internal Someone typing, from realtime notifications: `typingStarted` now, `typingEnded` when it lapses. */
   _typing(userId: string): void {
-    const participant = this.#participantsBySid.get(userId);
+    const participant = this.#roster.get(userId);
     if (!participant) {
       // Typing of someone not yet in the roster: learn the roster, then report it.
-      void this.#ensureRoster().then(() => this.#participantsBySid.has(userId) && this._typing(userId), () => undefined);
+      void this.#ensureRoster().then(() => this.#roster.get(userId) && this._typing(userId), () => undefined);
       return;
     }
     if (participant._setTyping(true, this.#context.typingTimeoutInMs, () => this.#typingChanged(participant, false))) {
@@ -704,9 +603,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   #typingChanged(participant: Participant, typing: boolean): void {
-    const event = typing ? "typingStarted" : "typingEnded";
-    this.emit(event, participant);
-    this.#context.bubble(event, participant);
+    this.#tell(typing ? "typingStarted" : "typingEnded", participant);
   }
 
   /**
@@ -735,14 +632,10 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   /** The first read of the receipts is state, not news: it updates quietly. */
   #horizonChanged(userId: string, horizon: Horizon, initial: boolean): void {
     if (userId === this.#context.self.userId && !initial) this.#touch(["lastReadMessageIndex"]);
-    const participant = this.#participantsBySid.get(userId);
+    const participant = this.#roster.get(userId);
     if (!participant) return;
     const reasons = participant._setLastRead(horizon.index, horizon.readOn);
-    if (reasons.length > 0 && !initial) {
-      const args = { participant, updateReasons: reasons };
-      this.emit("participantUpdated", args);
-      this.#context.bubble("participantUpdated", args);
-    }
+    if (reasons.length > 0 && !initial) this.#tell("participantUpdated", { participant, updateReasons: reasons });
   }
 
   async #indexOfMessage(messageId: string): Promise<number | undefined> {
@@ -761,7 +654,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   /** What read receipts tell about a message: read by how many of the others. Null until receipts were read. */
   #deliveryOf(message: Message): AggregatedDeliveryReceipt | null {
     if (!this.#horizon.isLoaded) return null;
-    const others = [...this.#participantsBySid.keys()].filter((id) => id !== message.participantSid);
+    const others = this.#roster.list().map((p) => p.sid).filter((id) => id !== message.participantSid);
     if (others.length === 0) return null;
     const read = others.filter((id) => (this.#horizon.of(id)?.index ?? -1) >= message.index).length;
     const amount = read === 0 ? "none" : read === others.length ? "all" : "some";
@@ -794,11 +687,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   /** @internal Re-reads the thread's properties (attributes, unique name, participant attributes). */
   async _refreshProperties(): Promise<void> {
-    const pointer = this.#data.metadata[METADATA_KEYS.participantAttributes];
+    const pointer = this.#snapshotPointer();
     await this.#refreshProperties();
-    if (this.#rosterLoaded && this.#data.metadata[METADATA_KEYS.participantAttributes] !== pointer) {
-      await this.#queueSnapshot(async () => this.#takeSnapshot(await this.#readParticipantSnapshot()));
-    }
+    if (this.#roster.loaded && this.#snapshotPointer() !== pointer) await this.#roster.refreshSnapshot(this.#snapshotPointer());
   }
 
   /** Applies one entry of the change feed (the feed applies them ascending by index, and stops at one that throws). */
@@ -809,8 +700,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         const known = this.#messagesBySid.get(message.id);
         if (known) {
           this.#messagesBySid.delete(message.id);
-          this.emit("messageRemoved", known);
-          this.#context.bubble("messageRemoved", known);
+          this.#tell("messageRemoved", known);
         }
         break;
       }
@@ -831,11 +721,10 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   #announce(raw: ChatMessage): void {
     const message = this.#materialize(raw);
     // Twilio ends a participant's typing when their message arrives.
-    const sender = message.participantSid ? this.#participantsBySid.get(message.participantSid) : undefined;
+    const sender = message.participantSid ? this.#roster.get(message.participantSid) : undefined;
     if (sender?.isTyping && sender._setTyping(false)) this.#typingChanged(sender, false);
     this.#newestMessage = { index: message.index, dateCreated: message.dateCreated ?? new Date() };
-    this.emit("messageAdded", message);
-    this.#context.bubble("messageAdded", message);
+    this.#tell("messageAdded", message);
     this.#touch(["lastMessage"]);
   }
 
@@ -854,13 +743,13 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       const data = toParticipantData(participant);
       if (!data) continue;
       if (message.type === "participantAdded") {
-        this.#upsertParticipant(participant, message.createdOn);
+        this.#roster.upsert(participant, message.createdOn);
       } else if (data.sid === this.#context.self.userId) {
-        this.#dropParticipant(data.sid);
+        this.#roster.drop(data.sid);
         this.#setStatus("notParticipating");
         this.#context.conversationLeft(this);
       } else {
-        this.#dropParticipant(data.sid);
+        this.#roster.drop(data.sid);
       }
     }
   }
@@ -870,9 +759,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     if (control?.kind === "messageAttributes") {
       const target = this.#messagesBySid.get(control.targetMessageId);
       if (target) this.#materialize(target.acs.message);
-    } else if (control?.kind === "participantAttributes" && this.#rosterLoaded) {
-      // Checking who set each entry may read messages: in order, after what the feed applies now.
-      void this.#queueSnapshot(async () => this.#takeSnapshot(await this.#vetSnapshot(carrier)));
+    } else if (control?.kind === "participantAttributes") {
+      this.#roster.applySnapshotMessage(carrier);
     }
   }
 
@@ -904,9 +792,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     }
     const reasons = existing._update(raw, attributes);
     if (reasons.length > 0) {
-      const args = { message: existing, updateReasons: reasons };
-      this.emit("messageUpdated", args);
-      this.#context.bubble("messageUpdated", args);
+      this.#tell("messageUpdated", { message: existing, updateReasons: reasons });
     }
     return existing;
   }
@@ -916,7 +802,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     await this.#context.ensureReady();
     // Keep the attributes others folded in: an edit of the sender's own message supersedes them otherwise.
     const metadata = withAttributes(message.acs.message.metadata, message.attributes);
-    this.#assertMessageFits(body, metadata, "Message body and attributes");
+    this.#sender.assertFits(body, metadata, "Message body and attributes");
     await acsCall("updateMessage", () => this.#thread.updateMessage(message.sid, { content: body, metadata }));
     await this.#rereadMessage(message.sid);
   }
@@ -927,7 +813,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     await this.#context.ensureReady();
     if (message.participantSid === this.#context.self.userId) {
       const metadata = withAttributes(message.acs.message.metadata, attributes);
-      this.#assertMessageFits(message.body ?? "", metadata, "Message body and attributes");
+      this.#sender.assertFits(message.body ?? "", metadata, "Message body and attributes");
       await acsCall("updateMessage", () => this.#thread.updateMessage(message.sid, { metadata }));
       await this.#rereadMessage(message.sid);
       return;
@@ -936,11 +822,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       throw new PermissionDeniedError(`${this.#context.self.identity} may not change the attributes of a message by ${message.author} (attribute policy; see MIGRATION.md, "Attributes of others").`);
     }
     const control = encodeControlMessage({ kind: "messageAttributes", targetMessageId: message.sid, attributes });
-    this.#assertMessageFits(control.content, control.metadata, "Message attributes");
-    const sent = await acsCall("sendMessage", () =>
-      this.#thread.sendMessage({ content: control.content }, { senderDisplayName: this.#context.self.identity, metadata: control.metadata }),
-    );
-    const carrier = await acsCall("getMessage", () => this.#thread.getMessage(sent.id));
+    this.#sender.assertFits(control.content, control.metadata, "Message attributes");
+    const sentId = await this.#sender.sendRaw(control.content, control.metadata);
+    const carrier = await acsCall("getMessage", () => this.#thread.getMessage(sentId));
     this.#window.absorb([carrier]);
     this.#materialize(message.acs.message);
   }
@@ -951,8 +835,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     // Keep the window's copy in step, so cached pages do not bring the message back.
     this.#window.absorb([{ ...message.acs.message, deletedOn: new Date() }]);
     this.#messagesBySid.delete(message.sid);
-    this.emit("messageRemoved", message);
-    this.#context.bubble("messageRemoved", message);
+    this.#tell("messageRemoved", message);
   }
 
   async #rereadMessage(messageId: string): Promise<void> {
@@ -964,8 +847,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   async #participantOf(message: Message): Promise<Participant> {
     // Twilio's one error for both: not in the roster, or the roster could not be read.
     const failure = await this.#ensureRoster().then(() => undefined, (error: unknown) => error);
-    const bySid = message.participantSid ? this.#participantsBySid.get(message.participantSid) : undefined;
-    const participant = failure === undefined ? (bySid ?? [...this.#participantsBySid.values()].find((p) => p.identity === message.author)) : undefined;
+    const bySid = message.participantSid ? this.#roster.get(message.participantSid) : undefined;
+    const participant = failure === undefined ? (bySid ?? this.#roster.byIdentity(message.author)) : undefined;
     if (!participant) throw new NotFoundError(`Participant with SID '${message.participantSid}' or identity '${message.author}' was not found`, { cause: failure });
     return participant;
   }
@@ -988,106 +871,16 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       throw new PermissionDeniedError(`${this.#context.self.identity} may not change the attributes of participant ${participant.identity} (attribute policy; see MIGRATION.md, "Attributes of others").`);
     }
     await this.#refreshProperties();
-    await this.#queueSnapshot(async () => this.#takeSnapshot(await this.#readParticipantSnapshot()));
-    const snapshot = { ...this.#participantAttributes, [participant.sid]: attributes };
-    // Entries copied from earlier snapshots name the message that set them; the changed one is set by this message.
-    const origins: Record<string, string> = {};
-    for (const [userId, setBy] of this.#participantAttributesSetBy) if (userId !== participant.sid) origins[userId] = setBy.messageId;
-    const control = encodeControlMessage({ kind: "participantAttributes", attributesByUserId: snapshot, origins });
-    this.#assertMessageFits(control.content, control.metadata, "Participant attributes of this conversation");
-    const sent = await acsCall("sendMessage", () =>
-      this.#thread.sendMessage({ content: control.content }, { senderDisplayName: this.#context.self.identity, metadata: control.metadata }),
-    );
-    await this.#writeMetadata({ [METADATA_KEYS.participantAttributes]: sent.id }, []);
-    await this.#queueSnapshot(async () => {
-      const carrier = await this.#controlCarrier(sent.id);
-      if (carrier) this.#takeSnapshot(await this.#vetSnapshot(carrier));
-    });
+    const control = encodeControlMessage(await this.#roster.snapshotWith(participant.sid, attributes, this.#snapshotPointer()));
+    this.#sender.assertFits(control.content, control.metadata, "Participant attributes of this conversation");
+    const sentId = await this.#sender.sendRaw(control.content, control.metadata);
+    await this.#writeMetadata({ [METADATA_KEYS.participantAttributes]: sentId }, []);
+    await this.#roster.confirmSnapshot(sentId);
   }
 
-  #queueSnapshot(step: () => Promise<void>): Promise<void> {
-    const next = this.#snapshotQueue.then(step);
-    this.#snapshotQueue = next.catch(() => undefined);
-    return next;
-  }
-
-  /**
-   * Takes the entries of a checked snapshot that are newer than what this client has. Entries are
-   * merged, not replaced: a snapshot that leaves an entry out (or copies an older one) changes nothing.
-   */
-  #takeSnapshot(snapshot: VettedSnapshot): void {
-    if (this.#mergeSnapshot(snapshot)) this.#applyParticipantAttributes();
-  }
-
-  #mergeSnapshot(snapshot: VettedSnapshot): boolean {
-    let changed = false;
-    for (const [userId, value] of Object.entries(snapshot.attributes)) {
-      const setBy = snapshot.setBy[userId]!;
-      if (setBy.index <= (this.#participantAttributesSetBy.get(userId)?.index ?? 0)) continue;
-      this.#participantAttributesSetBy.set(userId, setBy);
-      this.#participantAttributes[userId] = value;
-      changed = true;
-    }
-    return changed;
-  }
-
-  /** A control message by id, read once; null when it is gone or hidden. */
-  #controlCarrier(messageId: string): Promise<ChatMessage | null> {
-    let carrier = this.#controlCarriers.get(messageId);
-    if (!carrier) {
-      carrier = acsCall("getMessage", () => this.#thread.getMessage(messageId)).catch((error: unknown) => {
-        if (isGone(error)) return null;
-        this.#controlCarriers.delete(messageId);
-        throw error;
-      });
-      this.#controlCarriers.set(messageId, carrier);
-    }
-    return carrier;
-  }
-
-  /**
-   * The entries of a snapshot that whoever set them had the right to set. An entry copied from an
-   * earlier snapshot names the message that set it: that message must carry the same value as
-   * its own change, and its sender must have had the right.
-   */
-  async #vetSnapshot(carrier: ChatMessage): Promise<VettedSnapshot> {
-    const vetted: VettedSnapshot = { attributes: {}, setBy: {} };
-    const control = carrier.deletedOn ? undefined : decodeControlMessage(carrier.metadata);
-    if (control?.kind !== "participantAttributes") return vetted;
-    for (const [userId, value] of Object.entries(control.attributesByUserId)) {
-      const originId = control.origins[userId] ?? carrier.id;
-      const setter = originId === carrier.id ? carrier : await this.#controlCarrier(originId);
-      const setterControl = setter && !setter.deletedOn ? decodeControlMessage(setter.metadata) : undefined;
-      if (setterControl?.kind !== "participantAttributes") continue;
-      // The origin must have set the entry itself, to this value.
-      if (setter !== carrier && (setterControl.origins[userId] !== undefined || !sameJson(setterControl.attributesByUserId[userId], value))) continue;
-      const senderUserId = setter!.sender?.kind === "communicationUser" ? setter!.sender.communicationUserId : undefined;
-      const previous = this.#participantsBySid.get(userId)?.attributes ?? {};
-      if (!senderUserId || !this.#allowed("participant", senderUserId, userId, previous, value)) continue;
-      vetted.attributes[userId] = value;
-      vetted.setBy[userId] = { messageId: originId, index: indexFromSequenceId(setter!.sequenceId) };
-    }
-    return vetted;
-  }
-
-  /** The checked snapshot the thread metadata points at; empty when there is none. */
-  async #readParticipantSnapshot(): Promise<VettedSnapshot> {
-    const pointer = this.#data.metadata[METADATA_KEYS.participantAttributes];
-    // A native client may delete the snapshot (to it, an ordinary message): no attributes, not a lost thread.
-    const carrier = pointer ? await this.#controlCarrier(pointer) : null;
-    return carrier ? this.#vetSnapshot(carrier) : { attributes: {}, setBy: {} };
-  }
-
-  #applyParticipantAttributes(): void {
-    for (const participant of this.#participantsBySid.values()) {
-      const attributes = this.#participantAttributes[participant.sid] ?? decodeAttributes(participant.acs.participant.metadata);
-      const reasons = participant._update(participant.acs.participant, attributes);
-      if (reasons.length > 0) {
-        const args = { participant, updateReasons: reasons };
-        this.emit("participantUpdated", args);
-        this.#context.bubble("participantUpdated", args);
-      }
-    }
+  /** The id of the participant-attributes snapshot the thread metadata points at. */
+  #snapshotPointer(): string | undefined {
+    return this.#data.metadata[METADATA_KEYS.participantAttributes] || undefined;
   }
 
   /**
@@ -1099,74 +892,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     await this.#horizon.ensureLoaded().catch(() => undefined);
   }
 
-  /** What ACS counts against its 20-participant limit for receipts and typing: the hidden server-kit user too. */
-  #acsParticipantCount(): number {
-    return this.#participantsBySid.size + (this.#serviceUserInRoster ? 1 : 0);
-  }
-
   async #ensureRoster(): Promise<void> {
-    if (!this.#rosterLoaded) await this.#loadRoster();
-  }
-
-  /** Reads the participants (and the participant-attributes snapshot); later reads emit joined/left for differences. */
-  async #loadRoster(): Promise<void> {
     await this.#context.ensureReady();
-    // The participant-attributes pointer lives in thread metadata: read it fresh, alongside the roster.
-    const participants: ChatParticipant[] = [];
-    await Promise.all([
-      this.#refreshProperties(),
-      acsCall("listParticipants", async () => {
-        for await (const participant of this.#thread.listParticipants({ maxPageSize: ACS_LIMITS.participantsPerRequest })) participants.push(participant);
-      }),
-    ]);
-    await this.#context.identities.resolveAll(participants.map((p) => toParticipantData(p)?.sid));
-    this.#mergeSnapshot(await this.#readParticipantSnapshot());
-    const seen = new Set<string>();
-    this.#serviceUserInRoster = participants.some((p) => toParticipantData(p)?.sid === this.#context.serviceUserId);
-    for (const participant of participants) {
-      const data = toParticipantData(participant);
-      if (!data) continue;
-      seen.add(data.sid);
-      this.#upsertParticipant(participant, null);
-    }
-    if (this.#rosterLoaded) {
-      for (const sid of [...this.#participantsBySid.keys()]) if (!seen.has(sid)) this.#dropParticipant(sid);
-    }
-    this.#rosterLoaded = true;
-  }
-
-  #upsertParticipant(raw: ChatParticipant, joinedOn: Date | null): void {
-    const data = toParticipantData(raw);
-    // The server kit's own user is plumbing, not a participant the app should see.
-    if (!data || data.sid === this.#context.serviceUserId) return;
-    const attributes = this.#participantAttributes[data.sid] ?? data.attributes;
-    const existing = this.#participantsBySid.get(data.sid);
-    if (existing) {
-      const reasons = existing._update(raw, attributes);
-      if (reasons.length > 0) {
-        const args = { participant: existing, updateReasons: reasons };
-        this.emit("participantUpdated", args);
-        this.#context.bubble("participantUpdated", args);
-      }
-      return;
-    }
-    const participant = new Participant(this, raw, { ...data, attributes }, this.#participantHost, joinedOn);
-    const horizon = this.#horizon.of(data.sid);
-    if (horizon) participant._setLastRead(horizon.index, horizon.readOn);
-    this.#participantsBySid.set(data.sid, participant);
-    // The first roster read only learns who is there; later arrivals are joins.
-    if (this.#rosterLoaded || joinedOn) {
-      this.emit("participantJoined", participant);
-      this.#context.bubble("participantJoined", participant);
-    }
-  }
-
-  #dropParticipant(userId: string): void {
-    const participant = this.#participantsBySid.get(userId);
-    if (!participant) return;
-    this.#participantsBySid.delete(userId);
-    this.emit("participantLeft", participant);
-    this.#context.bubble("participantLeft", participant);
+    await this.#roster.ensureLoaded();
   }
 
   async #refreshProperties(): Promise<void> {
@@ -1181,7 +909,6 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     if (reasons.length > 0) this.#touch(reasons);
   }
 
-  /** Writes thread metadata (all keys: ACS merges, we keep ours whole) after checking ACS's 1 KB. */
   /**
    * Writes only the keys that change: ACS merges thread metadata key by key, so another client's
    * concurrent change to another key (attributes, unique name, snapshot pointer) survives.
@@ -1192,11 +919,6 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     await acsCall("updateProperties", () => this.#thread.updateProperties({ metadata: changes }));
     this.#data = { ...toConversationData({ id: this.sid, topic: this.#data.friendlyName ?? "", createdOn: this.#data.dateCreated, metadata }), createdByUserId: this.#data.createdByUserId };
     if (reasons.length > 0) this.#touch(reasons);
-  }
-
-  #assertMessageFits(content: string, metadata: Record<string, string> | undefined, subject: string): void {
-    const size = utf8Length(content) + utf8Length(this.#context.self.identity) + metadataSize(metadata);
-    if (size > ACS_LIMITS.messageSizeBytes) throw new LimitExceededError(subject, size, ACS_LIMITS.messageSizeBytes, "bytes (ACS message size)");
   }
 
   #setStatus(status: ConversationStatus): void {
@@ -1210,6 +932,12 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const args = { conversation: this, updateReasons: [...reasons, ...(reasons.includes("lastMessage") ? [] : (["dateUpdated"] as const))] };
     this.emit("updated", args);
     this.#context.bubble("conversationUpdated", args);
+  }
+
+  /** An event of this conversation, heard by its listeners and then by the client's, as in Twilio. */
+  #tell<E extends keyof ConversationActivityEvents>(event: E, ...args: Parameters<ConversationActivityEvents[E]>): void {
+    (this.emit as (name: E, ...values: Parameters<ConversationActivityEvents[E]>) => boolean)(event, ...args);
+    this.#context.bubble(event, ...args);
   }
 }
 
@@ -1230,11 +958,3 @@ function usersNamedIn(messages: ChatMessage[]): string[] {
   return userIds;
 }
 
-/** A participant-attributes snapshot with only the entries their setters had the right to set. */
-interface VettedSnapshot {
-  attributes: Record<string, JSONValue>;
-  /** For each entry, the control message that set it, and that message's index. */
-  setBy: Record<string, { messageId: string; index: number }>;
-}
-
-const cancelled = () => new AbortError("The send was cancelled before the message was sent.");

@@ -12,8 +12,3 @@ export function indexFromSequenceId(sequenceId: string): number {
   }
   return index;
 }
-
-export function sequenceIdFromIndex(index: number): string {
-  if (!Number.isSafeInteger(index) || index < 1) throw new RangeError(`Message index ${index} is not a positive integer`);
-  return String(index);
-}
