@@ -15,6 +15,12 @@ const run = promisify(execFile);
 const root = new URL("../../", import.meta.url).pathname;
 /** Gzipped browser bundle of an app on this library, ACS SDK included (82 KB of it): the Twilio SDK it replaces is 145 KB. */
 const BROWSER_BUDGET_BYTES = 100 * 1024;
+/** The package's entries: their source, and their build in dist/ without extension. */
+const ENTRIES = [
+  { name: "index", source: "src/index.ts", dist: "dist/index" },
+  { name: "server", source: "src/server/index.ts", dist: "dist/server/index" },
+  { name: "emulator", source: "src/emulator/index.ts", dist: "dist/emulator/index" },
+] as const;
 
 describe("the built package", () => {
   beforeAll(async () => {
@@ -73,6 +79,24 @@ describe("the built package", () => {
     // The package resolves itself by name through its own exports map.
     const { stdout } = await run(process.execPath, ["-e", script], { cwd: root });
     expect(stdout.trim()).toBe("ok");
+  });
+
+  it("gives Node's ESM loader the names of every CJS build, as its ESM build has them", async () => {
+    // `import()` of a CJS file sees only the names cjs-module-lexer finds in it; the rest hide behind `default`.
+    const script = `
+      const names = (m) => Object.keys(m).filter((name) => name !== "default").sort();
+      const result = {};
+      for (const entry of ${JSON.stringify(ENTRIES.map((entry) => entry.dist))}) {
+        result[entry] = { esm: names(await import("${root}" + entry + ".js")), cjs: names(await import("${root}" + entry + ".cjs")) };
+      }
+      console.log(JSON.stringify(result));
+    `;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: root });
+    const result = JSON.parse(stdout) as Record<string, { esm: string[]; cjs: string[] }>;
+    for (const [entry, { esm, cjs }] of Object.entries(result)) {
+      expect(esm.length, entry).toBeGreaterThan(0);
+      expect(cjs, `${entry}.cjs`).toEqual(esm);
+    }
   });
 });
 
