@@ -1,6 +1,7 @@
 import { defineConfig, type Options } from "tsup";
 
-const shared: Options = { format: ["esm", "cjs"], dts: true, sourcemap: true, target: "es2022", clean: false };
+// stripInternal: members tagged `@internal` are the library's own plumbing and stay out of the published typings.
+const shared: Options = { format: ["esm", "cjs"], dts: { compilerOptions: { stripInternal: true } }, sourcemap: true, target: "es2022", clean: false };
 
 export default defineConfig([
   // The Twilio-shaped client runs in browsers, React Native and Node: no Node built-ins here.
