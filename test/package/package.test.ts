@@ -13,6 +13,7 @@ import { publint } from "publint";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { API_REPORTS, normalizeDeclarations, renderApiReports } from "../../scripts/api-report.js";
 import { unexportedReferences } from "./declarations.js";
 
 const run = promisify(execFile);
@@ -148,6 +149,18 @@ describe("the built package", () => {
       expect(missing, `types the "${name}" entry names but does not export: export them from ${ENTRIES.find((e) => e.name === name)!.source}`).toEqual([]);
     }
   }, 60_000);
+
+  it("matches the committed API report (api/*.api.d.ts)", async () => {
+    for (const [report, text] of renderApiReports(root)) {
+      const committed = await readFile(`${root}${report}`, "utf8").catch(() => "(missing)");
+      expect(committed, `${report} is stale: the public surface changed; run \`npm run api:report\` and commit the report`).toBe(text);
+    }
+    // The CJS typings declare the same surface, so one report covers both.
+    for (const { declarations } of API_REPORTS) {
+      const cts = declarations.replace(/\.d\.ts$/, ".d.cts");
+      expect(normalizeDeclarations(await readFile(`${root}${cts}`, "utf8")), cts).toBe(normalizeDeclarations(await readFile(`${root}${declarations}`, "utf8")));
+    }
+  });
 
   it("gives Node's ESM loader the names of every CJS build, as its ESM build has them", async () => {
     // `import()` of a CJS file sees only the names cjs-module-lexer finds in it; the rest hide behind `default`.
