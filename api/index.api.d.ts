@@ -588,9 +588,9 @@ declare class ChannelMetadata {
 
 /**
  * Twilio's delivery receipts for SMS/WhatsApp messages. ACS Chat has no channel delivery
- * statuses (its read receipts are a different concept), so `Message.aggregatedDeliveryReceipt`
- * is always `null` and `getDetailedDeliveryReceipts()` resolves to `[]`. The classes exist so
- * that apps keep their type annotations and `instanceof` checks.
+ * statuses, only read receipts: `Message.aggregatedDeliveryReceipt` and
+ * `getDetailedDeliveryReceipts()` build these classes from them (sent and delivered always
+ * "all", statuses always "read"); see their rows in src/capabilities.ts.
  */
 /** How many of the participants have a delivery status for a message. */
 type DeliveryAmount = "none" | "some" | "all";
@@ -1541,18 +1541,20 @@ declare class RestPaginator<T> implements Paginator<T> {
     prevPage(): Promise<Paginator<T>>;
 }
 
+/** The MIGRATION.md sections that errors and the capability table point to: a typo does not compile. */
+type MigrationSection = "Push notifications" | "Media" | "Content templates" | "Email" | "SMS, WhatsApp and email participants" | "Read horizon and unread counts" | "Users and profiles" | "Identities" | "Attributes of others";
 /** A Twilio feature with no ACS Chat equivalent (SMS/WhatsApp participants, push, content templates, email). */
 declare class UnsupportedFeatureError extends Error {
     /** The Twilio member, e.g. `Conversation.addNonChatParticipant`. */
     readonly feature: string;
     /** The MIGRATION.md section that explains the gap and what to do instead. */
-    readonly migrationSection: string;
+    readonly migrationSection: MigrationSection;
     readonly name = "UnsupportedFeatureError";
     constructor(
     /** The Twilio member, e.g. `Conversation.addNonChatParticipant`. */
     feature: string,
     /** The MIGRATION.md section that explains the gap and what to do instead. */
-    migrationSection: string, reason: string);
+    migrationSection: MigrationSection, reason: string);
 }
 /** An argument of the wrong type or shape, named by its field, caught before any request. */
 declare class InvalidArgumentError extends TypeError {
@@ -1664,4 +1666,4 @@ declare function encodeClientToken(fields: ClientTokenFields): string;
 /** This package's version, reported as `Client.version`. Kept equal to package.json's by a test. */
 declare const VERSION = "0.1.0";
 
-export { AcsRequestError, AggregatedDeliveryReceipt, type AttributeChange, type AttributePolicy, CancellablePromise, ChannelMetadata, Client, type ClientEvents, type ClientOptions, type ClientTokenFields, ConflictError, type ConnectionState, type ContentData, type ContentDataAction, type ContentDataActionOther, type ContentDataActionPhone, type ContentDataActionReply, type ContentDataActionUrl, type ContentDataCallToAction, type ContentDataCard, type ContentDataListItem, type ContentDataListPicker, type ContentDataLocation, type ContentDataMedia, type ContentDataOther, type ContentDataQuickReply, type ContentDataReply, type ContentDataText, ContentTemplate, ContentTemplateVariable, Conversation, type ConversationActivityEvents, type ConversationBindings, type ConversationEmailBinding, type ConversationEvents, type ConversationLimits, type ConversationState, type ConversationStatus, type ConversationUpdateReason, type ConversationUpdatedEventArgs, type CreateConversationOptions, type DeliveryAmount, type DeliveryStatus, DetailedDeliveryReceipt, EmailRecipientDescriptor, type EmailRecipientLevel, type ExternalEventSource, HttpMediaStore, type HttpMediaStoreOptions, type IdentityResolver, InvalidArgumentError, type JSONArray, type JSONObject, type JSONValue, type LastMessage, LimitExceededError, Media, type MediaCategory, type MediaStore, type MediaUpload, Message, MessageBuilder, type MessageEvents, MessageSentError, type MessageType, type MessageUpdateReason, type MessageUpdatedEventArgs, NotFoundError, type NotificationLevel, NotificationTypes, type NotificationsChannelType, type Nudge, type NudgeSink, type Paginator, Participant, type ParticipantBindingOptions, type ParticipantBindings, type ParticipantEmailBinding, type ParticipantEmailLevel, type ParticipantEvents, type ParticipantType, type ParticipantUpdateReason, type ParticipantUpdatedEventArgs, PermissionDeniedError, type PollingOptions, PushNotification, type PushNotificationData, type PushNotificationDescriptor, type PushNotificationType, type RawMessageRecipient, type ReadLimiter, type RealtimePayload, type RealtimeSignals, type RecipientDescriptor, RestPaginator, type SendEmailOptions, type SendMediaOptions, type State, type StoredMedia, type TemporaryUrlSource, UnknownRecipientDescriptor, UnsentMessage, UnsupportedFeatureError, User, type UserEvents, type UserProfile, type UserUpdateReason, type UserUpdatedEventArgs, encodeClientToken as createClientToken, twilioDefaultAttributePolicy, VERSION as version };
+export { AcsRequestError, AggregatedDeliveryReceipt, type AttributeChange, type AttributePolicy, CancellablePromise, ChannelMetadata, Client, type ClientEvents, type ClientOptions, type ClientTokenFields, ConflictError, type ConnectionState, type ContentData, type ContentDataAction, type ContentDataActionOther, type ContentDataActionPhone, type ContentDataActionReply, type ContentDataActionUrl, type ContentDataCallToAction, type ContentDataCard, type ContentDataListItem, type ContentDataListPicker, type ContentDataLocation, type ContentDataMedia, type ContentDataOther, type ContentDataQuickReply, type ContentDataReply, type ContentDataText, ContentTemplate, ContentTemplateVariable, Conversation, type ConversationActivityEvents, type ConversationBindings, type ConversationEmailBinding, type ConversationEvents, type ConversationLimits, type ConversationState, type ConversationStatus, type ConversationUpdateReason, type ConversationUpdatedEventArgs, type CreateConversationOptions, type DeliveryAmount, type DeliveryStatus, DetailedDeliveryReceipt, EmailRecipientDescriptor, type EmailRecipientLevel, type ExternalEventSource, HttpMediaStore, type HttpMediaStoreOptions, type IdentityResolver, InvalidArgumentError, type JSONArray, type JSONObject, type JSONValue, type LastMessage, LimitExceededError, Media, type MediaCategory, type MediaStore, type MediaUpload, Message, MessageBuilder, type MessageEvents, MessageSentError, type MessageType, type MessageUpdateReason, type MessageUpdatedEventArgs, type MigrationSection, NotFoundError, type NotificationLevel, NotificationTypes, type NotificationsChannelType, type Nudge, type NudgeSink, type Paginator, Participant, type ParticipantBindingOptions, type ParticipantBindings, type ParticipantEmailBinding, type ParticipantEmailLevel, type ParticipantEvents, type ParticipantType, type ParticipantUpdateReason, type ParticipantUpdatedEventArgs, PermissionDeniedError, type PollingOptions, PushNotification, type PushNotificationData, type PushNotificationDescriptor, type PushNotificationType, type RawMessageRecipient, type ReadLimiter, type RealtimePayload, type RealtimeSignals, type RecipientDescriptor, RestPaginator, type SendEmailOptions, type SendMediaOptions, type State, type StoredMedia, type TemporaryUrlSource, UnknownRecipientDescriptor, UnsentMessage, UnsupportedFeatureError, User, type UserEvents, type UserProfile, type UserUpdateReason, type UserUpdatedEventArgs, encodeClientToken as createClientToken, twilioDefaultAttributePolicy, VERSION as version };

@@ -8,6 +8,7 @@
  * classes at runtime, and that every "unsupported" or "planned" method throws or rejects
  * `UnsupportedFeatureError`. Describe what the code does today, not what it will do.
  */
+import type { MigrationSection } from "./errors.js";
 
 /**
  * - `native`: does what Twilio's member does, through the matching ACS call (or needs no service).
@@ -27,18 +28,18 @@ export interface Capability {
   /** One sentence: the ACS call(s), the emulation, or why it is unsupported. */
   how: string;
   /** The MIGRATION.md section that explains the gap (the one `UnsupportedFeatureError` names). */
-  migrationSection?: string;
+  migrationSection?: MigrationSection;
 }
 
-const PUSH = "Push notifications";
-const MEDIA = "Media";
-const CONTENT = "Content templates";
-const EMAIL = "Email";
-const NON_CHAT = "SMS, WhatsApp and email participants";
-const READ_HORIZON = "Read horizon and unread counts";
-const PROFILES = "Users and profiles";
-const IDENTITIES = "Identities";
-const ATTRIBUTES_OF_OTHERS = "Attributes of others";
+const PUSH: MigrationSection = "Push notifications";
+const MEDIA: MigrationSection = "Media";
+const CONTENT: MigrationSection = "Content templates";
+const EMAIL: MigrationSection = "Email";
+const NON_CHAT: MigrationSection = "SMS, WhatsApp and email participants";
+const READ_HORIZON: MigrationSection = "Read horizon and unread counts";
+const PROFILES: MigrationSection = "Users and profiles";
+const IDENTITIES: MigrationSection = "Identities";
+const ATTRIBUTES_OF_OTHERS: MigrationSection = "Attributes of others";
 
 /** The classes in the order the table shows them. */
 export const CAPABILITY_GROUPS = [
@@ -75,7 +76,7 @@ const GROUP_NOTES: Partial<Record<CapabilityGroup, string>> = {
     "Node's `EventEmitter` members, inherited as in Twilio.",
 };
 
-function row(member: string, status: CapabilityStatus, how: string, migrationSection?: string): Capability {
+function row(member: string, status: CapabilityStatus, how: string, migrationSection?: MigrationSection): Capability {
   return migrationSection === undefined ? { member, status, how } : { member, status, how, migrationSection };
 }
 

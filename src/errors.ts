@@ -6,6 +6,18 @@
 /** Where MIGRATION.md explains a feature ACS does not have. */
 export const MIGRATION_GUIDE_URL = "https://www.npmjs.com/package/twilio-conversations-acs#migrating-from-twilio";
 
+/** The MIGRATION.md sections that errors and the capability table point to: a typo does not compile. */
+export type MigrationSection =
+  | "Push notifications"
+  | "Media"
+  | "Content templates"
+  | "Email"
+  | "SMS, WhatsApp and email participants"
+  | "Read horizon and unread counts"
+  | "Users and profiles"
+  | "Identities"
+  | "Attributes of others";
+
 /** A Twilio feature with no ACS Chat equivalent (SMS/WhatsApp participants, push, content templates, email). */
 export class UnsupportedFeatureError extends Error {
   override readonly name = "UnsupportedFeatureError";
@@ -13,7 +25,7 @@ export class UnsupportedFeatureError extends Error {
     /** The Twilio member, e.g. `Conversation.addNonChatParticipant`. */
     readonly feature: string,
     /** The MIGRATION.md section that explains the gap and what to do instead. */
-    readonly migrationSection: string,
+    readonly migrationSection: MigrationSection,
     reason: string,
   ) {
     super(`${feature} is not supported on Azure Communication Services: ${reason} See MIGRATION.md, "${migrationSection}".`);

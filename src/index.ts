@@ -97,6 +97,7 @@ export {
   NotFoundError,
   PermissionDeniedError,
   UnsupportedFeatureError,
+  type MigrationSection,
 } from "./errors.js";
 export { twilioDefaultAttributePolicy, type AttributeChange, type AttributePolicy } from "./conversations/attribute-policy.js";
 export type { IdentityResolver, UserProfile } from "./identity/identity-resolver.js";

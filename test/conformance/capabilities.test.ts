@@ -19,6 +19,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CAPABILITIES, CAPABILITY_GROUPS, parseMember, renderCapabilityTable, type Capability } from "../../src/capabilities.js";
+import { UnsupportedFeatureError, type MigrationSection } from "../../src/errors.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import * as Lib from "../../src/index.js";
 import { END_MARKER, START_MARKER, replaceCapabilityTable } from "../../scripts/generate-migration-table.js";
@@ -389,6 +390,21 @@ describe("the capability rows and Twilio's members", () => {
   it("names only migration sections MIGRATION.md has", () => {
     const headings = new Set([...readFileSync(new URL("../../MIGRATION.md", import.meta.url), "utf8").matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]));
     for (const { member, migrationSection } of CAPABILITIES) if (migrationSection) expect(headings, member).toContain(migrationSection);
+    // Every name of the MigrationSection type (tsc fails here when the type gains one this list lacks).
+    const sections = {
+      "Push notifications": true,
+      Media: true,
+      "Content templates": true,
+      Email: true,
+      "SMS, WhatsApp and email participants": true,
+      "Read horizon and unread counts": true,
+      "Users and profiles": true,
+      Identities: true,
+      "Attributes of others": true,
+    } satisfies Record<MigrationSection, true>;
+    for (const section of Object.keys(sections)) expect(headings, `MigrationSection "${section}"`).toContain(section);
+    // @ts-expect-error A section MIGRATION.md does not have is a compile error, not a dead link.
+    expect(new UnsupportedFeatureError("Client.x", "Medias", "no reason.").migrationSection).toBe("Medias");
   });
 
   it("never calls a class unproduced while a member that gives it works", () => {
