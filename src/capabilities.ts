@@ -8,6 +8,7 @@
  * classes at runtime, and that every "unsupported" or "planned" method throws or rejects
  * `UnsupportedFeatureError`. Describe what the code does today, not what it will do.
  */
+import type { MigrationSection } from "./errors.js";
 
 /**
  * - `native`: does what Twilio's member does, through the matching ACS call (or needs no service).
@@ -27,18 +28,18 @@ export interface Capability {
   /** One sentence: the ACS call(s), the emulation, or why it is unsupported. */
   how: string;
   /** The MIGRATION.md section that explains the gap (the one `UnsupportedFeatureError` names). */
-  migrationSection?: string;
+  migrationSection?: MigrationSection;
 }
 
-const PUSH = "Push notifications";
-const MEDIA = "Media";
-const CONTENT = "Content templates";
-const EMAIL = "Email";
-const NON_CHAT = "SMS, WhatsApp and email participants";
-const READ_HORIZON = "Read horizon and unread counts";
-const PROFILES = "Users and profiles";
-const IDENTITIES = "Identities";
-const ATTRIBUTES_OF_OTHERS = "Attributes of others";
+const PUSH: MigrationSection = "Push notifications";
+const MEDIA: MigrationSection = "Media";
+const CONTENT: MigrationSection = "Content templates";
+const EMAIL: MigrationSection = "Email";
+const NON_CHAT: MigrationSection = "SMS, WhatsApp and email participants";
+const READ_HORIZON: MigrationSection = "Read horizon and unread counts";
+const PROFILES: MigrationSection = "Users and profiles";
+const IDENTITIES: MigrationSection = "Identities";
+const ATTRIBUTES_OF_OTHERS: MigrationSection = "Attributes of others";
 
 /** The classes in the order the table shows them. */
 export const CAPABILITY_GROUPS = [
@@ -75,7 +76,7 @@ const GROUP_NOTES: Partial<Record<CapabilityGroup, string>> = {
     "Node's `EventEmitter` members, inherited as in Twilio.",
 };
 
-function row(member: string, status: CapabilityStatus, how: string, migrationSection?: string): Capability {
+function row(member: string, status: CapabilityStatus, how: string, migrationSection?: MigrationSection): Capability {
   return migrationSection === undefined ? { member, status, how } : { member, status, how, migrationSection };
 }
 
@@ -203,7 +204,7 @@ export const CAPABILITIES: readonly Capability[] = [
   row("Message.media", "emulated", "Deprecated in Twilio: the first attached file, or null."),
   row("Message.attachedMedia", "emulated", "Media for the files the message metadata describes (fileSharingMetadata, or hasAttachment/attachmentUrl of the migration guide); null for a text message."),
   row("Message.participantSid", "native", "The sender's ACS user id, which is the sid of its Participant."),
-  row("Message.aggregatedDeliveryReceipt", "emulated", "From ACS read receipts: read by none, some or all of the other participants (sent and delivered are always all: ACS has no channel delivery); null until the conversation's receipts were read."),
+  row("Message.aggregatedDeliveryReceipt", "emulated", "From ACS read receipts: read by none, some or all of the other participants (sent and delivered are always all: ACS has no channel delivery); null until the conversation's receipts were read, and in a conversation with no one else."),
   row("Message.getMediaByCategory", "emulated", "Deprecated in Twilio: the attached media of the given categories."),
   row("Message.getMediaByCategories", "emulated", "The attached media of the given categories (null for a text message)."),
   row("Message.getEmailBody", "emulated", "Always null: ACS Chat has no email."),
@@ -292,14 +293,25 @@ export const CAPABILITIES: readonly Capability[] = [
   row("RestPaginator.prevPage", "native", "Resolves to a new paginator for the previous page (from the ACS page cache or listMessages); rejects when there is none."),
 
   // ---- AggregatedDeliveryReceipt ----
-  ...["total", "sent", "delivered", "read", "undelivered", "failed"].map((field) =>
-    row(`AggregatedDeliveryReceipt.${field}`, "native", "Same data class as Twilio's; never produced, since chat messages have no delivery receipts."),
-  ),
+  // Produced by Message.aggregatedDeliveryReceipt, from ACS read receipts (ACS has no channel delivery).
+  row("AggregatedDeliveryReceipt.total", "emulated", "The number of the conversation's other participants, over whom the read receipts are counted."),
+  row("AggregatedDeliveryReceipt.sent", "emulated", "Always `all`: a chat message ACS accepted is sent to every participant (ACS has no channel delivery)."),
+  row("AggregatedDeliveryReceipt.delivered", "emulated", "Always `all`: ACS has no delivery statuses, a chat message is in the thread for every participant."),
+  row("AggregatedDeliveryReceipt.read", "emulated", "From ACS read receipts: `none`, `some` or `all` of the other participants read up to the message."),
+  row("AggregatedDeliveryReceipt.undelivered", "emulated", "Always `none`: ACS has no delivery statuses."),
+  row("AggregatedDeliveryReceipt.failed", "emulated", "Always `none`: ACS has no delivery statuses."),
 
   // ---- DetailedDeliveryReceipt ----
-  ...["sid", "messageSid", "conversationSid", "channelMessageSid", "participantSid", "status", "errorCode", "dateCreated", "dateUpdated"].map((field) =>
-    row(`DetailedDeliveryReceipt.${field}`, "native", "Same data class as Twilio's; never produced, since chat messages have no delivery receipts."),
-  ),
+  // Produced by Message.getDetailedDeliveryReceipts(): one per other participant whose ACS read receipt reached the message.
+  row("DetailedDeliveryReceipt.sid", "emulated", "The message's sid and the reader's ACS user id, joined by a colon (ACS read receipts have no id)."),
+  row("DetailedDeliveryReceipt.messageSid", "native", "The ACS message id."),
+  row("DetailedDeliveryReceipt.conversationSid", "native", "The ACS thread id."),
+  row("DetailedDeliveryReceipt.channelMessageSid", "emulated", "The ACS message id again: chat messages have no channel message."),
+  row("DetailedDeliveryReceipt.participantSid", "native", "The reader's ACS user id, as the participant's sid."),
+  row("DetailedDeliveryReceipt.status", "emulated", "Always `read`: ACS read receipts are the only receipts, it has no sent or delivered statuses."),
+  row("DetailedDeliveryReceipt.errorCode", "emulated", "Always 0: a read receipt has no error."),
+  row("DetailedDeliveryReceipt.dateCreated", "emulated", "The readOn time of the reader's ACS read receipt, as an ISO 8601 string."),
+  row("DetailedDeliveryReceipt.dateUpdated", "emulated", "The readOn time of the reader's ACS read receipt, as an ISO 8601 string."),
 
   // ---- PushNotification ----
   ...["title", "body", "sound", "badge", "action", "type", "data"].map((field) =>

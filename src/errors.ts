@@ -3,6 +3,18 @@
  * `error.name` rather than `instanceof` across bundles.
  */
 
+/** The MIGRATION.md sections that errors and the capability table point to: a typo does not compile. */
+export type MigrationSection =
+  | "Push notifications"
+  | "Media"
+  | "Content templates"
+  | "Email"
+  | "SMS, WhatsApp and email participants"
+  | "Read horizon and unread counts"
+  | "Users and profiles"
+  | "Identities"
+  | "Attributes of others";
+
 /** A Twilio feature with no ACS Chat equivalent (SMS/WhatsApp participants, push, content templates, email). */
 export class UnsupportedFeatureError extends Error {
   override readonly name = "UnsupportedFeatureError";
@@ -10,7 +22,7 @@ export class UnsupportedFeatureError extends Error {
     /** The Twilio member, e.g. `Conversation.addNonChatParticipant`. */
     readonly feature: string,
     /** The MIGRATION.md section that explains the gap and what to do instead. */
-    readonly migrationSection: string,
+    readonly migrationSection: MigrationSection,
     reason: string,
   ) {
     super(`${feature} is not supported on Azure Communication Services: ${reason} See MIGRATION.md, "${migrationSection}".`);

@@ -10,7 +10,7 @@ export { Message, type MessageEvents } from "./conversations/message.js";
 export { MessageBuilder, UnsentMessage } from "./conversations/message-builder.js";
 export { Participant, type ParticipantEvents } from "./conversations/participant.js";
 export { User, type UserEvents } from "./conversations/user.js";
-export { Media } from "./conversations/media.js";
+export { Media, type TemporaryUrlSource } from "./conversations/media.js";
 export { RestPaginator } from "./conversations/rest-paginator.js";
 export { AggregatedDeliveryReceipt, DetailedDeliveryReceipt, type DeliveryAmount, type DeliveryStatus } from "./conversations/delivery-receipts.js";
 export {
@@ -41,7 +41,13 @@ export {
   type ContentDataText,
 } from "./conversations/content-template.js";
 export { ChannelMetadata } from "./conversations/channel-metadata.js";
-export { EmailRecipientDescriptor, UnknownRecipientDescriptor, type EmailRecipientLevel, type RecipientDescriptor } from "./conversations/recipients.js";
+export {
+  EmailRecipientDescriptor,
+  UnknownRecipientDescriptor,
+  type EmailRecipientLevel,
+  type RawMessageRecipient,
+  type RecipientDescriptor,
+} from "./conversations/recipients.js";
 export { CancellablePromise } from "./conversations/cancellable-promise.js";
 
 // ---- Twilio's type exports ----
@@ -96,10 +102,11 @@ export {
   NotFoundError,
   PermissionDeniedError,
   UnsupportedFeatureError,
+  type MigrationSection,
 } from "./errors.js";
 export { twilioDefaultAttributePolicy, type AttributeChange, type AttributePolicy } from "./conversations/attribute-policy.js";
 export type { IdentityResolver, UserProfile } from "./identity/identity-resolver.js";
-export type { ExternalEventSource, Nudge, NudgeSink } from "./events/nudges.js";
+export type { ExternalEventSource, Nudge, NudgeSink, ReadLimiter } from "./events/nudges.js";
 export type { PollingOptions } from "./events/polling-source.js";
 export { HttpMediaStore, type HttpMediaStoreOptions } from "./media/http-media-store.js";
 export type { MediaStore, MediaUpload, StoredMedia } from "./media/media-store.js";

@@ -112,7 +112,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   readonly #messageHost: MessageHost;
   readonly #participantHost: ParticipantHost;
 
-  /** @internal Built by the Client. */
+  /** Built by the Client (public, as in Twilio's typings). */
   constructor(
     context: ClientContext,
     properties: ChatThreadProperties,

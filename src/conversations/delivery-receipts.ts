@@ -1,8 +1,8 @@
 /**
  * Twilio's delivery receipts for SMS/WhatsApp messages. ACS Chat has no channel delivery
- * statuses (its read receipts are a different concept), so `Message.aggregatedDeliveryReceipt`
- * is always `null` and `getDetailedDeliveryReceipts()` resolves to `[]`. The classes exist so
- * that apps keep their type annotations and `instanceof` checks.
+ * statuses, only read receipts: `Message.aggregatedDeliveryReceipt` and
+ * `getDetailedDeliveryReceipts()` build these classes from them (sent and delivered always
+ * "all", statuses always "read"); see their rows in src/capabilities.ts.
  */
 
 /** How many of the participants have a delivery status for a message. */

@@ -23,7 +23,7 @@ export class UnsentMessage {
 
   readonly #sender: UnsentMessageSender;
 
-  /** @internal Built by MessageBuilder. */
+  /** Built by MessageBuilder (public, as in Twilio's typings). */
   constructor(sender: UnsentMessageSender) {
     this.#sender = sender;
   }
@@ -44,7 +44,7 @@ export class MessageBuilder {
   readonly #limits: ConversationLimits;
   readonly #sender: UnsentMessageSender;
 
-  /** @internal Built by `Conversation.prepareMessage()`. */
+  /** Built by `Conversation.prepareMessage()` (public, as in Twilio's typings). */
   constructor(limits: ConversationLimits, sender: UnsentMessageSender) {
     this.#limits = limits;
     this.#sender = sender;

@@ -43,7 +43,7 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
 
   readonly #host: MessageHost;
 
-  /** @internal Built by its Conversation; apps receive Messages, never construct them. */
+  /** Built by its Conversation; apps receive Messages, never construct them (public, as in Twilio's typings). */
   constructor(
     readonly conversation: Conversation,
     raw: ChatMessage,

@@ -40,7 +40,7 @@ export class Participant extends ReplayEventEmitter<ParticipantEvents> {
   readonly #host: ParticipantHost;
   readonly #joinedOn: Date | null;
 
-  /** @internal Built by its Conversation. */
+  /** Built by its Conversation (public, as in Twilio's typings). */
   constructor(
     readonly conversation: Conversation,
     raw: ChatParticipant,

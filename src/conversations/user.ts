@@ -31,7 +31,7 @@ export class User extends ReplayEventEmitter<UserEvents> {
   readonly #userIdentity: string;
   readonly #host: UserHost;
 
-  /** @internal Built by the Client. */
+  /** Built by the Client (public, as in Twilio's typings). */
   constructor(
     userIdentity: string,
     /** The ACS user id, when known. */

@@ -14,7 +14,12 @@ export {
   type UploadSweepResult,
 } from "./server-kit.js";
 export { MemoryDirectoryStore, type DirectoryStore, type PendingUpload, type UniqueNameClaim } from "./directory-store.js";
-export { TableDirectoryStore } from "./table-directory-store.js";
+export { TableDirectoryStore, type TableDirectoryStoreOptions } from "./table-directory-store.js";
 export { EventGridSource, type EventGridSourceOptions } from "../events/event-grid-source.js";
-export type { ExternalEventSource, Nudge, NudgeSink } from "../events/nudges.js";
+export type { PushReadLimits } from "../events/push-read-limiter.js";
+export type { ExternalEventSource, Nudge, NudgeSink, ReadLimiter } from "../events/nudges.js";
 export { BlobMediaStore, type BlobMediaStoreOptions } from "../media/blob-media-store.js";
+// Named by the exports above (stores implement them, profiles carry JSON), so apps can name them too.
+export type { MediaStore, MediaUpload, StoredMedia } from "../media/media-store.js";
+export type { UserProfile } from "../identity/identity-resolver.js";
+export type { JSONArray, JSONObject, JSONValue } from "../mapping/json.js";

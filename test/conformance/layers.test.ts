@@ -26,7 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   emulator: ["acs/limits"],
   version: [],
   index: ["errors", "acs/limits", "mapping", "acs", "media", "identity", "events", "conversations", "version"],
-  capabilities: [],
+  capabilities: ["errors"],
   cli: ["emulator", "server", "version", "capabilities"],
 };
 

@@ -4,17 +4,73 @@
  * built-ins, inside the size budget.
  */
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { publint } from "publint";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { API_REPORTS, normalizeDeclarations, renderApiReports } from "../../scripts/api-report.js";
+import { unexportedReferences } from "./declarations.js";
 
 const run = promisify(execFile);
 const root = new URL("../../", import.meta.url).pathname;
 /** Gzipped browser bundle of an app on this library, ACS SDK included (82 KB of it): the Twilio SDK it replaces is 145 KB. */
 const BROWSER_BUDGET_BYTES = 100 * 1024;
+/** The package's entries: their source, and their build in dist/ without extension. */
+const ENTRIES = [
+  { name: "index", source: "src/index.ts", dist: "dist/index" },
+  { name: "server", source: "src/server/index.ts", dist: "dist/server/index" },
+  { name: "emulator", source: "src/emulator/index.ts", dist: "dist/emulator/index" },
+] as const;
+
+/** Members the library calls on its own objects, tagged `@internal` in src/ and stripped from the typings (stripInternal). */
+const INTERNAL_MEMBERS = [
+  "_catchUp",
+  "_isWatched",
+  "_markRemoved",
+  "_update",
+  "_setTyping",
+  "_setLastRead",
+  "_refreshProperties",
+  "_refreshReceipts",
+  "_typing",
+  "_setProfile",
+];
+
+/** Apps receive these, never build them; their constructors stay public as in Twilio's typings, taking our internals. */
+const BUILT_BY_THE_LIBRARY = ["Conversation", "Message", "Participant", "User", "MessageBuilder", "UnsentMessage"];
+
+/** Types Twilio's typings name without exporting them: a drop-in may leave them unexported too. */
+function twilioUnexportedTypes(): Record<string, string> {
+  const main = createRequire(import.meta.url).resolve("@twilio/conversations");
+  const dts = readFileSync(join(dirname(main), "lib.d.ts"), "utf8");
+  const exported = new Set(/^export \{([^}]*)\};?$/m.exec(dts)![1]!.split(",").map((name) => name.trim().split(/\s+as\s+/).pop()!));
+  const declared = [
+    ...[...dts.matchAll(/^(?:declare )?(?:interface|type|class|enum) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]!),
+    ...[...dts.matchAll(/^import \{([^}]*)\} from/gm)].flatMap((m) => m[1]!.split(",").map((name) => name.trim().split(/\s+as\s+/).pop()!)),
+  ];
+  return Object.fromEntries(declared.filter((name) => name && !exported.has(name)).map((name) => [name, "unexported in Twilio's typings too"]));
+}
+
+/** Local types an entry may leave unexported, and why. */
+const ALLOWED_UNEXPORTED: Record<(typeof ENTRIES)[number]["name"], () => Record<string, string>> = {
+  index: () => ({ ...twilioUnexportedTypes(), ListenerMap: "the event-map constraint of ReplayEventEmitter, which Twilio leaves unexported" }),
+  server: () => ({ CommonOptions: "part of EventGridSourceOptions, which apps name whole" }),
+  emulator: () => ({
+    Limit: "the shape of ACS_RATE_LIMITS' entries, read, never built",
+    Scope: "the shape of ACS_RATE_LIMITS' entries, read, never built",
+    UserLevel: "a part of AcsChatEventDataMap's entries, which apps name whole",
+    ThreadLevel: "a part of AcsChatEventDataMap's entries, which apps name whole",
+    MessageBase: "a part of AcsChatEventDataMap's entries, which apps name whole",
+    ThreadBase: "a part of AcsChatEventDataMap's entries, which apps name whole",
+    Listener: "EmulatorEventFeed.on's listener shape, written inline by apps",
+    EventOf: "EmulatorEventFeed.on's event type for an event name, computed from AcsChatEvent",
+  }),
+};
 
 describe("the built package", () => {
   beforeAll(async () => {
@@ -73,6 +129,55 @@ describe("the built package", () => {
     // The package resolves itself by name through its own exports map.
     const { stdout } = await run(process.execPath, ["-e", script], { cwd: root });
     expect(stdout.trim()).toBe("ok");
+  });
+
+  it("publishes no internal member in its typings (stripInternal)", async () => {
+    for (const { dist } of ENTRIES) {
+      for (const file of [`${dist}.d.ts`, `${dist}.d.cts`]) {
+        const text = await readFile(`${root}${file}`, "utf8");
+        const leaked = INTERNAL_MEMBERS.filter((name) => new RegExp(`\\b${name}\\b`).test(text));
+        // Any `_`-prefixed member, or a doc comment still saying @internal, means stripInternal missed one.
+        const underscored = [...text.matchAll(/^\s+(?:(?:readonly|static|get|set|async)\s+)*(_[A-Za-z]\w*)\s*[(:<?]/gm)].map((m) => m[1]!);
+        expect({ file, leaked, underscored, internalTags: text.includes("@internal") }).toEqual({ file, leaked: [], underscored: [], internalTags: false });
+      }
+    }
+  });
+
+  it("exports every type its exported declarations name", () => {
+    for (const { name, dist } of ENTRIES) {
+      const missing = unexportedReferences(`${root}${dist}.d.ts`, { builtByTheLibrary: BUILT_BY_THE_LIBRARY, allowed: ALLOWED_UNEXPORTED[name]() });
+      expect(missing, `types the "${name}" entry names but does not export: export them from ${ENTRIES.find((e) => e.name === name)!.source}`).toEqual([]);
+    }
+  }, 60_000);
+
+  it("matches the committed API report (api/*.api.d.ts)", async () => {
+    for (const [report, text] of renderApiReports(root)) {
+      const committed = await readFile(`${root}${report}`, "utf8").catch(() => "(missing)");
+      expect(committed, `${report} is stale: the public surface changed; run \`npm run api:report\` and commit the report`).toBe(text);
+    }
+    // The CJS typings declare the same surface, so one report covers both.
+    for (const { declarations } of API_REPORTS) {
+      const cts = declarations.replace(/\.d\.ts$/, ".d.cts");
+      expect(normalizeDeclarations(await readFile(`${root}${cts}`, "utf8")), cts).toBe(normalizeDeclarations(await readFile(`${root}${declarations}`, "utf8")));
+    }
+  });
+
+  it("gives Node's ESM loader the names of every CJS build, as its ESM build has them", async () => {
+    // `import()` of a CJS file sees only the names cjs-module-lexer finds in it; the rest hide behind `default`.
+    const script = `
+      const names = (m) => Object.keys(m).filter((name) => name !== "default").sort();
+      const result = {};
+      for (const entry of ${JSON.stringify(ENTRIES.map((entry) => entry.dist))}) {
+        result[entry] = { esm: names(await import("${root}" + entry + ".js")), cjs: names(await import("${root}" + entry + ".cjs")) };
+      }
+      console.log(JSON.stringify(result));
+    `;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: root });
+    const result = JSON.parse(stdout) as Record<string, { esm: string[]; cjs: string[] }>;
+    for (const [entry, { esm, cjs }] of Object.entries(result)) {
+      expect(esm.length, entry).toBeGreaterThan(0);
+      expect(cjs, `${entry}.cjs`).toEqual(esm);
+    }
   });
 });
 
