@@ -1541,6 +1541,10 @@ declare class RestPaginator<T> implements Paginator<T> {
     prevPage(): Promise<Paginator<T>>;
 }
 
+/**
+ * The errors this library throws. Few, each one something a caller can act on; check
+ * `error.name` rather than `instanceof` across bundles.
+ */
 /** The MIGRATION.md sections that errors and the capability table point to: a typo does not compile. */
 type MigrationSection = "Push notifications" | "Media" | "Content templates" | "Email" | "SMS, WhatsApp and email participants" | "Read horizon and unread counts" | "Users and profiles" | "Identities" | "Attributes of others";
 /** A Twilio feature with no ACS Chat equivalent (SMS/WhatsApp participants, push, content templates, email). */
@@ -1614,15 +1618,33 @@ declare class MessageSentError extends Error {
     readonly name = "MessageSentError";
     constructor(messageSid: string, cause: unknown);
 }
-
 /**
- * A MediaStore that talks HTTP to a media endpoint: the emulator's (in memory, for tests and
- * demos) or the server kit's (Azure Blob Storage behind it). Browser-safe: `fetch` only.
- *
- * The protocol: `POST {baseUrl}/media` with the bytes (`content-type`, `x-file-name`) answers
- * `201 { id, url, size }`; `GET {baseUrl}/media/{id}/temporary-url` answers `{ url }`;
- * `DELETE {baseUrl}/media/{id}` answers 204. Requests carry `Authorization: Bearer <ACS token>`.
+ * A service this library talks to over HTTP (the server kit, a media endpoint) answered an error.
+ * `statusCode` is the HTTP status.
  */
+declare class HttpStatusError extends Error {
+    readonly statusCode: number;
+    readonly name = "HttpStatusError";
+    constructor(message: string, statusCode: number);
+}
+/** The client could not start (Twilio's `initFailed`); `cause` is what failed. */
+declare class InitializationError extends Error {
+    readonly name = "InitializationError";
+}
+/** The operation was cancelled (`CancellablePromise.cancel()`, an AbortSignal): nothing was sent. */
+declare class AbortError extends Error {
+    readonly name = "AbortError";
+}
+/** The client was shut down (`client.shutdown()`): it makes no more requests. */
+declare class ClientShutDownError extends Error {
+    readonly name = "ClientShutDownError";
+    constructor();
+}
+/**
+ * Whether an error says the thing is gone for this user: ACS answers 404 for what does not exist
+ * and 403 for what this user may not see (a thread they are not in).
+ */
+declare function isGone(error: unknown): boolean;
 
 interface HttpMediaStoreOptions {
     /** Where the media endpoint lives (the emulator's endpoint, or the server kit's URL). */
@@ -1666,4 +1688,4 @@ declare function encodeClientToken(fields: ClientTokenFields): string;
 /** This package's version, reported as `Client.version`. Kept equal to package.json's by a test. */
 declare const VERSION = "0.1.0";
 
-export { AcsRequestError, AggregatedDeliveryReceipt, type AttributeChange, type AttributePolicy, CancellablePromise, ChannelMetadata, Client, type ClientEvents, type ClientOptions, type ClientTokenFields, ConflictError, type ConnectionState, type ContentData, type ContentDataAction, type ContentDataActionOther, type ContentDataActionPhone, type ContentDataActionReply, type ContentDataActionUrl, type ContentDataCallToAction, type ContentDataCard, type ContentDataListItem, type ContentDataListPicker, type ContentDataLocation, type ContentDataMedia, type ContentDataOther, type ContentDataQuickReply, type ContentDataReply, type ContentDataText, ContentTemplate, ContentTemplateVariable, Conversation, type ConversationActivityEvents, type ConversationBindings, type ConversationEmailBinding, type ConversationEvents, type ConversationLimits, type ConversationState, type ConversationStatus, type ConversationUpdateReason, type ConversationUpdatedEventArgs, type CreateConversationOptions, type DeliveryAmount, type DeliveryStatus, DetailedDeliveryReceipt, EmailRecipientDescriptor, type EmailRecipientLevel, type ExternalEventSource, HttpMediaStore, type HttpMediaStoreOptions, type IdentityResolver, InvalidArgumentError, type JSONArray, type JSONObject, type JSONValue, type LastMessage, LimitExceededError, Media, type MediaCategory, type MediaStore, type MediaUpload, Message, MessageBuilder, type MessageEvents, MessageSentError, type MessageType, type MessageUpdateReason, type MessageUpdatedEventArgs, type MigrationSection, NotFoundError, type NotificationLevel, NotificationTypes, type NotificationsChannelType, type Nudge, type NudgeSink, type Paginator, Participant, type ParticipantBindingOptions, type ParticipantBindings, type ParticipantEmailBinding, type ParticipantEmailLevel, type ParticipantEvents, type ParticipantType, type ParticipantUpdateReason, type ParticipantUpdatedEventArgs, PermissionDeniedError, type PollingOptions, PushNotification, type PushNotificationData, type PushNotificationDescriptor, type PushNotificationType, type RawMessageRecipient, type ReadLimiter, type RealtimePayload, type RealtimeSignals, type RecipientDescriptor, RestPaginator, type SendEmailOptions, type SendMediaOptions, type State, type StoredMedia, type TemporaryUrlSource, UnknownRecipientDescriptor, UnsentMessage, UnsupportedFeatureError, User, type UserEvents, type UserProfile, type UserUpdateReason, type UserUpdatedEventArgs, encodeClientToken as createClientToken, twilioDefaultAttributePolicy, VERSION as version };
+export { AbortError, AcsRequestError, AggregatedDeliveryReceipt, type AttributeChange, type AttributePolicy, CancellablePromise, ChannelMetadata, Client, type ClientEvents, type ClientOptions, ClientShutDownError, type ClientTokenFields, ConflictError, type ConnectionState, type ContentData, type ContentDataAction, type ContentDataActionOther, type ContentDataActionPhone, type ContentDataActionReply, type ContentDataActionUrl, type ContentDataCallToAction, type ContentDataCard, type ContentDataListItem, type ContentDataListPicker, type ContentDataLocation, type ContentDataMedia, type ContentDataOther, type ContentDataQuickReply, type ContentDataReply, type ContentDataText, ContentTemplate, ContentTemplateVariable, Conversation, type ConversationActivityEvents, type ConversationBindings, type ConversationEmailBinding, type ConversationEvents, type ConversationLimits, type ConversationState, type ConversationStatus, type ConversationUpdateReason, type ConversationUpdatedEventArgs, type CreateConversationOptions, type DeliveryAmount, type DeliveryStatus, DetailedDeliveryReceipt, EmailRecipientDescriptor, type EmailRecipientLevel, type ExternalEventSource, HttpMediaStore, type HttpMediaStoreOptions, HttpStatusError, type IdentityResolver, InitializationError, InvalidArgumentError, type JSONArray, type JSONObject, type JSONValue, type LastMessage, LimitExceededError, Media, type MediaCategory, type MediaStore, type MediaUpload, Message, MessageBuilder, type MessageEvents, MessageSentError, type MessageType, type MessageUpdateReason, type MessageUpdatedEventArgs, type MigrationSection, NotFoundError, type NotificationLevel, NotificationTypes, type NotificationsChannelType, type Nudge, type NudgeSink, type Paginator, Participant, type ParticipantBindingOptions, type ParticipantBindings, type ParticipantEmailBinding, type ParticipantEmailLevel, type ParticipantEvents, type ParticipantType, type ParticipantUpdateReason, type ParticipantUpdatedEventArgs, PermissionDeniedError, type PollingOptions, PushNotification, type PushNotificationData, type PushNotificationDescriptor, type PushNotificationType, type RawMessageRecipient, type ReadLimiter, type RealtimePayload, type RealtimeSignals, type RecipientDescriptor, RestPaginator, type SendEmailOptions, type SendMediaOptions, type State, type StoredMedia, type TemporaryUrlSource, UnknownRecipientDescriptor, UnsentMessage, UnsupportedFeatureError, User, type UserEvents, type UserProfile, type UserUpdateReason, type UserUpdatedEventArgs, encodeClientToken as createClientToken, isGone, twilioDefaultAttributePolicy, VERSION as version };

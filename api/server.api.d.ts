@@ -435,15 +435,6 @@ declare class TableDirectoryStore implements DirectoryStore {
     untrackUpload(id: string): Promise<void>;
 }
 
-/**
- * `BlobMediaStore`: message attachments in Azure Blob Storage (Node; from
- * `twilio-conversations-acs/server`). One blob per file, named by a random UUID (the Media sid),
- * with the file's content type, an `attachment` Content-Disposition carrying the file name, and
- * the original name in the blob's metadata. URLs are read-only service SAS URLs signed with the
- * account key: a long-lived one for native ACS clients (returned by `upload`), and a fresh
- * short-lived one per `temporaryUrl` call.
- */
-
 interface BlobMediaStoreOptions {
     /** How long a `temporaryUrl()` URL stays valid. Default 5 minutes. */
     temporaryUrlTtlInMs?: number;
