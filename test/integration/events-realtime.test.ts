@@ -7,11 +7,11 @@
  * within seconds came by push.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type AcsChatEvent, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
-import type { Client, Conversation, Message, Participant } from "../../src/index.js";
+import type { AcsChatEvent, Emulator, RequestLogEntry } from "../../src/emulator/index.js";
+import type { Client, Message, Participant } from "../../src/index.js";
 import { chatClientFor } from "../helpers/acs.js";
 import { FakeSignals, realtimeOf, who } from "../helpers/fake-realtime.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { announcedConversation, createSession, initialized, startTwoUsers, type TestDirectory, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { next, until } from "../helpers/observe.js";
 
 const SLOW = { minIntervalInMs: 60_000, maxIntervalInMs: 60_000, watchIntervalInMs: 600_000, removalCheckIntervalInMs: 600_000 };
@@ -82,8 +82,9 @@ class Relay {
   }
 }
 
+let users: TwoUsers;
 let emulator: Emulator;
-const directory = new TestDirectory();
+let directory: TestDirectory;
 let alice: TestSession;
 let bob: TestSession;
 let aliceClient: Client;
@@ -103,32 +104,25 @@ async function bobWith(options: Parameters<TestSession["client"]>[0] & object, s
 }
 
 /** Alice's new conversation with bob in it, and bob's copy, announced by push (participantsAdded). */
-async function sharedConversation(friendlyName: string, client = bobClient): Promise<{ mine: Conversation; theirs: Conversation }> {
-  const mine = await aliceClient.createConversation({ friendlyName });
-  await mine.join();
-  const announced = next(client, "conversationJoined", (c) => c.sid === mine.sid);
-  await mine.add("bob");
-  const [theirs] = await announced;
-  return { mine, theirs };
-}
+const sharedConversation = (friendlyName: string, client = bobClient) => announcedConversation(aliceClient, client, friendlyName);
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  alice = await createSession(emulator, "alice", directory);
-  bob = await createSession(emulator, "bob", directory);
-  aliceClient = alice.client();
-  relay = new Relay(emulator, bob.userId, new FakeSignals());
-  bobClient = bob.client({ eventSource: { realtimeSignals: relay.signals }, polling: SLOW, typingIndicatorTimeoutOverride: 200 });
-  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+  users = await startTwoUsers({
+    bobClient: (session, started) => {
+      relay = new Relay(started, session.userId, new FakeSignals());
+      return session.client({ eventSource: { realtimeSignals: relay.signals }, polling: SLOW, typingIndicatorTimeoutOverride: 200 });
+    },
+  });
+  ({ emulator, directory, alice, bob, aliceClient, bobClient } = users);
   // The realtime source listens once the client has loaded its conversations.
   await until(() => relay.signals.listening());
   expect(relay.signals.started).toBe(1);
 });
 
 afterAll(async () => {
-  await Promise.all([aliceClient?.shutdown(), bobClient?.shutdown(), ...extraClients.map((c) => c.shutdown())]);
+  await Promise.all(extraClients.map((c) => c.shutdown()));
   for (const r of [relay, ...extraRelays]) r?.close();
-  await emulator?.close();
+  await users?.close();
 });
 
 describe("realtime source: messages", () => {
