@@ -3,9 +3,10 @@
  * the emulator, packed into the one token string the server kit will issue. A shared in-memory
  * directory stands in for the server kit's identity directory.
  */
-import { Client, createClientToken, type ClientOptions, type IdentityResolver } from "../../src/index.js";
-import type { Emulator } from "../../src/emulator/index.js";
+import { Client, createClientToken, type ClientOptions, type Conversation, type IdentityResolver } from "../../src/index.js";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
 import { identityClient } from "./acs.js";
+import { next } from "./observe.js";
 
 export class TestDirectory implements IdentityResolver {
   readonly userIds = new Map<string, string>();
@@ -53,4 +54,73 @@ export function initialized(client: Client): Promise<void> {
     client.onceWithReplay("initialized", () => resolve());
     client.onceWithReplay("initFailed", ({ error }) => reject(new Error(error?.message ?? "initFailed")));
   });
+}
+
+export interface TwoUsers {
+  emulator: Emulator;
+  directory: TestDirectory;
+  alice: TestSession;
+  bob: TestSession;
+  /** Initialized. */
+  aliceClient: Client;
+  /** Initialized. */
+  bobClient: Client;
+  /** Shuts both clients down, then closes the emulator. */
+  close(): Promise<void>;
+}
+
+export interface TwoUsersOptions {
+  emulator?: EmulatorOptions;
+  /** Runs once the emulator is up, before alice and bob are made (a webhook subscription, say). */
+  prepare?: (emulator: Emulator) => Promise<void>;
+  /** Makes alice's client; default `alice.client()`. */
+  aliceClient?: (alice: TestSession, emulator: Emulator) => Client;
+  /** Makes bob's client; default `bob.client()`. */
+  bobClient?: (bob: TestSession, emulator: Emulator) => Client;
+}
+
+/**
+ * One test file's emulator with alice and bob in one directory, each with an initialized client
+ * (for beforeAll; `close()` in afterAll). If set-up fails midway, what was started is stopped.
+ */
+export async function startTwoUsers(options: TwoUsersOptions = {}): Promise<TwoUsers> {
+  const emulator = await startEmulator(options.emulator);
+  const clients: Client[] = [];
+  const close = async () => {
+    await Promise.all(clients.map((client) => client.shutdown()));
+    await emulator.close();
+  };
+  try {
+    await options.prepare?.(emulator);
+    const directory = new TestDirectory();
+    const alice = await createSession(emulator, "alice", directory);
+    const bob = await createSession(emulator, "bob", directory);
+    const aliceClient = options.aliceClient?.(alice, emulator) ?? alice.client();
+    clients.push(aliceClient);
+    const bobClient = options.bobClient?.(bob, emulator) ?? bob.client();
+    clients.push(bobClient);
+    await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+    return { emulator, directory, alice, bob, aliceClient, bobClient, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** A conversation `owner` created, joined and added `otherIdentity` to; the other side's view of it, read by sid. */
+export async function sharedConversation(owner: Client, other: Client, friendlyName: string, otherIdentity = "bob"): Promise<{ mine: Conversation; theirs: Conversation }> {
+  const mine = await owner.createConversation({ friendlyName });
+  await mine.join();
+  await mine.add(otherIdentity);
+  return { mine, theirs: await other.getConversationBySid(mine.sid) };
+}
+
+/** The same, the other side's copy once its client announced it (`conversationJoined`) through its event source. */
+export async function announcedConversation(owner: Client, other: Client, friendlyName: string, otherIdentity = "bob"): Promise<{ mine: Conversation; theirs: Conversation }> {
+  const mine = await owner.createConversation({ friendlyName });
+  await mine.join();
+  const announced = next(other, "conversationJoined", (c) => c.sid === mine.sid);
+  await mine.add(otherIdentity);
+  const [theirs] = await announced;
+  return { mine, theirs };
 }

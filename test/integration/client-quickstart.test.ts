@@ -4,7 +4,7 @@
  */
 import { ChatClient } from "@azure/communication-chat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
 import {
   AcsRequestError,
   Client,
@@ -22,39 +22,25 @@ import {
   type ConnectionState,
 } from "../../src/index.js";
 import { identityClient, rejection } from "../helpers/acs.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { createSession, initialized, sharedConversation as shared, startTwoUsers, type TestDirectory, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { requestsDuring } from "../helpers/observe.js";
 
+let users: TwoUsers;
 let emulator: Emulator;
-const directory = new TestDirectory();
+let directory: TestDirectory;
 let alice: TestSession;
 let bob: TestSession;
 let aliceClient: Client;
 let bobClient: Client;
 
 /** A conversation alice created, joined and added bob to; bob's view of it. */
-async function sharedConversation(friendlyName: string): Promise<{ mine: Conversation; theirs: Conversation }> {
-  const mine = await aliceClient.createConversation({ friendlyName });
-  await mine.join();
-  await mine.add("bob");
-  const theirs = await bobClient.getConversationBySid(mine.sid);
-  return { mine, theirs };
-}
+const sharedConversation = (friendlyName: string) => shared(aliceClient, bobClient, friendlyName);
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  alice = await createSession(emulator, "alice", directory);
-  bob = await createSession(emulator, "bob", directory);
-  aliceClient = alice.client();
-  bobClient = bob.client();
-  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+  ({ emulator, directory, alice, bob, aliceClient, bobClient } = users = await startTwoUsers());
 });
 
-afterAll(async () => {
-  await aliceClient?.shutdown();
-  await bobClient?.shutdown();
-  await emulator?.close();
-});
+afterAll(() => users?.close());
 
 describe("client lifecycle", () => {
   it("connects, initializes, and replays initialized to late listeners", async () => {

@@ -6,19 +6,19 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
+import type { Emulator, RequestLogEntry } from "../../src/emulator/index.js";
 import { InvalidArgumentError, type Client, type Conversation, type Message } from "../../src/index.js";
 import { EventGridSource, type EventGridSourceOptions } from "../../src/server/index.js";
 import { serveFetch, type FetchServer } from "../helpers/fetch-server.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { startTwoUsers, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { next, until } from "../helpers/observe.js";
 
 const SECRET = "known-to-the-attacker-too";
 const FLOOD = 2000;
+let users: TwoUsers;
 let emulator: Emulator;
 let webhook: FetchServer;
 const source = new EventGridSource({ secret: SECRET });
-const directory = new TestDirectory();
 let alice: TestSession;
 let bob: TestSession;
 let aliceClient: Client;
@@ -90,15 +90,15 @@ async function bobRequestsDuring(action: () => Promise<unknown>, quietInMs = 400
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  webhook = await serveFetch(source.handle);
-  await emulator.addWebhook(`${webhook.url}/events?secret=${SECRET}`);
-  alice = await createSession(emulator, "alice", directory);
-  bob = await createSession(emulator, "bob", directory);
-  aliceClient = alice.client();
-  // Polling slowed to a minute: whatever Bob's client reads within seconds, a push caused.
-  bobClient = bob.client({ eventSource: source, polling: { minIntervalInMs: 60_000, maxIntervalInMs: 60_000, watchIntervalInMs: 600_000, removalCheckIntervalInMs: 600_000 } });
-  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+  users = await startTwoUsers({
+    prepare: async (started) => {
+      webhook = await serveFetch(source.handle);
+      await started.addWebhook(`${webhook.url}/events?secret=${SECRET}`);
+    },
+    // Polling slowed to a minute: whatever Bob's client reads within seconds, a push caused.
+    bobClient: (session) => session.client({ eventSource: source, polling: { minIntervalInMs: 60_000, maxIntervalInMs: 60_000, watchIntervalInMs: 600_000, removalCheckIntervalInMs: 600_000 } }),
+  });
+  ({ emulator, alice, bob, aliceClient, bobClient } = users);
   aliceSide = await aliceClient.createConversation({ friendlyName: "targeted" });
   await aliceSide.join();
   const joined = next(bobClient, "conversationJoined", (c) => c.sid === aliceSide.sid);
@@ -109,8 +109,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([aliceClient?.shutdown(), bobClient?.shutdown()]);
-  await emulator?.close();
+  await users?.close();
   await webhook?.close();
 });
 

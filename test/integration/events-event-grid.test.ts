@@ -4,18 +4,18 @@
  * that what arrives within seconds came by push.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type AcsChatEvent, type Emulator } from "../../src/emulator/index.js";
+import type { AcsChatEvent, Emulator } from "../../src/emulator/index.js";
 import type { Client, Message } from "../../src/index.js";
 import { EventGridSource, type Nudge } from "../../src/server/index.js";
 import { serveFetch, type FetchServer } from "../helpers/fetch-server.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { startTwoUsers, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { until } from "../helpers/observe.js";
 
 const SECRET = "s3cret";
+let users: TwoUsers;
 let emulator: Emulator;
 let webhook: FetchServer;
 const source = new EventGridSource({ secret: SECRET });
-const directory = new TestDirectory();
 let alice: TestSession;
 let bob: TestSession;
 let aliceClient: Client;
@@ -49,20 +49,19 @@ async function nudgesDuring(action: () => Promise<unknown>): Promise<Nudge[]> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  webhook = await serveFetch(source.handle);
-  // The emulator subscribes like Event Grid: the validation handshake goes through our handler.
-  await emulator.addWebhook(`${webhook.url}/events?secret=${SECRET}`);
-  alice = await createSession(emulator, "alice", directory);
-  bob = await createSession(emulator, "bob", directory);
-  aliceClient = alice.client();
-  bobClient = bob.client({ eventSource: source, polling: { minIntervalInMs: 60_000, maxIntervalInMs: 60_000, watchIntervalInMs: 600_000, removalCheckIntervalInMs: 600_000 } });
-  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+  users = await startTwoUsers({
+    prepare: async (started) => {
+      webhook = await serveFetch(source.handle);
+      // The emulator subscribes like Event Grid: the validation handshake goes through our handler.
+      await started.addWebhook(`${webhook.url}/events?secret=${SECRET}`);
+    },
+    bobClient: (session) => session.client({ eventSource: source, polling: { minIntervalInMs: 60_000, maxIntervalInMs: 60_000, watchIntervalInMs: 600_000, removalCheckIntervalInMs: 600_000 } }),
+  });
+  ({ emulator, alice, bob, aliceClient, bobClient } = users);
 });
 
 afterAll(async () => {
-  await Promise.all([aliceClient?.shutdown(), bobClient?.shutdown()]);
-  await emulator?.close();
+  await users?.close();
   await webhook?.close();
 });
 

@@ -13,8 +13,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type AcsChatEvent, type Emulator, type FaultRule } from "../../src/emulator/index.js";
-import type { Client, Conversation, RealtimePayload, RealtimeSignals } from "../../src/index.js";
+import type { Client, Conversation } from "../../src/index.js";
 import { all, chatClientFor, identityClient } from "../helpers/acs.js";
+import { FakeSignals, realtimeOf } from "../helpers/fake-realtime.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
 import { until } from "../helpers/observe.js";
 
@@ -26,30 +27,6 @@ const LIST = /^\/chat\/threads$/;
 const MESSAGES = /^\/chat\/threads\/[^/]+\/messages$/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-type Listener = (payload: RealtimePayload) => void;
-
-/** The ChatClient's realtime surface, fed by the relay below. */
-class FakeSignals implements RealtimeSignals {
-  private readonly listeners = new Map<string, Set<Listener>>();
-  async startRealtimeNotifications(): Promise<void> {}
-  async stopRealtimeNotifications(): Promise<void> {}
-  on(event: string, listener: Listener): void {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)!.add(listener);
-  }
-  off(event: string, listener: Listener): void {
-    this.listeners.get(event)?.delete(listener);
-  }
-  emit(event: string, payload?: unknown): void {
-    for (const listener of [...(this.listeners.get(event) ?? [])]) listener(payload as RealtimePayload);
-  }
-  listening(): boolean {
-    return (this.listeners.get("chatMessageReceived")?.size ?? 0) > 0;
-  }
-}
-
-const who = (rawId: string) => ({ kind: "communicationUser" as const, communicationUserId: rawId });
 
 /**
  * ACS's push channel for one user, lossy: each real message sent to the user becomes ACS's
@@ -64,34 +41,16 @@ class LossyRelay {
   lostWhileDisconnected = 0;
   private connected = true;
   private readonly onEvent = (event: AcsChatEvent) => {
-    const d = event.data as unknown as Record<string, any>;
-    if (d.recipientCommunicationIdentifier?.rawId !== this.userId) return;
-    const base = { threadId: d.threadId as string, version: String(d.version) };
-    if (event.eventType === "Microsoft.Communication.ChatParticipantAddedToThreadWithUser") {
-      const p = d.participantAdded;
-      this.signals.emit("participantsAdded", {
-        ...base,
-        addedOn: new Date(d.time),
-        participantsAdded: [{ id: who(p.participantCommunicationIdentifier.rawId), displayName: p.displayName ?? "", metadata: p.metadata ?? {} }],
-        addedBy: { id: who(d.addedByCommunicationIdentifier.rawId), displayName: "", metadata: {} },
-      });
-    }
-    if (event.eventType !== "Microsoft.Communication.ChatMessageReceived") return;
+    const data = event.data as { recipientCommunicationIdentifier?: { rawId: string } };
+    if (data.recipientCommunicationIdentifier?.rawId !== this.userId) return;
+    const push = realtimeOf(event);
+    if (push?.[0] === "participantsAdded") this.signals.emit(...push);
+    if (push?.[0] !== "chatMessageReceived") return;
     this.messagePushes++;
     if (!this.connected) return void this.lostWhileDisconnected++;
     if (this.messagePushes % 3 === 0) return void this.dropped++;
     this.delivered++;
-    this.signals.emit("chatMessageReceived", {
-      ...base,
-      sender: who(d.senderCommunicationIdentifier.rawId),
-      senderDisplayName: d.senderDisplayName ?? "",
-      recipient: who(this.userId),
-      id: d.messageId,
-      createdOn: new Date(d.composeTime),
-      type: d.type,
-      message: d.messageBody,
-      metadata: d.metadata,
-    });
+    this.signals.emit(...push);
   };
 
   constructor(

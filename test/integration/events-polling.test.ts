@@ -4,16 +4,17 @@
  * event is observed on the other side with Twilio's payload and update reasons.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
 import type { Client, Conversation, Message, Participant } from "../../src/index.js";
 import { identityClient } from "../helpers/acs.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { announcedConversation, createSession, initialized, startTwoUsers, type TestDirectory, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { next, until } from "../helpers/observe.js";
 
 const FAST = { minIntervalInMs: 20, maxIntervalInMs: 100, watchIntervalInMs: 150, removalCheckIntervalInMs: 300 };
 
+let users: TwoUsers;
 let emulator: Emulator;
-const directory = new TestDirectory();
+let directory: TestDirectory;
 let alice: TestSession;
 let bob: TestSession;
 let carol: TestSession;
@@ -21,29 +22,18 @@ let aliceClient: Client;
 let bobClient: Client;
 
 /** Alice's new conversation with bob in it, and bob's copy once his client announced it. */
-async function sharedConversation(friendlyName: string): Promise<{ mine: Conversation; theirs: Conversation }> {
-  const mine = await aliceClient.createConversation({ friendlyName });
-  await mine.join();
-  const announced = next(bobClient, "conversationJoined", (c) => c.sid === mine.sid);
-  await mine.add("bob");
-  const [theirs] = await announced;
-  return { mine, theirs };
-}
+const sharedConversation = (friendlyName: string) => announcedConversation(aliceClient, bobClient, friendlyName);
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  alice = await createSession(emulator, "alice", directory);
-  bob = await createSession(emulator, "bob", directory);
+  users = await startTwoUsers({
+    aliceClient: (session) => session.client({ eventSource: "polling", polling: FAST }),
+    bobClient: (session) => session.client({ eventSource: "polling", polling: FAST }),
+  });
+  ({ emulator, directory, alice, bob, aliceClient, bobClient } = users);
   carol = await createSession(emulator, "carol", directory);
-  aliceClient = alice.client({ eventSource: "polling", polling: FAST });
-  bobClient = bob.client({ eventSource: "polling", polling: FAST });
-  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
 });
 
-afterAll(async () => {
-  await Promise.all([aliceClient?.shutdown(), bobClient?.shutdown()]);
-  await emulator?.close();
-});
+afterAll(() => users?.close());
 
 describe("conversations", () => {
   it("bob's client announces a conversation alice adds him to: conversationAdded then conversationJoined", async () => {

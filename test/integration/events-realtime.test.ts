@@ -7,96 +7,15 @@
  * within seconds came by push.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type AcsChatEvent, type Emulator, type EventThreadParticipant, type RequestLogEntry } from "../../src/emulator/index.js";
-import type { Client, Conversation, Message, Participant, RealtimePayload, RealtimeSignals } from "../../src/index.js";
+import type { AcsChatEvent, Emulator, RequestLogEntry } from "../../src/emulator/index.js";
+import type { Client, Message, Participant } from "../../src/index.js";
 import { chatClientFor } from "../helpers/acs.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { FakeSignals, realtimeOf, who } from "../helpers/fake-realtime.js";
+import { announcedConversation, createSession, initialized, startTwoUsers, type TestDirectory, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { next, until } from "../helpers/observe.js";
 
 const SLOW = { minIntervalInMs: 60_000, maxIntervalInMs: 60_000, watchIntervalInMs: 600_000, removalCheckIntervalInMs: 600_000 };
 const FAST = { minIntervalInMs: 20, maxIntervalInMs: 100, watchIntervalInMs: 150, removalCheckIntervalInMs: 300 };
-
-type Listener = (payload: RealtimePayload) => void;
-
-/** The ChatClient's realtime surface, with the test in charge of what it emits. */
-class FakeSignals implements RealtimeSignals {
-  readonly listeners = new Map<string, Set<Listener>>();
-  started = 0;
-  stopped = 0;
-  constructor(private readonly startFailure?: Error) {}
-  async startRealtimeNotifications(): Promise<void> {
-    if (this.startFailure) throw this.startFailure;
-    this.started++;
-  }
-  async stopRealtimeNotifications(): Promise<void> {
-    this.stopped++;
-  }
-  on(event: string, listener: Listener): void {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)!.add(listener);
-  }
-  off(event: string, listener: Listener): void {
-    this.listeners.get(event)?.delete(listener);
-  }
-  emit(event: string, payload?: unknown): void {
-    for (const listener of [...(this.listeners.get(event) ?? [])]) listener(payload as RealtimePayload);
-  }
-  listening(): boolean {
-    return (this.listeners.get("chatMessageReceived")?.size ?? 0) > 0;
-  }
-}
-
-const who = (rawId: string) => ({ kind: "communicationUser" as const, communicationUserId: rawId });
-const member = (p: EventThreadParticipant) => ({
-  id: who(p.participantCommunicationIdentifier.rawId),
-  displayName: p.displayName ?? "",
-  metadata: p.metadata ?? {},
-});
-const someone = (rawId: string) => ({ id: who(rawId), displayName: "", metadata: {} });
-
-/** ACS's realtime event for one of the emulator's user-level Event Grid events (what Trouter pushes to that user). */
-function realtimeOf(event: AcsChatEvent): [string, Record<string, unknown>] | undefined {
-  const d = event.data as unknown as Record<string, any>;
-  const base = { threadId: d.threadId as string, version: String(d.version) };
-  const message = () => ({
-    ...base,
-    sender: who(d.senderCommunicationIdentifier.rawId),
-    senderDisplayName: d.senderDisplayName ?? "",
-    recipient: who(d.recipientCommunicationIdentifier.rawId),
-    id: d.messageId,
-    createdOn: new Date(d.composeTime),
-    type: d.type,
-  });
-  switch (event.eventType) {
-    case "Microsoft.Communication.ChatMessageReceived":
-      return ["chatMessageReceived", { ...message(), message: d.messageBody, metadata: d.metadata }];
-    case "Microsoft.Communication.ChatMessageEdited":
-      return ["chatMessageEdited", { ...message(), message: d.messageBody, metadata: d.metadata, editedOn: new Date(d.editTime) }];
-    case "Microsoft.Communication.ChatMessageDeleted":
-      return ["chatMessageDeleted", { ...message(), deletedOn: new Date(d.deleteTime) }];
-    case "Microsoft.Communication.ChatThreadCreatedWithUser": {
-      const participants = (d.participants as EventThreadParticipant[]).map(member);
-      const createdBy = participants.find((p) => p.id.communicationUserId === d.createdByCommunicationIdentifier.rawId) ?? someone(d.createdByCommunicationIdentifier.rawId);
-      return ["chatThreadCreated", { ...base, createdOn: new Date(d.createTime), properties: { topic: d.properties.topic, metadata: d.metadata }, participants, createdBy }];
-    }
-    case "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser":
-      return [
-        "chatThreadPropertiesUpdated",
-        { ...base, properties: { topic: d.properties.topic, metadata: d.metadata }, updatedOn: new Date(d.editTime), updatedBy: someone(d.editedByCommunicationIdentifier.rawId) },
-      ];
-    case "Microsoft.Communication.ChatThreadWithUserDeleted":
-      return ["chatThreadDeleted", { ...base, deletedOn: new Date(d.deleteTime), deletedBy: someone(d.deletedByCommunicationIdentifier.rawId), reason: "deletedByUser" }];
-    case "Microsoft.Communication.ChatParticipantAddedToThreadWithUser":
-      return ["participantsAdded", { ...base, addedOn: new Date(d.time), participantsAdded: [member(d.participantAdded)], addedBy: someone(d.addedByCommunicationIdentifier.rawId) }];
-    case "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser":
-      return [
-        "participantsRemoved",
-        { ...base, removedOn: new Date(d.time), participantsRemoved: [member(d.participantRemoved)], removedBy: someone(d.removedByCommunicationIdentifier.rawId) },
-      ];
-    default:
-      return undefined; // thread-level events go to Event Grid, not to a user's endpoints
-  }
-}
 
 /**
  * Plays ACS's push channel for one user: each real change in the emulator that ACS pushes to
@@ -163,8 +82,9 @@ class Relay {
   }
 }
 
+let users: TwoUsers;
 let emulator: Emulator;
-const directory = new TestDirectory();
+let directory: TestDirectory;
 let alice: TestSession;
 let bob: TestSession;
 let aliceClient: Client;
@@ -184,32 +104,25 @@ async function bobWith(options: Parameters<TestSession["client"]>[0] & object, s
 }
 
 /** Alice's new conversation with bob in it, and bob's copy, announced by push (participantsAdded). */
-async function sharedConversation(friendlyName: string, client = bobClient): Promise<{ mine: Conversation; theirs: Conversation }> {
-  const mine = await aliceClient.createConversation({ friendlyName });
-  await mine.join();
-  const announced = next(client, "conversationJoined", (c) => c.sid === mine.sid);
-  await mine.add("bob");
-  const [theirs] = await announced;
-  return { mine, theirs };
-}
+const sharedConversation = (friendlyName: string, client = bobClient) => announcedConversation(aliceClient, client, friendlyName);
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  alice = await createSession(emulator, "alice", directory);
-  bob = await createSession(emulator, "bob", directory);
-  aliceClient = alice.client();
-  relay = new Relay(emulator, bob.userId, new FakeSignals());
-  bobClient = bob.client({ eventSource: { realtimeSignals: relay.signals }, polling: SLOW, typingIndicatorTimeoutOverride: 200 });
-  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+  users = await startTwoUsers({
+    bobClient: (session, started) => {
+      relay = new Relay(started, session.userId, new FakeSignals());
+      return session.client({ eventSource: { realtimeSignals: relay.signals }, polling: SLOW, typingIndicatorTimeoutOverride: 200 });
+    },
+  });
+  ({ emulator, directory, alice, bob, aliceClient, bobClient } = users);
   // The realtime source listens once the client has loaded its conversations.
   await until(() => relay.signals.listening());
   expect(relay.signals.started).toBe(1);
 });
 
 afterAll(async () => {
-  await Promise.all([aliceClient?.shutdown(), bobClient?.shutdown(), ...extraClients.map((c) => c.shutdown())]);
+  await Promise.all(extraClients.map((c) => c.shutdown()));
   for (const r of [relay, ...extraRelays]) r?.close();
-  await emulator?.close();
+  await users?.close();
 });
 
 describe("realtime source: messages", () => {

@@ -5,16 +5,16 @@
  * refused before any upload; a failed upload sends nothing and a failed send leaves no file.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
-import { InvalidArgumentError, LimitExceededError, UnsupportedFeatureError, type MessageSentError, type Client, type ClientOptions, type Conversation, type Message } from "../../src/index.js";
+import type { Emulator, RequestLogEntry } from "../../src/emulator/index.js";
+import { InvalidArgumentError, LimitExceededError, UnsupportedFeatureError, type MessageSentError, type Client, type ClientOptions, type Message } from "../../src/index.js";
 import { chatClientFor, rejection } from "../helpers/acs.js";
 import { fetchTrusting } from "../helpers/https-fetch.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { initialized, sharedConversation, startTwoUsers, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { requestsDuring, until } from "../helpers/observe.js";
 
+let users: TwoUsers;
 let emulator: Emulator;
 let trustedFetch: typeof fetch;
-const directory = new TestDirectory();
 let alice: TestSession;
 let bob: TestSession;
 let aliceClient: Client;
@@ -26,27 +26,23 @@ const download = async (url: string) => new Uint8Array(await (await trustedFetch
 const withMedia = (session: TestSession, options: ClientOptions = {}) =>
   session.client({ mediaStore: { url: emulator.endpoint, fetch: trustedFetch }, ...options });
 
-async function shared(name: string): Promise<{ mine: Conversation; theirs: Conversation }> {
-  const mine = await aliceClient.createConversation({ friendlyName: name });
-  await mine.join();
-  await mine.add("bob");
-  return { mine, theirs: await bobClient.getConversationBySid(mine.sid) };
-}
+const shared = (name: string) => sharedConversation(aliceClient, bobClient, name);
 
 beforeAll(async () => {
-  emulator = await startEmulator({ media: { maxBytes: 2 * 1024 * 1024 } });
-  trustedFetch = fetchTrusting(emulator.caPem);
-  alice = await createSession(emulator, "alice", directory);
-  bob = await createSession(emulator, "bob", directory);
-  aliceClient = withMedia(alice, { media: { maxSizeInMb: 1 } });
-  bobClient = withMedia(bob, { eventSource: "polling", polling: { minIntervalInMs: 20, maxIntervalInMs: 100 } });
-  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+  users = await startTwoUsers({
+    emulator: { media: { maxBytes: 2 * 1024 * 1024 } },
+    // withMedia reads both.
+    prepare: async (started) => {
+      emulator = started;
+      trustedFetch = fetchTrusting(started.caPem);
+    },
+    aliceClient: (session) => withMedia(session, { media: { maxSizeInMb: 1 } }),
+    bobClient: (session) => withMedia(session, { eventSource: "polling", polling: { minIntervalInMs: 20, maxIntervalInMs: 100 } }),
+  });
+  ({ alice, bob, aliceClient, bobClient } = users);
 });
 
-afterAll(async () => {
-  await Promise.all([aliceClient?.shutdown(), bobClient?.shutdown()]);
-  await emulator?.close();
-});
+afterAll(() => users?.close());
 
 describe("sending and receiving files", () => {
   it("alice sends two files and text; bob gets messageAdded with attachedMedia and downloads the same bytes", async () => {

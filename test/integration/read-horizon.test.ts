@@ -5,39 +5,27 @@
  * delivery receipts derived from them, and the degraded mode above 20 participants.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { UnsupportedFeatureError, type Client, type Conversation, type Participant } from "../../src/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
+import { UnsupportedFeatureError, type Client, type Participant } from "../../src/index.js";
 import { rejection } from "../helpers/acs.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { createSession, initialized, sharedConversation, startTwoUsers, type TestDirectory, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { requestsDuring } from "../helpers/observe.js";
 
+let users: TwoUsers;
 let emulator: Emulator;
-const directory = new TestDirectory();
+let directory: TestDirectory;
 let alice: TestSession;
 let bob: TestSession;
 let aliceClient: Client;
 let bobClient: Client;
 
-async function shared(name: string): Promise<{ mine: Conversation; theirs: Conversation }> {
-  const mine = await aliceClient.createConversation({ friendlyName: name });
-  await mine.join();
-  await mine.add("bob");
-  return { mine, theirs: await bobClient.getConversationBySid(mine.sid) };
-}
+const shared = (name: string) => sharedConversation(aliceClient, bobClient, name);
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  alice = await createSession(emulator, "alice", directory);
-  bob = await createSession(emulator, "bob", directory);
-  aliceClient = alice.client();
-  bobClient = bob.client();
-  await Promise.all([initialized(aliceClient), initialized(bobClient)]);
+  ({ emulator, directory, alice, bob, aliceClient, bobClient } = users = await startTwoUsers());
 });
 
-afterAll(async () => {
-  await Promise.all([aliceClient?.shutdown(), bobClient?.shutdown()]);
-  await emulator?.close();
-});
+afterAll(() => users?.close());
 
 describe("read horizon and unread counts", () => {
   it("is null before any receipt, then counts user messages after the horizon through read, send, read", async () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { ThreadFeed, type FeedEntry } from "../../../src/events/thread-feed.js";
 import type { ForeignDataProblem } from "../../../src/mapping/foreign-data.js";
 import { changeStamp } from "../../../src/mapping/message.js";
+import { FakeThread as AcsThread } from "../../helpers/fake-thread.js";
 
 const FOLLOWED_FROM = 1_000_000;
 
@@ -124,5 +125,110 @@ describe("ThreadFeed", () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  describe("for any interleaving of new messages, edits, deletes and catch-ups", () => {
+    type Op =
+      | { kind: "add"; after: number; drift: number }
+      | { kind: "edit" | "delete"; after: number; pick: number }
+      | { kind: "catchUp"; after: number; overlap: boolean };
+    /** Steps of time between operations: many in one millisecond, and around the feed's one-second overlap. */
+    const after = fc.constantFrom(0, 0, 0, 1, 2, 500, 999, 1000, 1001, 2500);
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant("add" as const), after, drift: fc.constantFrom(0, 0, 1, 300) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom("edit" as const, "delete" as const), after, pick: fc.nat() }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant("catchUp" as const), after, overlap: fc.boolean() }) },
+    );
+    /**
+     * History: created at or before the time the client started following (ages in ms), the newest
+     * within the feed's one-second overlap, so that the first read sees it. History all older than
+     * that is the known bug below.
+     */
+    const history = fc
+      .tuple(fc.oneof(fc.constantFrom(0, 1, 999, 1000), fc.integer({ min: 0, max: 1000 })), fc.array(fc.integer({ min: 0, max: 5000 }), { maxLength: 4 }))
+      .map(([newest, older]) => [newest, ...older].sort((a, b) => b - a));
+
+    /** What an applied copy shows of a message's state. */
+    const state = (m: ChatMessage) => [changeStamp(m), m.deletedOn !== undefined, m.content?.message];
+
+    /** Plays `ops` on a thread with `ages` of history and checks the feed's promises. */
+    const run = async (ages: number[], ops: Op[]) => {
+      const thread = new AcsThread();
+      for (const age of ages) thread.add({ createdOn: new Date(FOLLOWED_FROM - age) });
+      const announced: string[] = [];
+      const lastApplied = new Map<string, ChatMessage>();
+      let latestApplied = FOLLOWED_FROM;
+      const read = (since: Date) => {
+        // Each read reaches back no more than a second before the latest change applied before it.
+        expect(since.getTime()).toBeGreaterThanOrEqual(latestApplied - 1000);
+        return thread.readSince(since);
+      };
+      const feed = new ThreadFeed(read, FOLLOWED_FROM, (entry) => {
+        if (entry.isNew) announced.push(entry.message.id);
+        lastApplied.set(entry.message.id, entry.message);
+        latestApplied = Math.max(latestApplied, changeStamp(entry.message));
+      });
+      const catchUp = async () => {
+        const entries = await feed.catchUp();
+        // Each catch-up applies in index order.
+        expect(entries.map((e) => e.index)).toEqual(entries.map((e) => e.index).sort((a, b) => a - b));
+      };
+      /** After a catch-up that began after every change so far: every change since following is applied as it stands. */
+      const expectCurrent = () => {
+        for (const m of thread.messages) {
+          if (changeStamp(m) < FOLLOWED_FROM) continue;
+          expect(lastApplied.has(m.id), `${m.id} applied`).toBe(true);
+          expect(state(lastApplied.get(m.id)!)).toEqual(state(m));
+        }
+      };
+      let now = FOLLOWED_FROM + 1;
+      let edits = 0;
+      const pending: Array<Promise<void>> = [];
+      for (const o of ops) {
+        now += o.after;
+        if (o.kind === "add") {
+          // Server clocks drift a little: a later message may carry an earlier time (never before following began).
+          thread.add({ createdOn: new Date(Math.max(FOLLOWED_FROM + 1, now - o.drift)) });
+        } else if (o.kind === "catchUp") {
+          if (o.overlap) {
+            pending.push(catchUp());
+          } else {
+            await Promise.all([...pending.splice(0), catchUp()]);
+            expectCurrent();
+          }
+        } else {
+          const live = thread.messages.filter((m) => !m.deletedOn);
+          const target = live[o.pick % Math.max(live.length, 1)];
+          if (target && o.kind === "edit") thread.edit(target, new Date(now), { content: { message: `edit ${++edits}` } });
+          else if (target) thread.delete(target, new Date(now));
+        }
+      }
+      await Promise.all([...pending.splice(0), catchUp()]);
+      expectCurrent();
+      const news = thread.messages.filter((m) => m.createdOn.getTime() > FOLLOWED_FROM).map((m) => m.id);
+      expect(announced).toEqual(news);
+      // Nothing is announced again however often the feed reads.
+      await catchUp();
+      expect(announced).toEqual(news);
+    };
+
+    it("announces every message created after historyBefore exactly once, in index order, never history, and applies every change", async () => {
+      await fc.assert(fc.asyncProperty(history, fc.array(op, { maxLength: 40 }), run));
+    });
+
+    // BUG (src/events/thread-feed.ts): when the first read finds nothing (every history message is
+    // older than historyBefore - 1 s, and nothing new yet), `#announcedThrough` becomes 0, so a later
+    // edit or deletion of any history message reads as news (`isNew: true`, messageAdded for an old
+    // message). Smallest counterexample: history [m1 created 1001 ms before following]; catch-up;
+    // m1 edited after following; catch-up: m1 is announced. Remove `.fails` once fixed.
+    it.fails("does not announce an edit of history older than the overlap, read after an empty first read", async () => {
+      const olderThanOverlap = fc.array(fc.integer({ min: 1001, max: 5000 }), { minLength: 1, maxLength: 5 }).map((ages) => ages.sort((a, b) => b - a));
+      const editFirst = fc.tuple(fc.constantFrom("edit" as const, "delete" as const), fc.nat(), fc.array(op, { maxLength: 20 }));
+      await fc.assert(
+        fc.asyncProperty(olderThanOverlap, editFirst, (ages, [kind, pick, rest]) =>
+          run(ages, [{ kind: "catchUp", after: 0, overlap: false }, { kind, after: 10, pick }, ...rest]),
+        ),
+      );
+    });
   });
 });
