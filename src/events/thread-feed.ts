@@ -83,11 +83,11 @@ export class ThreadFeed {
     const appliedUpTo = applied.reduce((latest, entry) => Math.max(latest, changeStamp(entry.message)), Number.NEGATIVE_INFINITY);
     const restFrom = rest.reduce((earliest, entry) => Math.min(earliest, changeStamp(entry.message)), Number.POSITIVE_INFINITY);
     this.#cursor = Math.max(this.#cursor, Math.min(appliedUpTo, restFrom));
-    // Entries that are not news (history, edits of old messages) sit below every new one: passing them announces nothing.
-    const passed = [...applied, ...rest.filter((entry) => !entry.isNew)];
-    const highest = passed.reduce((max, entry) => Math.max(max, entry.index), 0);
-    if (passed.length > 0) this.#announcedThrough = Math.max(this.#announcedThrough ?? 0, highest);
-    else if (this.#announcedThrough === undefined && entries.length === 0) this.#announcedThrough = 0;
+    // Only announced messages move the mark: history passed over (an edit of an old message, whose
+    // index may be above other history) says nothing of where news begins. Until a message is
+    // announced, news is told by time.
+    const announced = applied.filter((entry) => entry.isNew);
+    if (announced.length > 0) this.#announcedThrough = Math.max(this.#announcedThrough ?? 0, ...announced.map((entry) => entry.index));
     return applied;
   }
 
