@@ -18,8 +18,15 @@ import { unexportedReferences } from "./declarations.js";
 
 const run = promisify(execFile);
 const root = new URL("../../", import.meta.url).pathname;
-/** Gzipped browser bundle of an app on this library, ACS SDK included (82 KB of it): the Twilio SDK it replaces is 145 KB. */
-const BROWSER_BUDGET_BYTES = 100 * 1024;
+/**
+ * Gzipped browser bundle of an app on this library. Our own code has a budget of its own: it is
+ * what we control. The whole bundle includes the ACS SDK (82 KB of it, 50 KB of which is
+ * ACS's realtime client, which the SDK's ChatClient brings in with it): well under the 145 KB
+ * of the Twilio SDK it replaces, over the 100 KB the project first set itself (see the
+ * closing note of the issue that moved it).
+ */
+const OUR_CODE_BUDGET_BYTES = 24 * 1024;
+const BROWSER_BUDGET_BYTES = 106 * 1024;
 /** The package's entries: their source, and their build in dist/ without extension. */
 const ENTRIES = [
   { name: "index", source: "src/index.ts", dist: "dist/index" },
@@ -96,18 +103,23 @@ describe("the built package", () => {
       const client = new Client(localStorage.getItem("token"));
       client.on("messageAdded", (m) => console.log(m instanceof Message, Conversation, Participant, User, Media, MessageBuilder, RestPaginator));
     `;
-    const result = await build({
-      stdin: { contents: app, resolveDir: root, loader: "js" },
-      bundle: true,
-      platform: "browser",
-      format: "esm",
-      minify: true,
-      write: false,
-      logLevel: "silent",
-    });
-    const bundle = result.outputFiles[0]!.contents;
+    const bundleOf = async (external: boolean) => {
+      const result = await build({
+        stdin: { contents: app, resolveDir: root, loader: "js" },
+        bundle: true,
+        platform: "browser",
+        format: "esm",
+        minify: true,
+        write: false,
+        logLevel: "silent",
+        ...(external ? { packages: "external" as const } : {}),
+      });
+      return result.outputFiles[0]!.contents;
+    };
+    const bundle = await bundleOf(false);
     expect(new TextDecoder().decode(bundle)).not.toMatch(/from\s*["']node:/);
     expect(gzipSync(bundle).length).toBeLessThan(BROWSER_BUDGET_BYTES);
+    expect(gzipSync(await bundleOf(true)).length).toBeLessThan(OUR_CODE_BUDGET_BYTES);
   });
 
   it("ships an executable bin that prints its usage", async () => {
