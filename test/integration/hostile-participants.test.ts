@@ -7,18 +7,17 @@
 import type { ChatClient } from "@azure/communication-chat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { Client, NotFoundError, PermissionDeniedError, type AttributePolicy, type ClientOptions, type Conversation } from "../../src/index.js";
+import { NotFoundError, PermissionDeniedError, type AttributePolicy, type Client, type Conversation } from "../../src/index.js";
 import { decodeClientToken } from "../../src/mapping/client-token.js";
 import { createServerKit, EventGridSource, MemoryDirectoryStore, type ServerKit } from "../../src/server/index.js";
 import { chatClientFor, rejection } from "../helpers/acs.js";
 import { serveFetch, type FetchServer } from "../helpers/fetch-server.js";
-import { initialized } from "../helpers/twilio-clients.js";
+import { kitClients } from "../helpers/kit-clients.js";
 
 const SECRET = "a-signing-secret-of-at-least-32-bytes!!";
 let emulator: Emulator;
 let server: FetchServer;
 let kit: ServerKit;
-const clients: Client[] = [];
 /** What clients asked the kit, as "METHOD /path". */
 const kitRequests: string[] = [];
 
@@ -41,22 +40,12 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.shutdown()));
+  await shutdownAll();
   await server?.close();
   await emulator?.close();
 });
 
-async function tokenFor(identity: string): Promise<string> {
-  const response = await fetch(`${server.url}/token`, { method: "POST", headers: { "x-test-user": identity } });
-  return ((await response.json()) as { token: string }).token;
-}
-
-async function clientFor(identity: string, options: ClientOptions = {}): Promise<Client> {
-  const client = new Client(await tokenFor(identity), { eventSource: "none", chatClientOptions: { tlsOptions: { ca: emulator.caPem } }, ...options });
-  clients.push(client);
-  await initialized(client);
-  return client;
-}
+const { tokenFor, clientFor, shutdownAll } = kitClients(() => server, () => emulator);
 
 /** Mallory as a native ACS caller: her own ACS user and token, from her kit token. */
 async function nativeMallory(): Promise<{ chat: ChatClient; userId: string }> {

@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
-import { Client, ConflictError, NotFoundError, type ClientOptions } from "../../src/index.js";
+import { ConflictError, NotFoundError } from "../../src/index.js";
 import { decodeClientToken } from "../../src/mapping/client-token.js";
 import { createServerKit, EventGridSource, MemoryDirectoryStore, type DirectoryStore, type ServerKit } from "../../src/server/index.js";
 import { TableDirectoryStore } from "../../src/server/table-directory-store.js";
 import { rejection } from "../helpers/acs.js";
 import { startAzuriteTables, type AzuriteTables } from "../helpers/azurite.js";
 import { serveFetch, type FetchServer } from "../helpers/fetch-server.js";
-import { initialized } from "../helpers/twilio-clients.js";
+import { kitClients } from "../helpers/kit-clients.js";
 
 const SECRET = "a-signing-secret-of-at-least-32-bytes!!";
 let emulator: Emulator;
@@ -42,23 +42,11 @@ describe.each(stores)("server kit with the %s", (storeName, makeStore) => {
   const joinable = new Set<string>();
   /** Holds unique-name claims back, as a slow directory would. */
   let slowClaims = false;
-  const clients: Client[] = [];
 
   /** The app's own login, standing in for a session cookie. */
   const login = (identity: string) => ({ "x-test-user": identity });
 
-  async function tokenFor(identity: string): Promise<string> {
-    const response = await fetch(`${server.url}/token`, { method: "POST", headers: login(identity) });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as { token: string }).token;
-  }
-
-  async function clientFor(identity: string, options: ClientOptions = {}): Promise<Client> {
-    const client = new Client(await tokenFor(identity), { eventSource: "none", chatClientOptions: { tlsOptions: { ca: emulator.caPem } }, ...options });
-    clients.push(client);
-    await initialized(client);
-    return client;
-  }
+  const { tokenFor, clientFor, shutdownAll } = kitClients(() => server, () => emulator);
 
   function startKit(): ServerKit {
     return createServerKit({
@@ -83,7 +71,7 @@ describe.each(stores)("server kit with the %s", (storeName, makeStore) => {
     kit = current = startKit();
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.shutdown()));
+    await shutdownAll();
     await server?.close();
   });
 
