@@ -498,6 +498,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       for await (const thread of listing) {
         if (!thread.deletedOn) threads.push(thread);
       }
+      await this.#readHistoryOfTiedThreads(threads, serverDate);
       const newest = Math.max(0, ...threads.map((t) => t.lastMessageReceivedOn?.getTime() ?? 0));
       // HTTP dates have whole seconds: step back one so that nothing of that second counts as history.
       this.#threadsCursor = Math.max(newest, Number.isFinite(serverDate) ? serverDate! - 1000 : Date.now() - 60_000);
@@ -522,13 +523,39 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     }
   }
 
+  /** Per thread read at start-up: the highest index that was history then. */
+  readonly #historyThrough = new Map<string, number>();
+
+  /**
+   * ACS's times have whole seconds: a thread whose last message is of the same second as the
+   * listing may get news in that second, which its time alone would take for history. For those
+   * threads only (active as the client starts), the newest messages are read now, and the highest
+   * index then is the history; a failed read leaves the thread to times.
+   */
+  async #readHistoryOfTiedThreads(threads: ChatThreadItem[], listedAt: number | undefined): Promise<void> {
+    if (listedAt === undefined || !Number.isFinite(listedAt)) return;
+    const tied = threads.filter((thread) => (thread.lastMessageReceivedOn?.getTime() ?? Number.NEGATIVE_INFINITY) >= listedAt);
+    await Promise.all(
+      tied.map(async (thread) => {
+        try {
+          const page = await acsCall("listMessages", () => this.#chatClient.getChatThreadClient(thread.id).listMessages({ maxPageSize: TIED_HISTORY_PAGE }).byPage().next());
+          const indexes = page.done ? [] : page.value.map((message) => Number(message.sequenceId));
+          if (indexes.length > 0) this.#historyThrough.set(thread.id, Math.max(...indexes));
+        } catch {
+          // The thread's feed tells history by time instead.
+        }
+      }),
+    );
+  }
+
   /** Reads each thread's properties and announces it: `conversationAdded`, then `conversationJoined`. */
   async #loadConversations(threads: ChatThreadItem[]): Promise<void> {
     for (const thread of threads) {
       if (this.#conversations.has(thread.id)) continue;
       try {
         const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(thread.id).getProperties()));
-        this.#addConversation(properties, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.#threadsCursor, thread.lastMessageReceivedOn);
+        const throughIndex = this.#historyThrough.get(thread.id);
+        this.#addConversation(properties, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.#threadsCursor, thread.lastMessageReceivedOn, throughIndex !== undefined ? { throughIndex } : {});
       } catch (error) {
         this.emit("connectionError", { terminal: false, message: error instanceof Error ? error.message : String(error) });
       }
@@ -557,10 +584,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     status: "joined" | "notParticipating",
     historyBefore: number,
     lastMessageReceivedOn?: Date,
+    history?: ConstructorParameters<typeof Conversation>[5],
   ): Conversation {
     const existing = this.#conversations.get(properties.id);
     if (existing) return existing;
-    const conversation = new Conversation(this.#context, properties, status, historyBefore, lastMessageReceivedOn);
+    const conversation = new Conversation(this.#context, properties, status, historyBefore, lastMessageReceivedOn, history);
     this.#conversations.set(conversation.sid, conversation);
     this.emit("conversationAdded", conversation);
     if (status === "joined") this.emit("conversationJoined", conversation);
@@ -634,7 +662,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       discover: async (item: ChatThreadItem, historyBefore: number) => {
         if (this.#claimed.has(item.id)) return;
         const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(item.id).getProperties()));
-        const conversation = this.#addConversation(properties, "joined", historyBefore, item.lastMessageReceivedOn);
+        // Added to the thread since the last listing: the message that added this user is where news begins.
+        const conversation = this.#addConversation(properties, "joined", historyBefore, item.lastMessageReceivedOn, { fromJoin: true });
         // Messages sent between being added and being discovered are news: read them now.
         await conversation._catchUp();
       },
@@ -819,6 +848,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_TYPING_TIMEOUT_MS = 9000;
 /** Ten files fit a message's 28 KB with their descriptions; 25 MB is what the emulator's store takes by default. */
 const DEFAULT_MEDIA = { maxCount: 10, maxSizeInMb: 25 };
+/** The newest messages read of a thread active as the client starts: the highest index among them is what matters. */
+const TIED_HISTORY_PAGE = 5;
 /** How long the directory's answer about a thread's unique name is reused. */
 const UNIQUE_NAME_CHECK_TTL_MS = 5 * 60_000;
 /** Client events about changes to existing things, which need edits and deletes to be read. */

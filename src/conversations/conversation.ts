@@ -120,6 +120,8 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     /** Server time before which the thread's messages are history to this client, not news. */
     historyBefore: number,
     lastMessageReceivedOn?: Date,
+    /** What tells history from news where times tie (ACS's have whole seconds): see ThreadFeed. */
+    history: { throughIndex?: number; fromJoin?: boolean } = {},
   ) {
     super();
     this.#context = context;
@@ -149,6 +151,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       historyBefore,
       (entry) => this.#applyFeed(entry),
       context.report,
+      { ...(history.throughIndex !== undefined ? { throughIndex: history.throughIndex } : {}), ...(history.fromJoin ? { selfUserId: context.self.userId } : {}) },
     );
     this.#horizon = new ReadHorizon({
       thread: this.#thread,

@@ -14,6 +14,8 @@ import { isGone } from "../errors.js";
 import type { Nudge, NudgeSink, ReadLimiter } from "./nudges.js";
 
 const OVERLAP_MS = 1000;
+/** How long a thread's time is taken as possibly still moving within its second. */
+const SAME_SECOND_WINDOW_MS = 1500;
 
 export interface EngineConversation {
   readonly sid: string;
@@ -53,7 +55,7 @@ type ThreadRead = "messages" | "properties" | "receipts";
 export class EventEngine implements NudgeSink {
   /** Server time of the latest thread change seen. */
   #cursor: number;
-  readonly #lastSeen = new Map<string, number>();
+  readonly #lastSeen = new Map<string, { changedOn: number; since: number }>();
   /** Threads whose catch-up failed: read again every cycle until a read succeeds. */
   readonly #owed = new Set<string>();
   #lastWatchRead: number;
@@ -77,10 +79,10 @@ export class EventEngine implements NudgeSink {
   ) {
     this.#host = host;
     this.#cursor = initialCursor;
-    for (const item of initialThreads) this.#lastSeen.set(item.id, item.lastMessageReceivedOn?.getTime() ?? 0);
     this.#watchInterval = options.watchIntervalInMs ?? 10_000;
     this.#fullListInterval = options.fullListIntervalInMs ?? 30_000;
     this.#now = options.now ?? Date.now;
+    for (const item of initialThreads) this.#see(item.id, item.lastMessageReceivedOn?.getTime() ?? 0);
     this.#lastWatchRead = this.#now();
     this.#lastFullList = this.#now();
   }
@@ -208,6 +210,23 @@ export class EventEngine implements NudgeSink {
     this.#host.remove(threadId);
   }
 
+  /**
+   * Whether a listed thread may hold changes not read yet. ACS's times have whole seconds: a
+   * thread listed again with the same time may have had more messages in that same second, so it
+   * is read again until that second is surely over (a little more than a second after this client
+   * first saw that time: elapsed time on one clock, whatever the service's clock says).
+   */
+  #mayHaveChanged(threadId: string, changedOn: number): boolean {
+    const seen = this.#lastSeen.get(threadId);
+    if (seen === undefined || changedOn > seen.changedOn) return true;
+    return changedOn === seen.changedOn && this.#now() - seen.since <= SAME_SECOND_WINDOW_MS;
+  }
+
+  #see(threadId: string, changedOn: number): void {
+    const seen = this.#lastSeen.get(threadId);
+    if (seen === undefined || changedOn > seen.changedOn) this.#lastSeen.set(threadId, { changedOn, since: this.#now() });
+  }
+
   /** Reads the threads changed since the cursor; returns the known ones that changed. */
   async #syncThreads(): Promise<EngineConversation[]> {
     const previousCursor = this.#cursor;
@@ -222,17 +241,16 @@ export class EventEngine implements NudgeSink {
         this.#gone(item.id);
         continue;
       }
-      const seen = this.#lastSeen.get(item.id);
-      if (seen !== undefined && changedOn <= seen) continue; // listed again only because of the overlap
+      if (!this.#mayHaveChanged(item.id, changedOn)) continue; // listed again only because of the overlap
       const conversation = this.#host.conversation(item.id);
       if (conversation) {
-        this.#lastSeen.set(item.id, changedOn);
+        this.#see(item.id, changedOn);
         changed.push(conversation);
         continue;
       }
       try {
         await this.#host.discover(item, previousCursor);
-        this.#lastSeen.set(item.id, changedOn);
+        this.#see(item.id, changedOn);
       } catch (error) {
         // Not marked seen, and the cursor stays: the next cycle lists this thread again.
         failure ??= error;

@@ -26,8 +26,14 @@ export type FeedReader = (since: Date) => Promise<ChatMessage[]>;
 export class ThreadFeed {
   /** Server time of the latest change seen. */
   #cursor: number;
-  /** The highest index announced or passed over as history; undefined until the first read. */
+  /** The highest index announced; undefined until a message is. */
   #announcedThrough: number | undefined;
+  /**
+   * The highest index that was history when this client began to follow the thread, where it is
+   * known: ACS's times have whole seconds, so a time alone cannot tell a message of the same
+   * second as `historyBefore` from history.
+   */
+  #historyThrough: number | undefined;
   /** Messages (id and version) whose application failed once: a second failure skips them. */
   readonly #failedOnce = new Set<string>();
 
@@ -35,6 +41,7 @@ export class ThreadFeed {
   readonly #historyBefore: number;
   readonly #apply: (entry: FeedEntry) => void;
   readonly #report: ReportProblem;
+  readonly #selfUserId: string | undefined;
 
   constructor(
     read: FeedReader,
@@ -44,19 +51,29 @@ export class ThreadFeed {
     apply: (entry: FeedEntry) => void,
     /** Hears of entries that failed to apply. */
     report: ReportProblem = ignoreProblems,
+    history: {
+      /** The highest index that is history, where the client read it when it began to follow the thread. */
+      throughIndex?: number;
+      /** This user: the message that adds them to the thread is where their news begins. */
+      selfUserId?: string;
+    } = {},
   ) {
     this.#read = read;
     this.#historyBefore = historyBefore;
     this.#apply = apply;
     this.#report = report;
     this.#cursor = historyBefore;
+    this.#historyThrough = history.throughIndex;
+    this.#selfUserId = history.selfUserId;
   }
 
-  /** Whether a message would still be news: created while followed, and above every index announced. */
+  /**
+   * Whether a message would still be news: above every index announced, and above the history
+   * this client found when it began to follow the thread (by index where known, else by time).
+   */
   isUnannounced(message: ChatMessage): boolean {
-    return this.#announcedThrough === undefined
-      ? message.createdOn.getTime() > this.#historyBefore
-      : indexFromSequenceId(message.sequenceId) > this.#announcedThrough;
+    const mark = Math.max(this.#announcedThrough ?? Number.NEGATIVE_INFINITY, this.#historyThrough ?? Number.NEGATIVE_INFINITY);
+    return Number.isFinite(mark) ? indexFromSequenceId(message.sequenceId) > mark : message.createdOn.getTime() > this.#historyBefore;
   }
 
   /**
@@ -68,6 +85,7 @@ export class ThreadFeed {
 
   async #readOnce(): Promise<FeedEntry[]> {
     const messages = await this.#read(new Date(this.#cursor - OVERLAP_MS));
+    this.#learnHistoryFromJoin(messages);
     const entries = messages
       .map((message) => ({ message, index: indexFromSequenceId(message.sequenceId) }))
       .sort((a, b) => a.index - b.index)
@@ -104,6 +122,22 @@ export class ThreadFeed {
       if (!skipped) this.#failedOnce.add(key);
       this.#report({ kind: "feed", message: `Message ${entry.message.id} failed to apply${skipped ? " again: skipped" : ": read again"}`, details: error });
       return skipped;
+    }
+  }
+
+  /**
+   * Before anything is known by index: the system message that added this user marks where their
+   * news begins (what came before it is history), whatever the times say.
+   */
+  #learnHistoryFromJoin(messages: ChatMessage[]): void {
+    if (this.#historyThrough !== undefined || this.#announcedThrough !== undefined || !this.#selfUserId) return;
+    for (const message of messages) {
+      if (message.type !== "participantAdded") continue;
+      const addsSelf = (message.content?.participants ?? []).some((p) => "communicationUserId" in p.id && p.id.communicationUserId === this.#selfUserId);
+      if (!addsSelf) continue;
+      const index = indexFromSequenceId(message.sequenceId);
+      // Only a join this client did not see happen: one older than what it follows from is history itself.
+      if (message.createdOn.getTime() >= this.#historyBefore) this.#historyThrough = Math.max(this.#historyThrough ?? 0, index - 1);
     }
   }
 }
