@@ -43,8 +43,8 @@ export default defineConfig({
     fileParallelism: false,
     sequence: { concurrent: false },
     // Real round trips, and sends paced to 30 per minute per thread: message-paging seeds 500
-    // messages in its beforeAll (about 17 minutes).
-    testTimeout: 10 * 60_000,
+    // messages in its beforeAll (about 17 minutes) and 250 more in one test (about 9).
+    testTimeout: 20 * 60_000,
     hookTimeout: 40 * 60_000,
   },
 });
