@@ -6,6 +6,8 @@ export default defineConfig({
     // Each file starts its own emulator; two workers match this 2-core machine.
     pool: "forks",
     maxWorkers: 2,
+    // Always the emulator, even with TWILIO_ACS_TARGET=live in the shell: the live run is npm run test:live.
+    env: { TWILIO_ACS_TARGET: "emulator" },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -1,12 +1,12 @@
 /**
  * Test plumbing: real @azure/communication-chat and @azure/communication-identity clients
  * pointed at an emulator, trusting its certificate through `tlsOptions` (never by turning TLS
- * checks off).
+ * checks off), or at the live target of `startTarget()` with its options.
  */
 import { ChatClient, type ChatThreadClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import type { Emulator } from "../../src/emulator/index.js";
+import { clientOptionsOf, type TargetLike } from "./target.js";
 
 export interface TestUser {
   id: string;
@@ -15,19 +15,19 @@ export interface TestUser {
   thread(threadId: string): ChatThreadClient;
 }
 
-export function identityClient(emulator: Emulator): CommunicationIdentityClient {
-  return new CommunicationIdentityClient(emulator.connectionString, { tlsOptions: { ca: emulator.caPem } });
+export function identityClient(emulator: TargetLike): CommunicationIdentityClient {
+  return new CommunicationIdentityClient(emulator.connectionString, clientOptionsOf(emulator));
 }
 
-export function chatClientFor(emulator: Emulator, token: string): ChatClient {
-  return new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), {
-    tlsOptions: { ca: emulator.caPem },
-    // Tests that count retries set their own; the default 3 retries with back-off would slow failures.
-    retryOptions: { maxRetries: 3, retryDelayInMs: 50, maxRetryDelayInMs: 200 },
-  });
+/** Short retries for the emulator: tests that count retries set their own; the default back-off would slow failures. */
+export const FAST_RETRY = { maxRetries: 3, retryDelayInMs: 50, maxRetryDelayInMs: 200 };
+
+export function chatClientFor(emulator: TargetLike, token: string): ChatClient {
+  // A live target's own retry options (waiting out 429s) win over the fast ones.
+  return new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), { retryOptions: FAST_RETRY, ...clientOptionsOf(emulator) });
 }
 
-export async function createUser(emulator: Emulator, identity = identityClient(emulator)): Promise<TestUser> {
+export async function createUser(emulator: TargetLike, identity = identityClient(emulator)): Promise<TestUser> {
   const { user, token } = await identity.createUserAndToken(["chat"]);
   const chat = chatClientFor(emulator, token);
   return { id: user.communicationUserId, token, chat, thread: (threadId) => chat.getChatThreadClient(threadId) };

@@ -4,11 +4,11 @@
  * Client on the kit's token. `shutdownAll()` stops every client made.
  */
 import { expect } from "vitest";
-import type { Emulator } from "../../src/emulator/index.js";
 import { Client, type ClientOptions } from "../../src/index.js";
+import { clientOptionsOf, type TargetLike } from "./target.js";
 import { initialized } from "./twilio-clients.js";
 
-export function kitClients(server: () => { url: string }, emulator: () => Emulator) {
+export function kitClients(server: () => { url: string }, emulator: () => TargetLike) {
   const clients: Client[] = [];
 
   async function tokenFor(identity: string): Promise<string> {
@@ -18,7 +18,7 @@ export function kitClients(server: () => { url: string }, emulator: () => Emulat
   }
 
   async function clientFor(identity: string, options: ClientOptions = {}): Promise<Client> {
-    const client = new Client(await tokenFor(identity), { eventSource: "none", chatClientOptions: { tlsOptions: { ca: emulator().caPem } }, ...options });
+    const client = new Client(await tokenFor(identity), { eventSource: "none", chatClientOptions: clientOptionsOf(emulator()), ...options });
     clients.push(client);
     await initialized(client);
     return client;

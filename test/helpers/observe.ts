@@ -37,7 +37,7 @@ export function next<E extends keyof ClientEvents>(
 }
 
 /** What `action` resolves to, and the requests the emulator answered while it ran. */
-export async function requestsDuring<T>(emulator: Emulator, action: () => Promise<T>): Promise<{ result: T; requests: RequestLogEntry[] }> {
+export async function requestsDuring<T>(emulator: Pick<Emulator, "requests">, action: () => Promise<T>): Promise<{ result: T; requests: RequestLogEntry[] }> {
   const requests: RequestLogEntry[] = [];
   const listener = (entry: RequestLogEntry) => requests.push(entry);
   emulator.requests.on("request", listener);

@@ -5,8 +5,9 @@
  */
 import { Client, createClientToken, type ClientOptions, type Conversation, type IdentityResolver } from "../../src/index.js";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
-import { identityClient } from "./acs.js";
+import { FAST_RETRY, identityClient } from "./acs.js";
 import { next } from "./observe.js";
+import { clientOptionsOf, startTarget, type Target, type TargetLike } from "./target.js";
 
 export class TestDirectory implements IdentityResolver {
   readonly userIds = new Map<string, string>();
@@ -27,7 +28,7 @@ export interface TestSession {
   client(options?: ClientOptions): Client;
 }
 
-export async function createSession(emulator: Emulator, identity: string, directory: TestDirectory): Promise<TestSession> {
+export async function createSession(emulator: TargetLike, identity: string, directory: TestDirectory): Promise<TestSession> {
   const { user, token: acsToken } = await identityClient(emulator).createUserAndToken(["chat"]);
   directory.userIds.set(identity, user.communicationUserId);
   const token = createClientToken({ endpoint: emulator.endpoint, acsToken, acsUserId: user.communicationUserId, identity });
@@ -42,7 +43,7 @@ export async function createSession(emulator: Emulator, identity: string, direct
         // Tests of the core API count requests and events of their own calls: no background polling
         // unless a test asks for an event source (the events tests do).
         eventSource: "none",
-        chatClientOptions: { tlsOptions: { ca: emulator.caPem }, retryOptions: { maxRetries: 3, retryDelayInMs: 50, maxRetryDelayInMs: 200 } },
+        chatClientOptions: { retryOptions: FAST_RETRY, ...clientOptionsOf(emulator) },
         ...options,
       }),
   };
@@ -56,8 +57,9 @@ export function initialized(client: Client): Promise<void> {
   });
 }
 
-export interface TwoUsers {
-  emulator: Emulator;
+/** `E`: an Emulator (`startTwoUsers`), or a Target, the emulator or the live ACS resource (`startTwoUsersOnTarget`). */
+export interface TwoUsers<E extends TargetLike = Emulator> {
+  emulator: E;
   directory: TestDirectory;
   alice: TestSession;
   bob: TestSession;
@@ -65,26 +67,35 @@ export interface TwoUsers {
   aliceClient: Client;
   /** Initialized. */
   bobClient: Client;
-  /** Shuts both clients down, then closes the emulator. */
+  /** Shuts both clients down, then closes the emulator (on live: deletes the threads and users made). */
   close(): Promise<void>;
 }
 
-export interface TwoUsersOptions {
+export interface TwoUsersOptions<E extends TargetLike = Emulator> {
   emulator?: EmulatorOptions;
   /** Runs once the emulator is up, before alice and bob are made (a webhook subscription, say). */
-  prepare?: (emulator: Emulator) => Promise<void>;
+  prepare?: (emulator: E) => Promise<void>;
   /** Makes alice's client; default `alice.client()`. */
-  aliceClient?: (alice: TestSession, emulator: Emulator) => Client;
+  aliceClient?: (alice: TestSession, emulator: E) => Client;
   /** Makes bob's client; default `bob.client()`. */
-  bobClient?: (bob: TestSession, emulator: Emulator) => Client;
+  bobClient?: (bob: TestSession, emulator: E) => Client;
 }
 
 /**
  * One test file's emulator with alice and bob in one directory, each with an initialized client
  * (for beforeAll; `close()` in afterAll). If set-up fails midway, what was started is stopped.
  */
-export async function startTwoUsers(options: TwoUsersOptions = {}): Promise<TwoUsers> {
-  const emulator = await startEmulator(options.emulator);
+export function startTwoUsers(options: TwoUsersOptions = {}): Promise<TwoUsers> {
+  return startUsers(() => startEmulator(options.emulator), options);
+}
+
+/** The same on `startTarget()`: the emulator, or the live ACS resource in `npm run test:live`. */
+export function startTwoUsersOnTarget(options: TwoUsersOptions<Target> = {}): Promise<TwoUsers<Target>> {
+  return startUsers(() => startTarget(options.emulator), options);
+}
+
+async function startUsers<E extends TargetLike & { close(): Promise<void> }>(start: () => Promise<E>, options: TwoUsersOptions<E>): Promise<TwoUsers<E>> {
+  const emulator = await start();
   const clients: Client[] = [];
   const close = async () => {
     await Promise.all(clients.map((client) => client.shutdown()));

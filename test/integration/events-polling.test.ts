@@ -4,16 +4,16 @@
  * event is observed on the other side with Twilio's payload and update reasons.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../src/emulator/index.js";
 import type { Client, Conversation, Message, Participant } from "../../src/index.js";
 import { identityClient } from "../helpers/acs.js";
-import { announcedConversation, createSession, initialized, startTwoUsers, type TestDirectory, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
+import { announcedConversation, createSession, initialized, startTwoUsersOnTarget, type TestDirectory, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { next, until } from "../helpers/observe.js";
+import type { Target } from "../helpers/target.js";
 
 const FAST = { minIntervalInMs: 20, maxIntervalInMs: 100, watchIntervalInMs: 150, removalCheckIntervalInMs: 300 };
 
-let users: TwoUsers;
-let emulator: Emulator;
+let users: TwoUsers<Target>;
+let emulator: Target;
 let directory: TestDirectory;
 let alice: TestSession;
 let bob: TestSession;
@@ -25,7 +25,7 @@ let bobClient: Client;
 const sharedConversation = (friendlyName: string) => announcedConversation(aliceClient, bobClient, friendlyName);
 
 beforeAll(async () => {
-  users = await startTwoUsers({
+  users = await startTwoUsersOnTarget({
     aliceClient: (session) => session.client({ eventSource: "polling", polling: FAST }),
     bobClient: (session) => session.client({ eventSource: "polling", polling: FAST }),
   });

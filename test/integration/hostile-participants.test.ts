@@ -6,23 +6,23 @@
  */
 import type { ChatClient } from "@azure/communication-chat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { NotFoundError, PermissionDeniedError, type AttributePolicy, type Client, type Conversation } from "../../src/index.js";
 import { decodeClientToken } from "../../src/mapping/client-token.js";
 import { createServerKit, EventGridSource, MemoryDirectoryStore, type ServerKit } from "../../src/server/index.js";
 import { chatClientFor, rejection } from "../helpers/acs.js";
 import { serveFetch, type FetchServer } from "../helpers/fetch-server.js";
 import { kitClients } from "../helpers/kit-clients.js";
+import { startTarget, type Target } from "../helpers/target.js";
 
 const SECRET = "a-signing-secret-of-at-least-32-bytes!!";
-let emulator: Emulator;
+let emulator: Target;
 let server: FetchServer;
 let kit: ServerKit;
 /** What clients asked the kit, as "METHOD /path". */
 const kitRequests: string[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startTarget();
   server = await serveFetch((request) => {
     kitRequests.push(`${request.method} ${new URL(request.url).pathname}`);
     return kit.handle(request);
@@ -34,7 +34,7 @@ beforeAll(async () => {
     store: new MemoryDirectoryStore(),
     authenticate: (request) => request.headers.get("x-test-user") ?? undefined,
     eventGrid: new EventGridSource({ secret: "event-grid-secret" }),
-    acsClientOptions: { tlsOptions: { ca: emulator.caPem } },
+    acsClientOptions: emulator.clientOptions,
     // Each test signs its users in afresh.
     tokensPerMinute: 1000,
   });

@@ -4,19 +4,19 @@
  * `messageAdded` with `attachedMedia` and downloads both through fresh SAS URLs, byte for byte.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import type { Client, Message } from "../../src/index.js";
 import { BlobMediaStore } from "../../src/server/index.js";
-import { startAzurite, type Azurite } from "../helpers/azurite.js";
+import { startBlobStorage, type BlobStorage } from "../helpers/storage.js";
+import { startTarget, type Target } from "../helpers/target.js";
 import { createSession, initialized, TestDirectory } from "../helpers/twilio-clients.js";
 
-let emulator: Emulator;
-let azurite: Azurite;
+let emulator: Target;
+let azurite: BlobStorage;
 let aliceClient: Client;
 let bobClient: Client;
 
 beforeAll(async () => {
-  [emulator, azurite] = await Promise.all([startEmulator(), startAzurite()]);
+  [emulator, azurite] = await Promise.all([startTarget(), startBlobStorage()]);
   const store = BlobMediaStore.fromConnectionString(azurite.connectionString, "chat-media", { createContainer: true });
   const directory = new TestDirectory();
   const alice = await createSession(emulator, "alice", directory);
@@ -72,12 +72,12 @@ it("serves Blob Storage to clients through the server kit: its tokens name it as
     publicUrl: server.url,
     authenticate: (request) => request.headers.get("x-test-user") ?? undefined,
     mediaStore: BlobMediaStore.fromConnectionString(azurite.connectionString, "kit-media", { createContainer: true }),
-    acsClientOptions: { tlsOptions: { ca: emulator.caPem } },
+    acsClientOptions: emulator.clientOptions,
   });
   handle = kit.handle;
   try {
     const tokenOf = async (user: string) => ((await (await fetch(`${server.url}/token`, { method: "POST", headers: { "x-test-user": user } })).json()) as { token: string }).token;
-    const options = { eventSource: "none" as const, chatClientOptions: { tlsOptions: { ca: emulator.caPem } } };
+    const options = { eventSource: "none" as const, chatClientOptions: emulator.clientOptions };
     const alice = new Client(await tokenOf("alice"), options);
     await initialized(alice);
     const conversation = await alice.createConversation({ friendlyName: "kit media" });

@@ -5,14 +5,14 @@
  * delivery receipts derived from them, and the degraded mode above 20 participants.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../src/emulator/index.js";
 import { UnsupportedFeatureError, type Client, type Participant } from "../../src/index.js";
 import { rejection } from "../helpers/acs.js";
-import { createSession, initialized, sharedConversation, startTwoUsers, type TestDirectory, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
+import { createSession, initialized, sharedConversation, startTwoUsersOnTarget, type TestDirectory, type TestSession, type TwoUsers } from "../helpers/twilio-clients.js";
 import { requestsDuring } from "../helpers/observe.js";
+import { emulatorOnly, type Target } from "../helpers/target.js";
 
-let users: TwoUsers;
-let emulator: Emulator;
+let users: TwoUsers<Target>;
+let emulator: Target;
 let directory: TestDirectory;
 let alice: TestSession;
 let bob: TestSession;
@@ -22,7 +22,7 @@ let bobClient: Client;
 const shared = (name: string) => sharedConversation(aliceClient, bobClient, name);
 
 beforeAll(async () => {
-  ({ emulator, directory, alice, bob, aliceClient, bobClient } = users = await startTwoUsers());
+  ({ emulator, directory, alice, bob, aliceClient, bobClient } = users = await startTwoUsersOnTarget());
 });
 
 afterAll(() => users?.close());
@@ -65,7 +65,7 @@ describe("read horizon and unread counts", () => {
     }
   });
 
-  it("coalesces calls made on every render into few receipts, ending at the highest index", async () => {
+  emulatorOnly("counts requests")("coalesces calls made on every render into few receipts, ending at the highest index", async () => {
     const { mine, theirs } = await shared("coalesce");
     const sent: number[] = [];
     for (let i = 0; i < 6; i++) sent.push(await mine.sendMessage(`m${i}`));
@@ -124,7 +124,7 @@ describe("read horizon and unread counts", () => {
     expect(events).toEqual([]);
   });
 
-  it("shares receipt reads when an app asks for every message's delivery receipts at once", async () => {
+  emulatorOnly("counts requests")("shares receipt reads when an app asks for every message's delivery receipts at once", async () => {
     const { mine } = await shared("receipts for all");
     for (let i = 0; i < 8; i++) await mine.sendMessage(`m${i}`);
     const { items } = await mine.getMessages();
@@ -134,7 +134,7 @@ describe("read horizon and unread counts", () => {
     expect(reads.length).toBeLessThanOrEqual(2);
   });
 
-  it("keeps the horizon on this client alone above 20 participants, where ACS has no receipts, without errors", async () => {
+  emulatorOnly("counts requests")("keeps the horizon on this client alone above 20 participants, where ACS has no receipts, without errors", async () => {
     const mine = await aliceClient.createConversation({ friendlyName: "crowd" });
     await mine.join();
     for (let i = 0; i < 21; i++) {

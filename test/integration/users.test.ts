@@ -4,9 +4,9 @@
  * one is a typed UnsupportedFeatureError rather than a change that silently goes nowhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { NotFoundError, User, UnsupportedFeatureError, type UserProfile } from "../../src/index.js";
 import { rejection } from "../helpers/acs.js";
+import { startTarget, type Target } from "../helpers/target.js";
 import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
 
 /** A directory that also keeps profiles, as the server kit's will. */
@@ -22,12 +22,12 @@ class ProfileDirectory extends TestDirectory {
   }
 }
 
-let emulator: Emulator;
+let emulator: Target;
 const directory = new ProfileDirectory();
 let alice: TestSession;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startTarget();
   alice = await createSession(emulator, "alice", directory);
   await createSession(emulator, "bob", directory);
   directory.profiles.set("bob", { friendlyName: "Bob B.", attributes: { team: "blue" } });
