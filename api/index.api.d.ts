@@ -1265,7 +1265,12 @@ declare class Conversation extends ReplayEventEmitter<ConversationEvents> {
     /** Built by the Client (public, as in Twilio's typings). */
     constructor(context: ClientContext, properties: ChatThreadProperties, status: ConversationStatus,
     /** Server time before which the thread's messages are history to this client, not news. */
-    historyBefore: number, lastMessageReceivedOn?: Date);
+    historyBefore: number, lastMessageReceivedOn?: Date,
+    /** What tells history from news where times tie (ACS's have whole seconds): see ThreadFeed. */
+    history?: {
+        throughIndex?: number;
+        fromJoin?: boolean;
+    });
     /** Escape hatch: the ACS thread client behind this conversation. */
     get acs(): {
         readonly threadClient: ChatThreadClient;

@@ -274,7 +274,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     if (known) return known;
     try {
       const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(conversationSid).getProperties()));
-      return this.#addConversation(properties, "joined", this.#historyBefore());
+      return await this.#addFetched(properties);
     } catch (error) {
       throw new NotFoundError(`Conversation with SID ${conversationSid} was not found.`, { cause: error });
     }
@@ -301,7 +301,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       if (known) return known;
       try {
         const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(sid).getProperties()));
-        return this.#addConversation(properties, "joined", this.#historyBefore());
+        return await this.#addFetched(properties);
       } catch (error) {
         // Not a participant: ACS shows the thread to participants only (403 or 404). Join through the server to see it.
         if (!isGone(error)) throw error;
@@ -537,15 +537,29 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     const tied = threads.filter((thread) => (thread.lastMessageReceivedOn?.getTime() ?? Number.NEGATIVE_INFINITY) >= listedAt);
     await Promise.all(
       tied.map(async (thread) => {
-        try {
-          const page = await acsCall("listMessages", () => this.#chatClient.getChatThreadClient(thread.id).listMessages({ maxPageSize: TIED_HISTORY_PAGE }).byPage().next());
-          const indexes = page.done ? [] : page.value.map((message) => Number(message.sequenceId));
-          if (indexes.length > 0) this.#historyThrough.set(thread.id, Math.max(...indexes));
-        } catch {
-          // The thread's feed tells history by time instead.
-        }
+        const newest = await this.#newestIndex(thread.id);
+        if (newest !== undefined) this.#historyThrough.set(thread.id, newest);
       }),
     );
+  }
+
+  /** The highest index of a thread now (its history, to a client that begins to follow it); undefined when it cannot be read. */
+  async #newestIndex(threadId: string): Promise<number | undefined> {
+    try {
+      const page = await acsCall("listMessages", () => this.#chatClient.getChatThreadClient(threadId).listMessages({ maxPageSize: TIED_HISTORY_PAGE }).byPage().next());
+      const indexes = page.done ? [] : page.value.map((message) => Number(message.sequenceId));
+      return indexes.length > 0 ? Math.max(...indexes) : undefined;
+    } catch {
+      // The thread's feed tells history by time instead.
+      return undefined;
+    }
+  }
+
+  /** A thread this client did not know, fetched by the app: what is in it now is history, by index. */
+  async #addFetched(properties: ChatThreadProperties): Promise<Conversation> {
+    const historyBefore = this.#historyBefore();
+    const throughIndex = await this.#newestIndex(properties.id);
+    return this.#addConversation(properties, "joined", historyBefore, undefined, throughIndex !== undefined ? { throughIndex } : {});
   }
 
   /** Reads each thread's properties and announces it: `conversationAdded`, then `conversationJoined`. */

@@ -187,7 +187,7 @@ describe("bad input and failures", () => {
     const { mine } = await shared("sent but unread");
     const filesBefore = emulator.mediaCount();
     // Every read of the thread's messages fails (403: not retried by the SDK), the send itself works.
-    const reads = emulator.faults.inject({ method: "GET", path: /\/messages/, count: 100, fault: { kind: "status", status: 403 } });
+    const reads = emulator.faults.inject({ method: "GET", path: /\/messages/, count: 10_000, fault: { kind: "status", status: 403 } });
     const error = await rejection(mine.sendMessage({ contentType: "text/plain", filename: "kept.txt", media: "sent" }));
     reads.cancel();
     expect((error as unknown as MessageSentError).name).toBe("MessageSentError");
