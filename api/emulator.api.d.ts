@@ -245,6 +245,13 @@ declare class FaultController {
     clear(): void;
 }
 
+/**
+ * "second": every date the Chat API answers is cut (not rounded) to the whole second, as the
+ * real service does (message 1697712385894 came back with createdOn 10:46:25Z). Ids and
+ * versions keep their milliseconds. "millisecond" writes the stored times as they are.
+ */
+type TimestampPrecision = "second" | "millisecond";
+
 interface MediaServiceOptions {
     /** Largest file accepted (default 25 MB). */
     maxBytes?: number;
@@ -310,6 +317,18 @@ interface EmulatorOptions {
     media?: MediaServiceOptions;
     /** The emulator's clock (epoch ms), for tests of token expiry and request-date skew. */
     now?: () => number;
+    /**
+     * How the Chat API writes dates. "second" (the default) cuts every date to the whole second,
+     * as ACS does; "millisecond" keeps the stored milliseconds. Message ids and versions keep
+     * their milliseconds either way.
+     */
+    timestampPrecision?: TimestampPrecision;
+    /**
+     * How `listMessages`/`listChatThreads` compare `startTime` (default "second": the change
+     * time and startTime, both cut to the second, with >=, so a change in startTime's second is
+     * always returned). "millisecond" compares the stored milliseconds with startTime as given.
+     */
+    startTimeComparison?: TimestampPrecision;
 }
 interface Emulator {
     /** `https://127.0.0.1:PORT`: the endpoint for `ChatClient`. */
@@ -366,4 +385,4 @@ declare const ACS_LIMITS: {
     };
 };
 
-export { ACS_LIMITS, ACS_RATE_LIMITS, type AcsChatEvent, type AcsChatEventDataMap, type AcsChatEventType, type Emulator, EmulatorEventFeed, type EmulatorOptions, type EventGridEvent, type EventIdentifier, type EventThreadParticipant, type Fault, FaultController, type FaultHandle, type FaultRule, type MediaServiceOptions, type RequestLogEntry, type WebhookOptions, type WebhookStatus, WebhookSubscription, startEmulator };
+export { ACS_LIMITS, ACS_RATE_LIMITS, type AcsChatEvent, type AcsChatEventDataMap, type AcsChatEventType, type Emulator, EmulatorEventFeed, type EmulatorOptions, type EventGridEvent, type EventIdentifier, type EventThreadParticipant, type Fault, FaultController, type FaultHandle, type FaultRule, type MediaServiceOptions, type RequestLogEntry, type TimestampPrecision, type WebhookOptions, type WebhookStatus, WebhookSubscription, startEmulator };

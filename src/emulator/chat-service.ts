@@ -18,7 +18,17 @@ import type {
   updateThreadSchema,
 } from "./requests.js";
 import type { CreateThreadResult, EmulatorState, MessageRecord, ParticipantRecord, ThreadRecord } from "./state.js";
-import { messageJson, participantJson, readReceiptJson, threadItemJson, threadPropertiesJson } from "./wire.js";
+import {
+  dateWriter,
+  messageJson,
+  participantJson,
+  readReceiptJson,
+  threadItemJson,
+  threadPropertiesJson,
+  wholeSecond,
+  type DateWriter,
+  type TimestampPrecision,
+} from "./wire.js";
 
 export interface Page<T> {
   value: T[];
@@ -28,12 +38,36 @@ export interface Page<T> {
 
 type ChatError = NonNullable<CreateThreadResult["invalidParticipants"]>[number];
 
+export interface ChatServiceOptions {
+  /** How the Chat API writes dates (default "second", as ACS). */
+  timestampPrecision?: TimestampPrecision;
+  /**
+   * How `startTime` filters compare (default "second"). "second": an item is listed when its
+   * change time cut to the second is >= startTime cut to the second, so a change in the same
+   * second as startTime is always returned (a client must expect repeats). "millisecond": the
+   * stored millisecond times are compared with startTime as given. No recording shows which
+   * one ACS does.
+   */
+  startTimeComparison?: TimestampPrecision;
+}
+
 export class ChatService {
+  private readonly date: DateWriter;
+  /** Whether a change at `on` passes a `startTime` filter. */
+  private readonly since: (on: number, startTime: number) => boolean;
+
   constructor(
     private readonly state: EmulatorState,
     private readonly now: () => number,
     private readonly publish: (change: ChatChange) => void,
-  ) {}
+    options: ChatServiceOptions = {},
+  ) {
+    this.date = dateWriter(options.timestampPrecision ?? "second");
+    this.since =
+      (options.startTimeComparison ?? "second") === "second"
+        ? (on, startTime) => wholeSecond(on) >= wholeSecond(startTime)
+        : (on, startTime) => on >= startTime;
+  }
 
   // ---- threads ----
 
@@ -75,7 +109,7 @@ export class ChatService {
     this.appendSystemMessage(thread, { type: "topicUpdated", topic: body.topic, initiatorRawId: callerRawId }, now);
 
     const result = {
-      chatThread: threadPropertiesJson(thread),
+      chatThread: threadPropertiesJson(thread, this.date),
       ...(invalid.length ? { invalidParticipants: invalid } : {}),
     };
     if (replayKey) this.state.createRequests.set(replayKey, { threadId: thread.id, callerRawId, body: result });
@@ -91,8 +125,8 @@ export class ChatService {
     const candidates = [...this.state.threads.values()].filter((thread) => {
       if (!thread.participants.has(callerRawId)) return false;
       // Deleted threads show up only in a change feed that asks from before the deletion.
-      if (thread.deletedOn !== undefined && (options.startTime === undefined || thread.deletedOn < options.startTime)) return false;
-      if (options.startTime !== undefined && changedOn(thread) < options.startTime) return false;
+      if (thread.deletedOn !== undefined && (options.startTime === undefined || !this.since(thread.deletedOn, options.startTime))) return false;
+      if (options.startTime !== undefined && !this.since(changedOn(thread), options.startTime)) return false;
       if (after && (changedOn(thread) > after.on || (changedOn(thread) === after.on && thread.id >= after.id))) return false;
       return true;
     });
@@ -100,13 +134,13 @@ export class ChatService {
     const value = candidates.slice(0, pageSize);
     const last = value[value.length - 1];
     return {
-      value: value.map(threadItemJson),
+      value: value.map((thread) => threadItemJson(thread, this.date)),
       ...(candidates.length > pageSize && last ? { next: { on: String(changedOn(last)), id: last.id } } : {}),
     };
   }
 
   getThread(callerRawId: string, threadId: string) {
-    return threadPropertiesJson(this.threadFor(callerRawId, threadId));
+    return threadPropertiesJson(this.threadFor(callerRawId, threadId), this.date);
   }
 
   updateThread(callerRawId: string, threadId: string, body: z.infer<typeof updateThreadSchema>): void {
@@ -155,7 +189,7 @@ export class ChatService {
 
   getMessage(callerRawId: string, threadId: string, messageId: string) {
     const thread = this.threadFor(callerRawId, threadId);
-    return messageJson(this.visibleMessage(thread, callerRawId, messageId));
+    return messageJson(this.visibleMessage(thread, callerRawId, messageId), this.date);
   }
 
   listMessages(callerRawId: string, threadId: string, options: { maxPageSize?: number; startTime?: number; cursor?: Record<string, string> }): Page<ReturnType<typeof messageJson>> {
@@ -170,13 +204,13 @@ export class ChatService {
       const message = thread.messages[sequenceId - 1]!;
       if (message.createdOn < historyFrom) break;
       // With startTime, the list is a change feed: created, edited or deleted since then.
-      if (options.startTime !== undefined && changedOn(message) < options.startTime) continue;
+      if (options.startTime !== undefined && !this.since(changedOn(message), options.startTime)) continue;
       if (value.length === pageSize) break;
       value.push(message);
     }
     const hasMore = sequenceId >= 1 && thread.messages[sequenceId - 1]!.createdOn >= historyFrom;
     return {
-      value: value.map(messageJson),
+      value: value.map((message) => messageJson(message, this.date)),
       ...(hasMore ? { next: { below: String(value[value.length - 1]!.sequenceId) } } : {}),
     };
   }
@@ -209,7 +243,7 @@ export class ChatService {
 
   listParticipants(callerRawId: string, threadId: string, options: { maxPageSize?: number; skip?: number }): Page<ReturnType<typeof participantJson>> {
     const thread = this.threadFor(callerRawId, threadId);
-    return skipPage([...thread.participants.values()].map(participantJson), options);
+    return skipPage([...thread.participants.values()].map((p) => participantJson(p, this.date)), options);
   }
 
   addParticipants(callerRawId: string, threadId: string, body: z.infer<typeof addParticipantsSchema>) {
@@ -263,7 +297,7 @@ export class ChatService {
   listReadReceipts(callerRawId: string, threadId: string, options: { maxPageSize?: number; skip?: number }): Page<ReturnType<typeof readReceiptJson>> {
     const thread = this.threadFor(callerRawId, threadId);
     const receipts = thread.participants.size > ACS_LIMITS.receiptsAndTypingMaxParticipants ? [] : [...thread.readReceipts.values()];
-    return skipPage(receipts.map(readReceiptJson), options);
+    return skipPage(receipts.map((receipt) => readReceiptJson(receipt, this.date)), options);
   }
 
   sendTyping(callerRawId: string, threadId: string): void {

@@ -13,6 +13,7 @@ import { readSnapshot, SnapshotWriter } from "./persistence.js";
 import { RateLimiter } from "./rate-limits.js";
 import { EmulatorState } from "./state.js";
 import { certificateFits, createCertificate } from "./tls.js";
+import type { TimestampPrecision } from "./wire.js";
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -39,6 +40,18 @@ export interface EmulatorOptions {
   media?: MediaServiceOptions;
   /** The emulator's clock (epoch ms), for tests of token expiry and request-date skew. */
   now?: () => number;
+  /**
+   * How the Chat API writes dates. "second" (the default) cuts every date to the whole second,
+   * as ACS does; "millisecond" keeps the stored milliseconds. Message ids and versions keep
+   * their milliseconds either way.
+   */
+  timestampPrecision?: TimestampPrecision;
+  /**
+   * How `listMessages`/`listChatThreads` compare `startTime` (default "second": the change
+   * time and startTime, both cut to the second, with >=, so a change in startTime's second is
+   * always returned). "millisecond" compares the stored milliseconds with startTime as given.
+   */
+  startTimeComparison?: TimestampPrecision;
 }
 
 export interface Emulator {
@@ -100,7 +113,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const listener = createRequestListener({
     endpoint: () => endpoint,
     accessKey: state.accessKey,
-    chat: new ChatService(state, now, publish),
+    chat: new ChatService(state, now, publish, {
+      ...(options.timestampPrecision ? { timestampPrecision: options.timestampPrecision } : {}),
+      ...(options.startTimeComparison ? { startTimeComparison: options.startTimeComparison } : {}),
+    }),
     identity: new IdentityService(state, now),
     faults,
     now,

@@ -4,6 +4,7 @@
  * `@azure/communication-identity` SDKs talk to as they would to Azure.
  */
 export { startEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
+export type { TimestampPrecision } from "./wire.js";
 export type { MediaServiceOptions } from "./media-service.js";
 export type { AcsChatEvent, AcsChatEventDataMap, AcsChatEventType, EventGridEvent, EventIdentifier, EventThreadParticipant } from "./event-grid.js";
 export { EmulatorEventFeed, WebhookSubscription, type WebhookOptions, type WebhookStatus } from "./event-grid-feed.js";

@@ -13,6 +13,21 @@ export interface CommunicationIdentifierModel {
 /** ACS writes dates as ISO 8601 UTC without fractions when there are none. */
 export const isoDate = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
 
+/**
+ * "second": every date the Chat API answers is cut (not rounded) to the whole second, as the
+ * real service does (message 1697712385894 came back with createdOn 10:46:25Z). Ids and
+ * versions keep their milliseconds. "millisecond" writes the stored times as they are.
+ */
+export type TimestampPrecision = "second" | "millisecond";
+
+export const wholeSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
+
+/** The date writer of one emulator. */
+export type DateWriter = (ms: number) => string;
+
+export const dateWriter = (precision: TimestampPrecision): DateWriter =>
+  precision === "second" ? (ms) => isoDate(wholeSecond(ms)) : isoDate;
+
 export const identifier = (rawId: string): CommunicationIdentifierModel => ({
   rawId,
   kind: "communicationUser",
@@ -22,37 +37,37 @@ export const identifier = (rawId: string): CommunicationIdentifierModel => ({
 const withMetadata = (metadata: Record<string, string> | undefined) =>
   metadata && Object.keys(metadata).length > 0 ? { metadata } : {};
 
-export function participantJson(participant: ParticipantRecord) {
+export function participantJson(participant: ParticipantRecord, date: DateWriter) {
   return {
     communicationIdentifier: identifier(participant.rawId),
     ...(participant.displayName !== undefined ? { displayName: participant.displayName } : {}),
-    shareHistoryTime: isoDate(participant.shareHistoryTime),
+    shareHistoryTime: date(participant.shareHistoryTime),
     ...withMetadata(participant.metadata),
   };
 }
 
-export function threadPropertiesJson(thread: ThreadRecord) {
+export function threadPropertiesJson(thread: ThreadRecord, date: DateWriter) {
   return {
     id: thread.id,
     topic: thread.topic,
-    createdOn: isoDate(thread.createdOn),
+    createdOn: date(thread.createdOn),
     createdByCommunicationIdentifier: identifier(thread.createdByRawId),
-    ...(thread.deletedOn !== undefined ? { deletedOn: isoDate(thread.deletedOn) } : {}),
+    ...(thread.deletedOn !== undefined ? { deletedOn: date(thread.deletedOn) } : {}),
     ...withMetadata(thread.metadata),
     ...(thread.retentionPolicy ? { retentionPolicy: thread.retentionPolicy } : {}),
   };
 }
 
-export function threadItemJson(thread: ThreadRecord) {
+export function threadItemJson(thread: ThreadRecord, date: DateWriter) {
   return {
     id: thread.id,
     topic: thread.topic,
-    ...(thread.deletedOn !== undefined ? { deletedOn: isoDate(thread.deletedOn) } : {}),
-    lastMessageReceivedOn: isoDate(thread.lastMessageReceivedOn),
+    ...(thread.deletedOn !== undefined ? { deletedOn: date(thread.deletedOn) } : {}),
+    lastMessageReceivedOn: date(thread.lastMessageReceivedOn),
   };
 }
 
-function messageContentJson(message: MessageRecord) {
+function messageContentJson(message: MessageRecord, date: DateWriter) {
   if (message.deletedOn !== undefined) return undefined;
   switch (message.type) {
     case "text":
@@ -63,14 +78,14 @@ function messageContentJson(message: MessageRecord) {
     case "participantAdded":
     case "participantRemoved":
       return {
-        participants: (message.participants ?? []).map(participantJson),
+        participants: (message.participants ?? []).map((p) => participantJson(p, date)),
         initiatorCommunicationIdentifier: identifier(message.initiatorRawId!),
       };
   }
 }
 
-export function messageJson(message: MessageRecord) {
-  const content = messageContentJson(message);
+export function messageJson(message: MessageRecord, date: DateWriter) {
+  const content = messageContentJson(message, date);
   const isUserMessage = message.type === "text" || message.type === "html";
   return {
     id: message.id,
@@ -79,18 +94,18 @@ export function messageJson(message: MessageRecord) {
     version: message.version,
     ...(content ? { content } : {}),
     ...(isUserMessage ? { senderDisplayName: message.senderDisplayName ?? "" } : {}),
-    createdOn: isoDate(message.createdOn),
+    createdOn: date(message.createdOn),
     ...(message.senderRawId ? { senderCommunicationIdentifier: identifier(message.senderRawId) } : {}),
-    ...(message.deletedOn !== undefined ? { deletedOn: isoDate(message.deletedOn) } : {}),
-    ...(message.editedOn !== undefined ? { editedOn: isoDate(message.editedOn) } : {}),
+    ...(message.deletedOn !== undefined ? { deletedOn: date(message.deletedOn) } : {}),
+    ...(message.editedOn !== undefined ? { editedOn: date(message.editedOn) } : {}),
     ...(message.deletedOn === undefined ? withMetadata(message.metadata) : {}),
   };
 }
 
-export function readReceiptJson(receipt: ReadReceiptRecord) {
+export function readReceiptJson(receipt: ReadReceiptRecord, date: DateWriter) {
   return {
     senderCommunicationIdentifier: identifier(receipt.senderRawId),
     chatMessageId: receipt.chatMessageId,
-    readOn: isoDate(receipt.readOn),
+    readOn: date(receipt.readOn),
   };
 }
