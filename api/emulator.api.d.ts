@@ -329,6 +329,13 @@ interface EmulatorOptions {
      * always returned). "millisecond" compares the stored milliseconds with startTime as given.
      */
     startTimeComparison?: TimestampPrecision;
+    /**
+     * Whether editing a message moves its thread's `lastMessageReceivedOn` (default false). ACS
+     * does not document it; a client that finds changed threads by this mark must work either way.
+     */
+    lastMessageReceivedOnMovesOnEdit?: boolean;
+    /** Whether deleting a message moves its thread's `lastMessageReceivedOn` (default false; undocumented too). */
+    lastMessageReceivedOnMovesOnDelete?: boolean;
 }
 interface Emulator {
     /** `https://127.0.0.1:PORT`: the endpoint for `ChatClient`. */

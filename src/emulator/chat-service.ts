@@ -49,7 +49,14 @@ export interface ChatServiceOptions {
    * one ACS does.
    */
   startTimeComparison?: TimestampPrecision;
+  /** Whether an edit moves the thread's `lastMessageReceivedOn` (default false; ACS does not document it). */
+  lastMessageReceivedOnMovesOnEdit?: boolean;
+  /** Whether a delete moves the thread's `lastMessageReceivedOn` (default false; ACS does not document it). */
+  lastMessageReceivedOnMovesOnDelete?: boolean;
 }
+
+/** From this api-version on, text and html messages carry `content.attachments` (recorded at 2023-07-01-preview, absent at 2021-09-07). */
+const ATTACHMENTS_SINCE = "2023-07-01";
 
 export class ChatService {
   private readonly date: DateWriter;
@@ -60,7 +67,7 @@ export class ChatService {
     private readonly state: EmulatorState,
     private readonly now: () => number,
     private readonly publish: (change: ChatChange) => void,
-    options: ChatServiceOptions = {},
+    private readonly options: ChatServiceOptions = {},
   ) {
     this.date = dateWriter(options.timestampPrecision ?? "second");
     this.since =
@@ -187,13 +194,20 @@ export class ChatService {
     return { id: message.id };
   }
 
-  getMessage(callerRawId: string, threadId: string, messageId: string) {
+  getMessage(callerRawId: string, threadId: string, messageId: string, apiVersion = "") {
     const thread = this.threadFor(callerRawId, threadId);
-    return messageJson(this.visibleMessage(thread, callerRawId, messageId), this.date);
+    return messageJson(this.visibleMessage(thread, callerRawId, messageId), this.date, { attachments: apiVersion >= ATTACHMENTS_SINCE });
   }
 
-  listMessages(callerRawId: string, threadId: string, options: { maxPageSize?: number; startTime?: number; cursor?: Record<string, string> }): Page<ReturnType<typeof messageJson>> {
+  listMessages(
+    callerRawId: string,
+    threadId: string,
+    options: { maxPageSize?: number; startTime?: number; cursor?: Record<string, string>; apiVersion?: string },
+  ): Page<ReturnType<typeof messageJson>> {
     const thread = this.threadFor(callerRawId, threadId);
+    // The next link writes startTime in whole seconds; the cursor keeps the one first asked.
+    const startTime = options.cursor?.since !== undefined ? Number(options.cursor.since) : options.startTime;
+    if (startTime !== undefined && !Number.isFinite(startTime)) throw badRequest("The continuation token is invalid.", "syncState");
     const pageSize = pageSizeOf(options.maxPageSize);
     const historyFrom = thread.participants.get(callerRawId)!.shareHistoryTime;
     const below = options.cursor ? Number(options.cursor.below) : thread.messages.length + 1;
@@ -204,14 +218,16 @@ export class ChatService {
       const message = thread.messages[sequenceId - 1]!;
       if (message.createdOn < historyFrom) break;
       // With startTime, the list is a change feed: created, edited or deleted since then.
-      if (options.startTime !== undefined && !this.since(changedOn(message), options.startTime)) continue;
+      if (startTime !== undefined && !this.since(changedOn(message), startTime)) continue;
       if (value.length === pageSize) break;
       value.push(message);
     }
     const hasMore = sequenceId >= 1 && thread.messages[sequenceId - 1]!.createdOn >= historyFrom;
     return {
-      value: value.map((message) => messageJson(message, this.date)),
-      ...(hasMore ? { next: { below: String(value[value.length - 1]!.sequenceId) } } : {}),
+      value: value.map((message) => messageJson(message, this.date, { attachments: (options.apiVersion ?? "") >= ATTACHMENTS_SINCE })),
+      ...(hasMore
+        ? { next: { below: String(value[value.length - 1]!.sequenceId), ...(startTime !== undefined ? { since: String(startTime) } : {}) } }
+        : {}),
     };
   }
 
@@ -226,6 +242,7 @@ export class ChatService {
     if (metadata) message.metadata = metadata;
     message.editedOn = now;
     message.version = this.state.nextMessageId(now);
+    if (this.options.lastMessageReceivedOnMovesOnEdit) thread.lastMessageReceivedOn = Math.max(thread.lastMessageReceivedOn, now);
     this.publish({ kind: "messageEdited", thread, message, at: now });
   }
 
@@ -236,6 +253,7 @@ export class ChatService {
     const now = this.now();
     message.deletedOn = now;
     message.version = this.state.nextMessageId(now);
+    if (this.options.lastMessageReceivedOnMovesOnDelete) thread.lastMessageReceivedOn = Math.max(thread.lastMessageReceivedOn, now);
     this.publish({ kind: "messageDeleted", thread, message, at: now });
   }
 

@@ -52,6 +52,13 @@ export interface EmulatorOptions {
    * always returned). "millisecond" compares the stored milliseconds with startTime as given.
    */
   startTimeComparison?: TimestampPrecision;
+  /**
+   * Whether editing a message moves its thread's `lastMessageReceivedOn` (default false). ACS
+   * does not document it; a client that finds changed threads by this mark must work either way.
+   */
+  lastMessageReceivedOnMovesOnEdit?: boolean;
+  /** Whether deleting a message moves its thread's `lastMessageReceivedOn` (default false; undocumented too). */
+  lastMessageReceivedOnMovesOnDelete?: boolean;
 }
 
 export interface Emulator {
@@ -116,6 +123,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     chat: new ChatService(state, now, publish, {
       ...(options.timestampPrecision ? { timestampPrecision: options.timestampPrecision } : {}),
       ...(options.startTimeComparison ? { startTimeComparison: options.startTimeComparison } : {}),
+      ...(options.lastMessageReceivedOnMovesOnEdit ? { lastMessageReceivedOnMovesOnEdit: true } : {}),
+      ...(options.lastMessageReceivedOnMovesOnDelete ? { lastMessageReceivedOnMovesOnDelete: true } : {}),
     }),
     identity: new IdentityService(state, now),
     faults,

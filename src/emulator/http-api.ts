@@ -3,7 +3,7 @@
  * (bearer user tokens for chat, HMAC for identity), applies injected faults, builds absolute
  * `nextLink`s, and answers errors in ACS's `{ error: { code, message } }` shape.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApiError, badRequest, notFound } from "./api-error.js";
 import { verifyHmacRequest } from "./auth.js";
@@ -57,7 +57,16 @@ export interface HttpApiDependencies {
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview\d*)?$/;
-const SUPPORTED_VERSIONS = "2021-09-07, 2023-11-07, 2024-03-07, 2025-03-15";
+/**
+ * `api-supported-versions` of each service, as recorded (communication-chat
+ * recording_successfully_lists_messages_one_by_one_and_by_page.json; communication-identity
+ * recording_successfully_gets_a_token_for_a_user_ltchatjoinvoipjoinscopesgt.json), plus the
+ * Chat versions later SDKs send (1.5: 2024-03-07, 1.6: 2025-03-15).
+ */
+const CHAT_SUPPORTED_VERSIONS =
+  "2021-03-07, 2021-04-05-preview6, 2021-09-07, 2023-04-01-preview, 2023-07-01-preview, 2023-11-07, 2023-11-15-preview, 2024-03-07, 2025-03-15";
+const IDENTITY_SUPPORTED_VERSIONS =
+  "2020-07-20-preview2, 2021-02-22-preview1, 2021-03-07, 2021-10-31-preview, 2021-11-01, 2022-06-01, 2022-10-01, 2023-10-01";
 
 interface Request {
   method: string;
@@ -112,13 +121,13 @@ export function createRequestListener(deps: HttpApiDependencies) {
   });
 
   // ---- chat (user token) ----
-  const listReply = <T>(r: Request, page: Page<T>): Reply => ({
+  const listReply = <T>(r: Request, page: Page<T>, kind?: "messages"): Reply => ({
     status: 200,
-    body: { value: page.value, ...(page.next ? { nextLink: nextLink(deps.endpoint(), r, page.next) } : {}) },
+    body: { value: page.value, ...(page.next ? { nextLink: nextLink(deps.endpoint(), r, page.next, kind) } : {}) },
   });
   route("POST", "/chat/threads", "user", (r, user) => {
     const result = chat.createThread(user!, parseBody(createThreadSchema, r.body), header(r, "repeatability-request-id"));
-    return { status: 201, body: result, headers: { location: `${deps.endpoint()}/chat/threads/${encodeURIComponent(result.chatThread.id)}` } };
+    return { status: 201, body: result, headers: { location: `${deps.endpoint()}/chat/threads/${locationId(result.chatThread.id)}` } };
   });
   route("GET", "/chat/threads", "user", (r, user) =>
     listReply(r, chat.listThreads(user!, { maxPageSize: intQuery(r, "maxPageSize"), startTime: timeQuery(r), cursor: cursorQuery(r) })),
@@ -132,19 +141,25 @@ export function createRequestListener(deps: HttpApiDependencies) {
     chat.deleteThread(user!, r.params.threadId!);
     return { status: 204 };
   });
-  route("POST", "/chat/threads/{threadId}/messages", "user", (r, user) => ({
-    status: 201,
-    body: chat.sendMessage(user!, r.params.threadId!, parseBody(sendMessageSchema, r.body)),
-  }));
+  route("POST", "/chat/threads/{threadId}/messages", "user", (r, user) => {
+    const sent = chat.sendMessage(user!, r.params.threadId!, parseBody(sendMessageSchema, r.body));
+    return { status: 201, body: sent, headers: { location: `${deps.endpoint()}/chat/threads/${locationId(r.params.threadId!)}/messages/${sent.id}` } };
+  });
   route("GET", "/chat/threads/{threadId}/messages", "user", (r, user) =>
     listReply(
       r,
-      chat.listMessages(user!, r.params.threadId!, { maxPageSize: intQuery(r, "maxPageSize"), startTime: timeQuery(r), cursor: cursorQuery(r) }),
+      chat.listMessages(user!, r.params.threadId!, {
+        maxPageSize: intQuery(r, "maxPageSize"),
+        startTime: timeQuery(r),
+        cursor: cursorQuery(r),
+        apiVersion: r.url.searchParams.get("api-version") ?? "",
+      }),
+      "messages",
     ),
   );
   route("GET", "/chat/threads/{threadId}/messages/{messageId}", "user", (r, user) => ({
     status: 200,
-    body: chat.getMessage(user!, r.params.threadId!, r.params.messageId!),
+    body: chat.getMessage(user!, r.params.threadId!, r.params.messageId!, r.url.searchParams.get("api-version") ?? ""),
   }));
   route("PATCH", "/chat/threads/{threadId}/messages/{messageId}", "user", (r, user) => {
     chat.updateMessage(user!, r.params.threadId!, r.params.messageId!, parseBody(updateMessageSchema, r.body));
@@ -261,7 +276,7 @@ export function createRequestListener(deps: HttpApiDependencies) {
       const apiVersion = url.searchParams.get("api-version");
       if (matched.route.needsApiVersion && !apiVersion) throw new ApiError(400, "MissingApiVersionParameter", "The api-version query parameter is required.");
       if (matched.route.needsApiVersion && !API_VERSION.test(apiVersion!)) {
-        throw new ApiError(400, "UnsupportedApiVersion", `The api-version '${apiVersion}' is not valid. Supported versions: ${SUPPORTED_VERSIONS}.`);
+        throw new ApiError(400, "UnsupportedApiVersion", `The api-version '${apiVersion}' is not valid. Supported versions: ${path?.startsWith("/identities") ? IDENTITY_SUPPORTED_VERSIONS : CHAT_SUPPORTED_VERSIONS}.`);
       }
       const request: Request = { method, rawUrl, url, params: matched.params, headers: req.headers, body };
       let userId: string | undefined;
@@ -334,16 +349,38 @@ function intQuery(request: Request, name: string): number | undefined {
 function timeQuery(request: Request): number | undefined {
   const raw = request.url.searchParams.get("startTime");
   if (raw === null) return undefined;
-  const ms = Date.parse(raw);
+  const ms = parseDotNetDate(raw) ?? Date.parse(raw);
   if (Number.isNaN(ms)) throw badRequest(`startTime must be a date-time; got '${raw}'.`, "startTime");
   return ms;
 }
+
+/** `1/1/1970 12:00:00 AM +00:00`, .NET's general date form, which ACS writes into message nextLinks. */
+function parseDotNetDate(raw: string): number | undefined {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM) ([+-])(\d{2}):(\d{2})$/.exec(raw);
+  if (!m) return undefined;
+  const [, month, day, year, hour, minute, second, half, sign, offsetH, offsetM] = m;
+  const hours = (Number(hour) % 12) + (half === "PM" ? 12 : 0);
+  const offset = (sign === "-" ? -1 : 1) * (Number(offsetH) * 60 + Number(offsetM));
+  return Date.UTC(Number(year), Number(month) - 1, Number(day), hours, Number(minute), Number(second)) - offset * 60_000;
+}
+
+function dotNetDate(ms: number): string {
+  const d = new Date(ms);
+  const hours = d.getUTCHours();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const time = `${hours % 12 === 0 ? 12 : hours % 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${hours < 12 ? "AM" : "PM"}`;
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${time} +00:00`;
+}
+
+/** A thread id in a Location header: ':' percent-encoded, '@' left as is, as ACS writes it. */
+const locationId = (threadId: string): string => encodeURIComponent(threadId).replace(/%40/g, "@");
 
 function cursorQuery(request: Request): Record<string, string> | undefined {
   const raw = request.url.searchParams.get("syncState");
   if (raw === null) return undefined;
   try {
-    const cursor = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as unknown;
+    if (!/^(?:[0-9a-f]{2})+$/i.test(raw)) throw new Error("not hex");
+    const cursor = JSON.parse(Buffer.from(raw, "hex").toString("utf8")) as unknown;
     if (cursor && typeof cursor === "object" && Object.values(cursor).every((v) => typeof v === "string")) {
       return cursor as Record<string, string>;
     }
@@ -355,18 +392,23 @@ function cursorQuery(request: Request): Record<string, string> | undefined {
 
 /**
  * An absolute next-page URL, as the real service returns: the same path with the thread id
- * unencoded, an opaque cursor, and the query the first request carried (the SDK adds nothing
- * to it). Skip-paged lists carry `skip` instead of a cursor.
+ * unencoded, an opaque hex cursor, and the query the first request carried (the SDK adds
+ * nothing to it). Skip-paged lists carry `skip` instead of a cursor. A message list's link
+ * always carries startTime, in .NET's form and 1/1/1970 when none was asked, as ACS's do
+ * (recording_successfully_lists_messages_one_by_one_and_by_page.json).
  */
-function nextLink(endpoint: string, request: Request, next: Record<string, string>): string {
+function nextLink(endpoint: string, request: Request, next: Record<string, string>, kind?: "messages"): string {
   const query = new URLSearchParams();
   if (next.skip !== undefined) query.set("skip", next.skip);
-  else query.set("syncState", Buffer.from(JSON.stringify(next)).toString("base64url"));
-  for (const name of ["startTime", "maxPageSize", "api-version"]) {
+  else query.set("syncState", Buffer.from(JSON.stringify(next)).toString("hex"));
+  const startTime = request.url.searchParams.get("startTime");
+  if (kind === "messages") query.set("startTime", dotNetDate(startTime === null ? 0 : timeQuery(request)!));
+  else if (startTime !== null) query.set("startTime", startTime);
+  for (const name of ["maxPageSize", "api-version"]) {
     const value = request.url.searchParams.get(name);
     if (value !== null) query.set(name, value);
   }
-  return `${endpoint}${decodePath(request.url.pathname)}?${query.toString()}`;
+  return `${endpoint}${decodePath(request.url.pathname)}?${query.toString().replace(/\+/g, "%20")}`;
 }
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -402,10 +444,23 @@ function errorReply(error: unknown): Reply {
 /** What browser code may read: the client reads `date` for the service's clock, the SDK the retry headers. */
 const CORS_EXPOSED_HEADERS = "date, retry-after, retry-after-ms, x-ms-retry-after-ms, location, ms-cv, x-ms-client-request-id";
 
+/** `MS-CV`: 22 base64 characters and a `.N` hop counter, as in every recording. */
+const msCv = (): string => `${randomBytes(16).toString("base64").slice(0, 22)}.0`;
+
+/** `X-Azure-Ref`: "0" and base64 of the epoch seconds (little-endian), padding, a random id and the edge's name. */
+function azureRef(): string {
+  const seconds = Buffer.alloc(8);
+  seconds.writeUInt32LE(Math.floor(Date.now() / 1000) >>> 0, 0);
+  return `0${Buffer.concat([seconds, randomBytes(16), Buffer.from("EMULATOR0000\0")]).toString("base64")}`;
+}
+
 function send(res: ServerResponse, req: IncomingMessage, reply: Reply): void {
+  const path = (req.url ?? "/").split("?")[0]!;
+  const service = path.startsWith("/identities") ? "identity" : path.startsWith("/chat") ? "chat" : "other";
   const headers: Record<string, string> = {
-    "ms-cv": randomUUID().replace(/-/g, "").slice(0, 22),
-    "api-supported-versions": SUPPORTED_VERSIONS,
+    "ms-cv": msCv(),
+    "x-azure-ref": azureRef(),
+    ...(service !== "other" ? { "api-supported-versions": service === "identity" ? IDENTITY_SUPPORTED_VERSIONS : CHAT_SUPPORTED_VERSIONS } : {}),
     ...reply.headers,
   };
   if (req.headers.origin) {
@@ -413,6 +468,8 @@ function send(res: ServerResponse, req: IncomingMessage, reply: Reply): void {
     headers["access-control-expose-headers"] = CORS_EXPOSED_HEADERS;
     headers.vary = "Origin";
   }
+  // Every Chat answer in the recordings exposes all headers, whether or not the request had an Origin.
+  if (service === "chat") headers["access-control-expose-headers"] = "*";
   const clientRequestId = req.headers["x-ms-client-request-id"];
   if (typeof clientRequestId === "string") headers["x-ms-client-request-id"] = clientRequestId;
   if (reply.raw) {
@@ -426,9 +483,11 @@ function send(res: ServerResponse, req: IncomingMessage, reply: Reply): void {
     return;
   }
   const text = JSON.stringify(reply.body);
+  // Identity's error answers name no charset (recording_throws_an_error_when_attempting_to_issue_a_token_without_any_scopes.json).
+  const identityError = service === "identity" && reply.status >= 400;
   res.writeHead(reply.status, {
     ...headers,
-    "content-type": "application/json; charset=utf-8",
+    "content-type": identityError ? "application/json" : "application/json; charset=utf-8",
     "content-length": String(Buffer.byteLength(text)),
   });
   res.end(text);

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { badRequest, forbidden, notFound, unauthorized } from "./api-error.js";
+import { ApiError, badRequest, forbidden, notFound, unauthorized } from "./api-error.js";
 import { signUserToken, verifyUserToken } from "./auth.js";
 import { ACS_LIMITS } from "./limits.js";
 import type { createIdentitySchema, issueTokenSchema } from "./requests.js";
@@ -35,7 +35,12 @@ export class IdentityService {
   }
 
   issueToken(userId: string, body: z.infer<typeof issueTokenSchema>) {
-    return this.token(this.user(userId), body.scopes, tokenLifetime(body.expiresInMinutes));
+    const user = this.user(userId);
+    // recording_throws_an_error_when_attempting_to_issue_a_token_without_any_scopes.json
+    if (!body.scopes || body.scopes.length === 0) {
+      throw new ApiError(400, "ValidationError", "Invalid scopes - Scopes field is required.", "scopes");
+    }
+    return this.token(user, body.scopes, tokenLifetime(body.expiresInMinutes));
   }
 
   revokeTokens(userId: string): void {
@@ -62,14 +67,20 @@ export class IdentityService {
   }
 
   private user(userId: string): UserRecord {
+    // recording_throws_an_error_when_attempting_to_{issue_a_token_for,revoke_a_token_from,delete}_an_invalid_user
+    if (!userId.startsWith(`8:acs:${this.state.resourceId}_`)) {
+      throw new ApiError(401, "IdentityNotOwned", "Provided identity doesn't belong to the resource.");
+    }
     const user = this.state.users.get(userId);
     if (!user) throw notFound(`Identity ${userId} not found.`);
     return user;
   }
 
   private token(user: UserRecord, scopes: string[], lifetimeMinutes: number) {
-    const issuedAt = Math.floor(this.now() / 1000);
-    const expiresAt = issuedAt + lifetimeMinutes * 60;
+    const issuedMs = this.now();
+    const issuedAt = Math.floor(issuedMs / 1000);
+    const expiresMs = issuedMs + lifetimeMinutes * 60_000;
+    const expiresAt = Math.floor(expiresMs / 1000);
     const token = signUserToken(
       {
         skypeid: user.id.slice(2),
@@ -83,15 +94,23 @@ export class IdentityService {
       },
       this.state.tokenSigningKey,
     );
-    return { token, expiresOn: new Date(expiresAt * 1000).toISOString() };
+    return { token, expiresOn: dotNetOffsetDate(expiresMs) };
   }
 }
 
 function tokenLifetime(expiresInMinutes: number | undefined): number {
   const { min, max } = ACS_LIMITS.tokenMinutes;
   if (expiresInMinutes === undefined) return max;
+  // recording_throws_an_error_when_attempting_to_issue_a_token_with_{min,max}_invalid_expiration.json
   if (expiresInMinutes < min || expiresInMinutes > max) {
-    throw badRequest(`expiresInMinutes must be from ${min} to ${max}; got ${expiresInMinutes}.`, "expiresInMinutes");
+    throw new ApiError(400, "ValidationError", `ExpiresInMinutes value ${expiresInMinutes} is invalid.`, "ExpiresInMinutes");
   }
   return expiresInMinutes;
 }
+
+/**
+ * `2022-05-27T07:59:25.9595888+00:00`: .NET's round-trip form, seven fraction digits and an
+ * offset, as Identity writes `expiresOn` (chatclient_chat_operations/recording_successfully_creates_a_thread.json).
+ * The emulator's clock has milliseconds, so the last four digits are zeros.
+ */
+export const dotNetOffsetDate = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000+00:00");

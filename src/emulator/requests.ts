@@ -70,7 +70,8 @@ export const typingSchema = z.object({ senderDisplayName: z.string().optional() 
 const scopes = z.array(z.enum(ACS_TOKEN_SCOPES)).min(1);
 const expiresInMinutes = z.number().int().optional();
 export const createIdentitySchema = z.object({ createTokenWithScopes: scopes.optional(), expiresInMinutes });
-export const issueTokenSchema = z.object({ scopes, expiresInMinutes });
+// Missing or empty scopes are the service's own 400 (ValidationError), answered by IdentityService.
+export const issueTokenSchema = z.object({ scopes: z.array(z.enum(ACS_TOKEN_SCOPES)).optional(), expiresInMinutes });
 
 /** Parses a JSON body against a schema; an empty body counts as `{}` where the schema allows it. */
 export function parseBody<T extends z.ZodType>(schema: T, raw: Buffer): z.infer<T> {

@@ -67,12 +67,12 @@ export function threadItemJson(thread: ThreadRecord, date: DateWriter) {
   };
 }
 
-function messageContentJson(message: MessageRecord, date: DateWriter) {
+function messageContentJson(message: MessageRecord, date: DateWriter, options: MessageJsonOptions) {
   if (message.deletedOn !== undefined) return undefined;
   switch (message.type) {
     case "text":
     case "html":
-      return { message: message.message ?? "" };
+      return { message: message.message ?? "", ...(options.attachments ? { attachments: [] } : {}) };
     case "topicUpdated":
       return { topic: message.topic ?? "", initiatorCommunicationIdentifier: identifier(message.initiatorRawId!) };
     case "participantAdded":
@@ -84,8 +84,13 @@ function messageContentJson(message: MessageRecord, date: DateWriter) {
   }
 }
 
-export function messageJson(message: MessageRecord, date: DateWriter) {
-  const content = messageContentJson(message, date);
+export interface MessageJsonOptions {
+  /** Write `content.attachments: []` on text and html messages (newer api-versions). */
+  attachments?: boolean;
+}
+
+export function messageJson(message: MessageRecord, date: DateWriter, options: MessageJsonOptions = {}) {
+  const content = messageContentJson(message, date, options);
   const isUserMessage = message.type === "text" || message.type === "html";
   return {
     id: message.id,
