@@ -234,9 +234,18 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     const issuedAt = now();
     const userId = await userIdOf(identity);
     const serviceUserId = (await serviceChat()).userId;
-    const { token: acsToken, expiresOn } = await identityClient.getToken({ communicationUserId: userId }, ["chat"], {
-      tokenExpiresInMinutes: issueOptions.ttlMinutes ?? ttlMinutes,
-    });
+    const { token: acsToken, expiresOn } = await identityClient
+      .getToken({ communicationUserId: userId }, ["chat"], { tokenExpiresInMinutes: issueOptions.ttlMinutes ?? ttlMinutes })
+      .catch((error: unknown) => {
+        // Identity's 401 for a user of another resource is the kit's own misconfiguration, not the caller's token: a 500.
+        if ((error as { code?: string }).code === "IdentityNotOwned") {
+          throw new Error(
+            `The directory maps '${identity}' to ACS user ${userId}, which belongs to another ACS resource (IdentityNotOwned): the directory store was made for another resource than connectionString names.`,
+            { cause: error },
+          );
+        }
+        throw error;
+      });
     const mediaUrl = options.mediaStore ? publicUrl : options.mediaUrl;
     const fields: ClientTokenFields = { endpoint: acsEndpoint, acsToken, acsUserId: userId, identity, serverUrl: publicUrl, serviceUserId, ...(mediaUrl ? { mediaUrl } : {}) };
     // `<fields>.<issued at, base 36>.<signature of both>`: clients read the fields only.

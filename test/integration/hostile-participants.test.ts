@@ -18,6 +18,9 @@ const SECRET = "a-signing-secret-of-at-least-32-bytes!!";
 let emulator: Target;
 let server: FetchServer;
 let kit: ServerKit;
+const store = new MemoryDirectoryStore();
+/** What the kit reported to onError. */
+const kitErrors: unknown[] = [];
 /** What clients asked the kit, as "METHOD /path". */
 const kitRequests: string[] = [];
 
@@ -31,7 +34,8 @@ beforeAll(async () => {
     connectionString: emulator.connectionString,
     signingSecret: SECRET,
     publicUrl: server.url,
-    store: new MemoryDirectoryStore(),
+    store,
+    onError: (error) => kitErrors.push(error),
     authenticate: (request) => request.headers.get("x-test-user") ?? undefined,
     eventGrid: new EventGridSource({ secret: "event-grid-secret" }),
     acsClientOptions: emulator.clientOptions,
@@ -260,5 +264,14 @@ describe("unique names come from the server kit's directory", () => {
     const fake = await bob.getConversationBySid(chatThread!.id);
     expect(fake.uniqueName).toBeNull();
     expect((await bob.getConversationByUniqueName("lobby")).sid).toBe(lobby.sid);
+  });
+});
+
+describe("the server kit on ACS's real answers", () => {
+  it("a directory of another ACS resource is the kit's misconfiguration (500, reported), not the caller's bad token (401)", async () => {
+    await store.putUserIfAbsent("zed", "8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000-00000000dead");
+    const response = await fetch(`${server.url}/token`, { method: "POST", headers: { "x-test-user": "zed" } });
+    expect(response.status).toBe(500);
+    expect(String(kitErrors.at(-1))).toMatch(/another ACS resource \(IdentityNotOwned\)/);
   });
 });
