@@ -163,6 +163,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       },
       participantCount: async () => (await this.#ensureRoster(), this.#roster.acsCount()),
       changed: (userId, horizon, initial) => this.#horizonChanged(userId, horizon, initial),
+      followingSince: historyBefore,
     });
     this.#messageHost = {
       identityOf: (userId) => context.identities.identityOf(userId),

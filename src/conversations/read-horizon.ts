@@ -27,8 +27,13 @@ export interface ReadHorizonHost {
   userMessageAtOrBelow(index: number): Promise<{ id: string; index: number } | undefined>;
   /** How many participants the thread has (receipts do not exist above 20). */
   participantCount(): Promise<number>;
-  /** A participant's horizon changed (this user's included); `initial` on the first read, which is state, not news. */
+  /**
+   * A participant's horizon changed (this user's included); `initial` for what the first read
+   * found from before this client followed the thread, which is state, not news.
+   */
   changed(userId: string, horizon: Horizon, initial: boolean): void;
+  /** Server time from which this client follows the thread: receipts from after it are news, even on the first read. */
+  readonly followingSince: number;
 }
 
 export class ReadHorizon {
@@ -88,7 +93,8 @@ export class ReadHorizon {
     for (const receipt of receipts) {
       if (receipt.sender.kind !== "communicationUser") continue;
       const index = await this.#host.indexOf(receipt.chatMessageId);
-      if (index !== undefined) this.#record(receipt.sender.communicationUserId, { index, readOn: receipt.readOn }, false, initial);
+      const state = initial && receipt.readOn.getTime() <= this.#host.followingSince;
+      if (index !== undefined) this.#record(receipt.sender.communicationUserId, { index, readOn: receipt.readOn }, false, state);
     }
     this.#loaded ??= Promise.resolve();
   }

@@ -27,6 +27,8 @@ class FakeHost implements ReadHorizonHost {
   readonly changes: Array<{ userId: string; horizon: Horizon; initial: boolean }> = [];
   receiptReads = 0;
   participants = 2;
+  /** Followed since forever unless a test says otherwise: every receipt on the first read is state. */
+  followingSince = Number.POSITIVE_INFINITY;
 
   constructor(readonly userIndices: number[]) {}
 
@@ -168,6 +170,20 @@ describe("ReadHorizon: everyone's horizons from ACS's receipts", () => {
         expect(horizon.isLoaded).toBe(true);
       }),
     );
+  });
+
+  it("on the first read, takes receipts from before the client followed the thread as state and later ones as news", async () => {
+    const host = new FakeHost([1, 2, 3]);
+    host.followingSince = 2000;
+    host.receive("8:acs:a", 1, 1000);
+    host.receive("8:acs:b", 2, 2000);
+    host.receive("8:acs:c", 3, 3000);
+    await new ReadHorizon(host).ensureLoaded();
+    expect(host.changes.map((c) => [c.userId, c.initial])).toEqual([
+      ["8:acs:a", true],
+      ["8:acs:b", true],
+      ["8:acs:c", false],
+    ]);
   });
 
   it("reads receipts once for a burst of refreshes made while one runs", async () => {
