@@ -520,8 +520,16 @@ interface PollingOptions {
     maxIntervalInMs?: number;
     /** Longest wait after repeated errors. */
     maxBackoffInMs?: number;
-    /** How often watched conversations are re-read for edits, deletes and property changes. */
+    /** How often active conversations' properties (attributes, unique name) are re-read. */
     watchIntervalInMs?: number;
+    /** How long a conversation stays active after a change in it: its messages are read every cycle meanwhile (default 5 min). */
+    activeForMs?: number;
+    /** How often active conversations' read receipts are re-read (default 3 s; ACS allows 5 reads per 10 s per thread). */
+    receiptsIntervalInMs?: number;
+    /** The longest a conversation without activity goes unread: a sweep visits each one at least this often (default 30 s). */
+    sweepIntervalInMs?: number;
+    /** The most conversations read every cycle: those the app has open, then the most recently active (default 10). */
+    maxActive?: number;
     /** How often the whole thread list is read to notice conversations this user was removed from. */
     removalCheckIntervalInMs?: number;
 }
@@ -1152,8 +1160,6 @@ interface ClientContext {
     /** Rejects with Twilio's conflict error when another conversation has the unique name. */
     assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void>;
     getUser(identity: string): Promise<User>;
-    /** Whether the app listens on the client for updates of any conversation (then every conversation is watched). */
-    watchesAllConversations(): boolean;
     /** How long a typing indicator lasts without renewal. */
     readonly typingTimeoutInMs: number;
     /** The server kit's directories, when the token names a server. */

@@ -30,8 +30,6 @@ export interface ClientContext {
   /** Rejects with Twilio's conflict error when another conversation has the unique name. */
   assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void>;
   getUser(identity: string): Promise<User>;
-  /** Whether the app listens on the client for updates of any conversation (then every conversation is watched). */
-  watchesAllConversations(): boolean;
   /** How long a typing indicator lasts without renewal. */
   readonly typingTimeoutInMs: number;
   /** The server kit's directories, when the token names a server. */

@@ -619,6 +619,10 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     const engine = new EventEngine(this.#engineHost(), this.#threadsCursor, initialThreads, {
       ...(this.#options.polling?.watchIntervalInMs !== undefined ? { watchIntervalInMs: this.#options.polling.watchIntervalInMs } : {}),
       ...(this.#options.polling?.removalCheckIntervalInMs !== undefined ? { fullListIntervalInMs: this.#options.polling.removalCheckIntervalInMs } : {}),
+      ...(this.#options.polling?.activeForMs !== undefined ? { activeForMs: this.#options.polling.activeForMs } : {}),
+      ...(this.#options.polling?.receiptsIntervalInMs !== undefined ? { receiptsIntervalInMs: this.#options.polling.receiptsIntervalInMs } : {}),
+      ...(this.#options.polling?.sweepIntervalInMs !== undefined ? { sweepIntervalInMs: this.#options.polling.sweepIntervalInMs } : {}),
+      ...(this.#options.polling?.maxActive !== undefined ? { maxActive: this.#options.polling.maxActive } : {}),
     });
     const polling = new PollingSource(
       {
@@ -688,6 +692,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         this.#dropConversation(conversation);
       },
       failed: (error: unknown) => this.#connectionTrouble(error),
+      reachable: () => this.#setConnectionState("connected"),
     };
   }
 
@@ -782,7 +787,6 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         this.emit("conversationAdded", conversation);
         this.emit("conversationJoined", conversation);
       },
-      watchesAllConversations: () => UPDATE_EVENTS.some((event) => this.listenerCount(event) > 0),
       // ACS senders repeat typing at most every 8 s: a shorter timeout would flicker between repeats.
       typingTimeoutInMs: this.#options.typingIndicatorTimeoutOverride ?? DEFAULT_TYPING_TIMEOUT_MS,
       media: {
@@ -866,8 +870,6 @@ const DEFAULT_MEDIA = { maxCount: 10, maxSizeInMb: 25 };
 const TIED_HISTORY_PAGE = 5;
 /** How long the directory's answer about a thread's unique name is reused. */
 const UNIQUE_NAME_CHECK_TTL_MS = 5 * 60_000;
-/** Client events about changes to existing things, which need edits and deletes to be read. */
-const UPDATE_EVENTS = ["messageUpdated", "messageRemoved", "participantUpdated", "conversationUpdated"] as const;
 
 function pushUnsupported(feature: string): UnsupportedFeatureError {
   return new UnsupportedFeatureError(feature, "Push notifications", "ACS Chat's JavaScript SDK has no push notification registration.");

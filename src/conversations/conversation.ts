@@ -577,20 +577,14 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   }
 
   /**
-   * @internal Whether the app looks at this conversation: it, its participants or its messages
-   * have listeners, its messages were paged in the last few minutes, or the client listens for
-   * updates of every conversation.
+   * @internal Whether the app has this conversation open: it, its participants or its messages
+   * have listeners, or its messages were paged in the last few minutes. The event engine reads
+   * such conversations every cycle (every other one is followed too, less often).
    */
   _isWatched(now: number): boolean {
     const listened = (emitter: { eventNames(): Array<string | symbol>; listenerCount(event: never): number }) =>
       emitter.eventNames().some((name) => emitter.listenerCount(name as never) > 0);
-    return (
-      listened(this) ||
-      now - this.#lastPagedAt < WATCH_AFTER_PAGING_MS ||
-      this.#context.watchesAllConversations() ||
-      this.#roster.list().some(listened) ||
-      [...this.#messagesBySid.values()].some(listened)
-    );
+    return listened(this) || now - this.#lastPagedAt < WATCH_AFTER_PAGING_MS || this.#roster.list().some(listened) || [...this.#messagesBySid.values()].some(listened);
   }
 
   /** @internal Someone typing, from realtime notifications: `typingStarted` now, `typingEnded` when it lapses. */
@@ -628,9 +622,19 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     return media;
   }
 
-  /** @internal Re-reads the read receipts, if the app uses them (they cost a request each time). */
+  /**
+   * @internal Re-reads the read receipts (with the roster, so that a horizon that moves is a
+   * participantUpdated). Best effort: threads over 20 participants have none, and a failed read
+   * is tried at the next turn; only a thread that is gone fails.
+   */
   async _refreshReceipts(): Promise<void> {
-    if (this.#horizon.isLoaded) await this.#horizon.refresh();
+    try {
+      await this.#ensureRoster();
+      if (this.#roster.acsCount() > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
+      await this.#horizon.refresh();
+    } catch (error) {
+      if (isGone(error)) throw error;
+    }
   }
 
   /** The first read of the receipts is state, not news: it updates quietly. */

@@ -14,6 +14,10 @@ import { isGone } from "../errors.js";
 import type { Nudge, NudgeSink, ReadLimiter } from "./nudges.js";
 
 const OVERLAP_MS = 1000;
+/** A sweep's visits spread over this many cycles at least (about 10 idle conversations a cycle for 100). */
+const SWEEP_SPREAD = 10;
+/** Idle conversations' properties are read on every third sweep visit. */
+const SWEEP_PROPERTIES_EVERY = 3;
 /** How long a thread's time is taken as possibly still moving within its second. */
 const SAME_SECOND_WINDOW_MS = 1500;
 
@@ -39,11 +43,21 @@ export interface EngineHost {
   remove(threadId: string): void;
   /** A change read on a nudge failed (the next poll retries it). */
   failed(error: unknown): void;
+  /** ACS answered this cycle's thread listing: the connection works (before the cycle's other reads end). */
+  reachable?(): void;
 }
 
 export interface EngineOptions {
-  /** How often watched conversations are re-read for edits, deletes and property changes. */
+  /** How often active conversations' properties (attributes, unique name) are re-read. */
   watchIntervalInMs?: number;
+  /** How long a conversation stays active after a change in it (its messages are then read every cycle). */
+  activeForMs?: number;
+  /** How often active conversations' read receipts are re-read (ACS allows 5 reads per 10 s per thread). */
+  receiptsIntervalInMs?: number;
+  /** The longest a conversation without activity goes unread: a sweep visits each one at least this often. */
+  sweepIntervalInMs?: number;
+  /** The most conversations read every cycle (the most recently active, those the app has open first); the rest are swept. */
+  maxActive?: number;
   /** How often the whole thread list is read to notice removals. */
   fullListIntervalInMs?: number;
   now?: () => number;
@@ -58,7 +72,18 @@ export class EventEngine implements NudgeSink {
   readonly #lastSeen = new Map<string, { changedOn: number; since: number }>();
   /** Threads whose catch-up failed: read again every cycle until a read succeeds. */
   readonly #owed = new Set<string>();
-  #lastWatchRead: number;
+  readonly #activeUntil = new Map<string, number>();
+  readonly #propertiesReadAt = new Map<string, number>();
+  readonly #receiptsReadAt = new Map<string, number>();
+  readonly #sweptAt = new Map<string, number>();
+  readonly #sweepVisits = new Map<string, number>();
+  /** Thread listings run one at a time (a cycle's and a push's): each moves the cursor the next starts from. */
+  #syncing: Promise<void> = Promise.resolve();
+  readonly #maxActive: number;
+  readonly #activeFor: number;
+  readonly #receiptsInterval: number;
+  readonly #sweepInterval: number;
+  readonly #startedAt: number;
   #lastFullList: number;
   readonly #watchInterval: number;
   readonly #fullListInterval: number;
@@ -82,8 +107,12 @@ export class EventEngine implements NudgeSink {
     this.#watchInterval = options.watchIntervalInMs ?? 10_000;
     this.#fullListInterval = options.fullListIntervalInMs ?? 30_000;
     this.#now = options.now ?? Date.now;
+    this.#activeFor = options.activeForMs ?? 5 * 60_000;
+    this.#receiptsInterval = options.receiptsIntervalInMs ?? 3000;
+    this.#sweepInterval = options.sweepIntervalInMs ?? 30_000;
+    this.#maxActive = options.maxActive ?? 10;
+    this.#startedAt = this.#now();
     for (const item of initialThreads) this.#see(item.id, item.lastMessageReceivedOn?.getTime() ?? 0);
-    this.#lastWatchRead = this.#now();
     this.#lastFullList = this.#now();
   }
 
@@ -94,7 +123,9 @@ export class EventEngine implements NudgeSink {
 
   /** One polling cycle; true when it found changes. */
   async cycle(): Promise<boolean> {
-    const changed = await this.#syncThreads();
+    const sync = this.#syncing.then(() => this.#syncThreads());
+    this.#syncing = sync.then(() => undefined, () => undefined);
+    const changed = await sync;
     for (const threadId of this.#owed) {
       const conversation = this.#host.conversation(threadId);
       if (!conversation) this.#owed.delete(threadId);
@@ -102,16 +133,23 @@ export class EventEngine implements NudgeSink {
     }
     const now = this.#now();
     const work: Array<[string | undefined, Promise<void>]> = changed.map((conversation) => [conversation.sid, conversation._catchUp()]);
-    if (now - this.#lastWatchRead >= this.#watchInterval) {
-      this.#lastWatchRead = now;
-      for (const conversation of this.#host.conversations()) {
-        if (changed.includes(conversation) || !conversation._isWatched(now)) continue;
-        work.push(
-          [conversation.sid, conversation._catchUp()],
-          [conversation.sid, conversation._refreshProperties()],
-          [conversation.sid, conversation._refreshReceipts()],
-        );
-      }
+    for (const conversation of changed) this.#activeUntil.set(conversation.sid, now + this.#activeFor);
+    // Every conversation is followed from start to shutdown, whoever listens (as Twilio's socket
+    // pushes everything): active ones closely, the others by a sweep.
+    const conversations = this.#host.conversations();
+    const active = this.#activeSet(conversations, now);
+    for (const conversation of active) {
+      // Edits and deletes do not move a thread in the thread list: active threads' messages are read every cycle.
+      if (!changed.includes(conversation)) work.push([conversation.sid, conversation._catchUp()]);
+      if (this.#due(this.#receiptsReadAt, conversation.sid, this.#receiptsInterval, now)) work.push([conversation.sid, conversation._refreshReceipts()]);
+      if (this.#due(this.#propertiesReadAt, conversation.sid, this.#watchInterval, now)) work.push([conversation.sid, conversation._refreshProperties()]);
+    }
+    for (const conversation of this.#sweepBatch(conversations.filter((c) => !active.includes(c) && !changed.includes(c)), now)) {
+      work.push([conversation.sid, conversation._catchUp()]);
+      // Thread reads share ACS's 50 per 10 s per user with the thread list: idle properties every few visits.
+      const visits = (this.#sweepVisits.get(conversation.sid) ?? 0) + 1;
+      this.#sweepVisits.set(conversation.sid, visits);
+      if (visits % SWEEP_PROPERTIES_EVERY === 1) work.push([conversation.sid, conversation._refreshProperties()]);
     }
     if (now - this.#lastFullList >= this.#fullListInterval) {
       this.#lastFullList = now;
@@ -134,6 +172,37 @@ export class EventEngine implements NudgeSink {
     });
     if (failure) throw failure;
     return changed.length > 0;
+  }
+
+  /**
+   * The conversations read every cycle: those the app has open, then those with the most recent
+   * activity, at most `maxActive` (more would pass ACS's limits for one user).
+   */
+  #activeSet(conversations: EngineConversation[], now: number): EngineConversation[] {
+    const priority = (conversation: EngineConversation) => (conversation._isWatched(now) ? Number.POSITIVE_INFINITY : (this.#activeUntil.get(conversation.sid) ?? 0));
+    return conversations
+      .filter((conversation) => priority(conversation) > now)
+      .sort((a, b) => priority(b) - priority(a))
+      .slice(0, this.#maxActive);
+  }
+
+  /** Whether a read of this kind is due for a thread; marks it done when it is. */
+  #due(readAt: Map<string, number>, threadId: string, interval: number, now: number): boolean {
+    if (now - (readAt.get(threadId) ?? Number.NEGATIVE_INFINITY) < interval) return false;
+    readAt.set(threadId, now);
+    return true;
+  }
+
+  /**
+   * The idle conversations to visit this cycle: those not visited for a sweep interval, oldest
+   * first, a few a cycle so that a large client spreads its reads instead of bursting them.
+   */
+  #sweepBatch(idle: EngineConversation[], now: number): EngineConversation[] {
+    const visitedAt = (conversation: EngineConversation) => this.#sweptAt.get(conversation.sid) ?? this.#startedAt;
+    const due = idle.filter((conversation) => now - visitedAt(conversation) >= this.#sweepInterval).sort((a, b) => visitedAt(a) - visitedAt(b));
+    const batch = due.slice(0, Math.max(1, Math.ceil(idle.length / SWEEP_SPREAD)));
+    for (const conversation of batch) this.#sweptAt.set(conversation.sid, now);
+    return batch;
   }
 
   limitReads(limiter: ReadLimiter): void {
@@ -172,10 +241,21 @@ export class EventEngine implements NudgeSink {
 
   /**
    * Threads this client does not know can only be found in its thread list (ACS lists only the
-   * threads this user is in, so forged ids find nothing): one poll cycle serves them all.
+   * threads this user is in, so forged ids find nothing): one listing serves them all.
    */
   #discover(): void {
-    this.#whenAllowed("threads", () => this.onPollWanted());
+    // The thread list and the threads it shows changed, not a whole poll cycle: a flood of pushes costs listings only.
+    this.#whenAllowed("threads", () => {
+      this.#syncing = this.#syncing.then(async () => {
+        const changed = await this.#syncThreads();
+        for (const conversation of changed) this.#track(conversation._catchUp(), conversation.sid);
+      });
+      this.#syncing.catch((error: unknown) => {
+        this.#host.failed(error);
+        this.onPollWanted();
+      });
+      this.#syncing = this.#syncing.catch(() => undefined);
+    });
   }
 
   /**
@@ -207,6 +287,7 @@ export class EventEngine implements NudgeSink {
   #gone(threadId: string): void {
     this.#owed.delete(threadId);
     this.#lastSeen.delete(threadId);
+    for (const map of [this.#activeUntil, this.#propertiesReadAt, this.#receiptsReadAt, this.#sweptAt, this.#sweepVisits]) map.delete(threadId);
     this.#host.remove(threadId);
   }
 
@@ -231,6 +312,7 @@ export class EventEngine implements NudgeSink {
   async #syncThreads(): Promise<EngineConversation[]> {
     const previousCursor = this.#cursor;
     const items = await this.#host.listThreads(new Date(this.#cursor - OVERLAP_MS));
+    this.#host.reachable?.();
     const changed: EngineConversation[] = [];
     let nextCursor = this.#cursor;
     let failure: unknown;

@@ -10,8 +10,16 @@ export interface PollingOptions {
   maxIntervalInMs?: number;
   /** Longest wait after repeated errors. */
   maxBackoffInMs?: number;
-  /** How often watched conversations are re-read for edits, deletes and property changes. */
+  /** How often active conversations' properties (attributes, unique name) are re-read. */
   watchIntervalInMs?: number;
+  /** How long a conversation stays active after a change in it: its messages are read every cycle meanwhile (default 5 min). */
+  activeForMs?: number;
+  /** How often active conversations' read receipts are re-read (default 3 s; ACS allows 5 reads per 10 s per thread). */
+  receiptsIntervalInMs?: number;
+  /** The longest a conversation without activity goes unread: a sweep visits each one at least this often (default 30 s). */
+  sweepIntervalInMs?: number;
+  /** The most conversations read every cycle: those the app has open, then the most recently active (default 10). */
+  maxActive?: number;
   /** How often the whole thread list is read to notice conversations this user was removed from. */
   removalCheckIntervalInMs?: number;
 }
@@ -22,6 +30,10 @@ export const DEFAULT_POLLING: Required<PollingOptions> = {
   maxBackoffInMs: 30_000,
   watchIntervalInMs: 10_000,
   removalCheckIntervalInMs: 30_000,
+  activeForMs: 5 * 60_000,
+  receiptsIntervalInMs: 3000,
+  sweepIntervalInMs: 30_000,
+  maxActive: 10,
 };
 
 export interface PollingHandlers {
@@ -36,6 +48,10 @@ export interface PollingHandlers {
 export class PollingSource {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
+  /** A nudge came while a cycle ran: run another as soon as it ends. */
+  #again = false;
+  /** `resume()` was called while a cycle ran. */
+  #resumed = false;
   #stopped = true;
   #interval: number;
   #backoff = 0;
@@ -71,13 +87,18 @@ export class PollingSource {
   pollNow(): void {
     this.#interval = this.#options.minIntervalInMs;
     if (this.#stopped || this.#backoff > 0) return;
-    if (this.#running) return; // the running cycle is followed by a short interval anyway
+    // A nudge during a cycle may tell of what that cycle read too early: another cycle follows at once.
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
     this.#schedule(0);
   }
 
   /** Ends a back-off and polls now: what failed (an expired token) was just fixed. */
   resume(): void {
     this.#backoff = 0;
+    if (this.#running) this.#resumed = true;
     this.pollNow();
   }
 
@@ -103,12 +124,18 @@ export class PollingSource {
       this.#handlers.succeeded();
       this.#interval = active ? this.#options.minIntervalInMs : Math.min(Math.round(this.#interval * 1.5), this.#options.maxIntervalInMs);
     } catch (error) {
-      this.#backoff = Math.min(Math.max(this.#backoff * 2, this.#options.minIntervalInMs * 2), this.#options.maxBackoffInMs);
-      this.#handlers.failed(error);
+      // A cycle that failed while what made it fail was fixed (a token refreshed mid-cycle) is simply run again.
+      if (!this.#resumed) {
+        this.#backoff = Math.min(Math.max(this.#backoff * 2, this.#options.minIntervalInMs * 2), this.#options.maxBackoffInMs);
+        this.#handlers.failed(error);
+      }
     } finally {
+      this.#resumed = false;
       this.#running = false;
+      const again = this.#again && this.#backoff === 0;
+      this.#again = false;
       // Also after a throwing handler: polling must never stop by itself.
-      if (!this.#stopped) this.#schedule(this.#backoff || this.#interval);
+      if (!this.#stopped) this.#schedule(again ? 0 : this.#backoff || this.#interval);
     }
   }
 }

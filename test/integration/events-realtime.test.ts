@@ -194,6 +194,8 @@ describe("realtime source: messages", () => {
     theirs.on("messageAdded", (m) => added.push(m.body ?? ""));
     await mine.sendMessage("before");
     await until(() => added.length === 1);
+    // A nudge during a poll cycle runs another right after it: let that one pass first.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     relay.deliver = (event) => (event === "chatMessageReceived" ? 0 : 1);
     try {
       await mine.sendMessage("lost push");

@@ -25,7 +25,7 @@ const root = new URL("../../", import.meta.url).pathname;
  * of the Twilio SDK it replaces, over the 100 KB the project first set itself (see the
  * closing note of the issue that moved it).
  */
-const OUR_CODE_BUDGET_BYTES = 24 * 1024;
+const OUR_CODE_BUDGET_BYTES = 25 * 1024;
 const BROWSER_BUDGET_BYTES = 106 * 1024;
 /** The package's entries: their source, and their build in dist/ without extension. */
 const ENTRIES = [

@@ -1,4 +1,4 @@
-import { Client } from "@twilio/conversations";
+import { Client, type Participant } from "@twilio/conversations";
 import type { ScenarioContext } from "../scenario.js";
 
 export async function run({ token, observe, unique }: ScenarioContext): Promise<void> {
@@ -18,9 +18,18 @@ export async function run({ token, observe, unique }: ScenarioContext): Promise<
   observe(`bob read everything: ${await bobsView.setAllMessagesRead()} unread`);
   observe(`bob's unread count now: ${await bobsView.getUnreadMessagesCount()}`);
 
-  // alice shows "seen" marks from the participants' read horizons.
-  const bobAsParticipant = (await conversation.getParticipants()).find((participant) => participant.identity === `bob-${unique}`);
+  // alice shows "seen" marks from the participants' read horizons, which participantUpdated keeps current.
   const { items: aliceMessages } = await conversation.getMessages();
+  const newest = aliceMessages[aliceMessages.length - 1]!;
+  const isBob = (participant: Participant) => participant.identity === `bob-${unique}`;
+  let bobAsParticipant = (await conversation.getParticipants()).find(isBob);
+  if ((bobAsParticipant?.lastReadMessageIndex ?? -1) < newest.index) {
+    bobAsParticipant = await new Promise<Participant>((resolve) =>
+      conversation.on("participantUpdated", ({ participant }) => {
+        if (isBob(participant) && (participant.lastReadMessageIndex ?? -1) >= newest.index) resolve(participant);
+      }),
+    );
+  }
   const lastSeen = aliceMessages.find((message) => message.index === bobAsParticipant?.lastReadMessageIndex);
   observe(`alice sees bob has read up to "${lastSeen?.body}"`);
   await Promise.all([alice.shutdown(), bob.shutdown()]);
