@@ -16,6 +16,9 @@ import type { Nudge, NudgeSink, ReadLimiter } from "./nudges.js";
 const OVERLAP_MS = 1000;
 /** A sweep's visits spread over this many cycles at least (about 10 idle conversations a cycle for 100). */
 const SWEEP_SPREAD = 10;
+/** Sweep visits a second at most (each a change-feed read, every third one a properties read too), and at most at once. */
+const SWEEP_VISITS_PER_SECOND = 3;
+const SWEEP_BURST = 10;
 /** Idle conversations' properties are read on every third sweep visit. */
 const SWEEP_PROPERTIES_EVERY = 3;
 /** How long a thread's time is taken as possibly still moving within its second. */
@@ -77,6 +80,8 @@ export class EventEngine implements NudgeSink {
   readonly #receiptsReadAt = new Map<string, number>();
   readonly #sweptAt = new Map<string, number>();
   readonly #sweepVisits = new Map<string, number>();
+  #sweepAllowance = 0;
+  #lastSweepAt = Number.NaN;
   /** Thread listings run one at a time (a cycle's and a push's): each moves the cursor the next starts from. */
   #syncing: Promise<void> = Promise.resolve();
   readonly #maxActive: number;
@@ -112,6 +117,7 @@ export class EventEngine implements NudgeSink {
     this.#sweepInterval = options.sweepIntervalInMs ?? 30_000;
     this.#maxActive = options.maxActive ?? 10;
     this.#startedAt = this.#now();
+    this.#lastSweepAt = this.#startedAt;
     for (const item of initialThreads) this.#see(item.id, item.lastMessageReceivedOn?.getTime() ?? 0);
     this.#lastFullList = this.#now();
   }
@@ -200,7 +206,12 @@ export class EventEngine implements NudgeSink {
   #sweepBatch(idle: EngineConversation[], now: number): EngineConversation[] {
     const visitedAt = (conversation: EngineConversation) => this.#sweptAt.get(conversation.sid) ?? this.#startedAt;
     const due = idle.filter((conversation) => now - visitedAt(conversation) >= this.#sweepInterval).sort((a, b) => visitedAt(a) - visitedAt(b));
-    const batch = due.slice(0, Math.max(1, Math.ceil(idle.length / SWEEP_SPREAD)));
+    // A budget of visits over time, whatever the number of conversations: a client in 1,000 sweeps
+    // them more slowly rather than pass ACS's 50 thread reads per 10 s for one user.
+    this.#sweepAllowance = Math.min(SWEEP_BURST, this.#sweepAllowance + ((now - this.#lastSweepAt) * SWEEP_VISITS_PER_SECOND) / 1000);
+    this.#lastSweepAt = now;
+    const batch = due.slice(0, Math.min(Math.max(1, Math.ceil(idle.length / SWEEP_SPREAD)), Math.floor(this.#sweepAllowance)));
+    this.#sweepAllowance -= batch.length;
     for (const conversation of batch) this.#sweptAt.set(conversation.sid, now);
     return batch;
   }

@@ -16,7 +16,10 @@ export interface PollingOptions {
   activeForMs?: number;
   /** How often active conversations' read receipts are re-read (default 3 s; ACS allows 5 reads per 10 s per thread). */
   receiptsIntervalInMs?: number;
-  /** The longest a conversation without activity goes unread: a sweep visits each one at least this often (default 30 s). */
+  /**
+   * How often a sweep visits each conversation without activity (default 30 s); the sweep makes at
+   * most 3 visits a second, so with many conversations it takes longer.
+   */
   sweepIntervalInMs?: number;
   /** The most conversations read every cycle: those the app has open, then the most recently active (default 10). */
   maxActive?: number;
