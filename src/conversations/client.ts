@@ -40,6 +40,7 @@ import type {
   UserUpdateReason,
 } from "./types.js";
 import { User } from "./user.js";
+import { userIdOf } from "../mapping/identifier.js";
 
 export type ClientEvents = ConversationActivityEvents & {
   conversationAdded: (conversation: Conversation) => void;
@@ -273,7 +274,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     const known = this.#conversations.get(conversationSid);
     if (known) return known;
     try {
-      const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(conversationSid).getProperties()));
+      const properties = await this.#readProperties(conversationSid);
       return await this.#addFetched(properties);
     } catch (error) {
       throw new NotFoundError(`Conversation with SID ${conversationSid} was not found.`, { cause: error });
@@ -300,7 +301,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       const known = this.#conversations.get(sid);
       if (known) return known;
       try {
-        const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(sid).getProperties()));
+        const properties = await this.#readProperties(sid);
         return await this.#addFetched(properties);
       } catch (error) {
         // Not a participant: ACS shows the thread to participants only (403 or 404). Join through the server to see it.
@@ -450,7 +451,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
    * thread; and the creator is resolved to an identity before the conversation is shown.
    */
   async #vetted(properties: ChatThreadProperties): Promise<ChatThreadProperties> {
-    const creator = properties.createdBy?.kind === "communicationUser" ? properties.createdBy.communicationUserId : undefined;
+    const creator = userIdOf(properties.createdBy);
     const uniqueName = properties.metadata?.[METADATA_KEYS.uniqueName];
     const [, confirmed] = await Promise.all([this.#identities.resolveAll([creator]), uniqueName && this.#server ? this.#confirmUniqueName(uniqueName, properties.id) : true]);
     if (confirmed) return properties;
@@ -469,6 +470,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       // The directory did not answer: keep the last answer, else show no name rather than an unchecked one.
       return checked?.confirmed ?? false;
     }
+  }
+
+  /** A thread's properties read from ACS, vetted (see #vetted). */
+  async #readProperties(threadId: string): Promise<ChatThreadProperties> {
+    return this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(threadId).getProperties()));
   }
 
   /** Resolves once initialized; rejects with the initialization error, or ClientShutDownError after shutdown(). */
@@ -567,7 +573,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     for (const thread of threads) {
       if (this.#conversations.has(thread.id)) continue;
       try {
-        const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(thread.id).getProperties()));
+        const properties = await this.#readProperties(thread.id);
         const throughIndex = this.#historyThrough.get(thread.id);
         this.#addConversation(properties, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.#threadsCursor, thread.lastMessageReceivedOn, throughIndex !== undefined ? { throughIndex } : {});
       } catch (error) {
@@ -616,13 +622,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   async #startEvents(initialThreads: ChatThreadItem[]): Promise<void> {
     const mode = this.#options.eventSource ?? "auto";
     if (mode === "none" || this.#shutDown) return;
+    // The engine reads the polling options it shares with the polling source; the removal check is its full listing.
+    const { removalCheckIntervalInMs, ...pace } = this.#options.polling ?? {};
     const engine = new EventEngine(this.#engineHost(), this.#threadsCursor, initialThreads, {
-      ...(this.#options.polling?.watchIntervalInMs !== undefined ? { watchIntervalInMs: this.#options.polling.watchIntervalInMs } : {}),
-      ...(this.#options.polling?.removalCheckIntervalInMs !== undefined ? { fullListIntervalInMs: this.#options.polling.removalCheckIntervalInMs } : {}),
-      ...(this.#options.polling?.activeForMs !== undefined ? { activeForMs: this.#options.polling.activeForMs } : {}),
-      ...(this.#options.polling?.receiptsIntervalInMs !== undefined ? { receiptsIntervalInMs: this.#options.polling.receiptsIntervalInMs } : {}),
-      ...(this.#options.polling?.sweepIntervalInMs !== undefined ? { sweepIntervalInMs: this.#options.polling.sweepIntervalInMs } : {}),
-      ...(this.#options.polling?.maxActive !== undefined ? { maxActive: this.#options.polling.maxActive } : {}),
+      ...pace,
+      ...(removalCheckIntervalInMs !== undefined ? { fullListIntervalInMs: removalCheckIntervalInMs } : {}),
     });
     const polling = new PollingSource(
       {
@@ -679,7 +683,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       conversations: (): EngineConversation[] => [...this.#conversations.values()],
       discover: async (item: ChatThreadItem, historyBefore: number) => {
         if (this.#claimed.has(item.id)) return;
-        const properties = await this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(item.id).getProperties()));
+        const properties = await this.#readProperties(item.id);
         // Added to the thread since the last listing: the message that added this user is where news begins.
         const conversation = this.#addConversation(properties, "joined", historyBefore, item.lastMessageReceivedOn, { fromJoin: true });
         // Messages sent between being added and being discovered are news: read them now.

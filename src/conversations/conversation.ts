@@ -52,6 +52,7 @@ import type {
 } from "./types.js";
 import type { RecipientDescriptor } from "./recipients.js";
 import type { User } from "./user.js";
+import { userIdOf } from "../mapping/identifier.js";
 
 /** What happens inside a conversation: its own listeners hear it, and the Client's too (for every conversation). */
 export type ConversationActivityEvents = {
@@ -774,7 +775,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   /** Whether a control message's change of a message's attributes is within its sender's rights. */
   #messageChangeAllowed: AttributesChangeCheck = ({ target, senderUserId, previous, next }) => {
-    const owner = target.sender?.kind === "communicationUser" ? target.sender.communicationUserId : null;
+    const owner = userIdOf(target.sender);
     return senderUserId !== null && owner !== null && this.#allowed("message", senderUserId, owner, previous, next);
   };
 
@@ -957,7 +958,8 @@ function noUnread(feature: string): UnsupportedFeatureError {
 function usersNamedIn(messages: ChatMessage[]): string[] {
   const userIds: string[] = [];
   for (const message of messages) {
-    if (message.sender?.kind === "communicationUser") userIds.push(message.sender.communicationUserId);
+    const sender = userIdOf(message.sender);
+    if (sender) userIds.push(sender);
     for (const participant of message.content?.participants ?? []) {
       const sid = toParticipantData(participant)?.sid;
       if (sid) userIds.push(sid);

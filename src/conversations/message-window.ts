@@ -10,6 +10,7 @@ import type { JSONValue } from "../mapping/json.js";
 import { decodeControlMessage } from "../mapping/control-message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 import { changeStamp, messageKind, type MessageKind } from "../mapping/message.js";
+import { userIdOf } from "../mapping/identifier.js";
 
 export interface AcsPage {
   items: ChatMessage[];
@@ -228,7 +229,7 @@ export class MessageWindow {
     const control = messageKind(message) === "control" ? decodeControlMessage(message.metadata) : undefined;
     if (control?.kind !== "messageAttributes") return;
     const changes = this.#changes.get(control.targetMessageId) ?? [];
-    const senderUserId = message.sender?.kind === "communicationUser" ? message.sender.communicationUserId : null;
+    const senderUserId = userIdOf(message.sender);
     const change = { attributes: control.attributes, createdOn: message.createdOn, sequence, senderUserId };
     const at = changes.findIndex((known) => known.sequence >= sequence);
     if (at === -1) changes.push(change);

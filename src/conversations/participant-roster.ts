@@ -19,6 +19,7 @@ import { toParticipantData, type ParticipantData } from "../mapping/participant.
 import { sameJson } from "./attribute-policy.js";
 import type { Participant } from "./participant.js";
 import type { ParticipantUpdateReason } from "./types.js";
+import { userIdOf } from "../mapping/identifier.js";
 
 /** What the roster needs from its conversation. */
 export interface RosterHost {
@@ -241,7 +242,7 @@ export class ParticipantRoster {
       if (!setter || setterControl?.kind !== "participantAttributes") continue;
       // The origin must have set the entry itself, to this value.
       if (setter !== carrier && (setterControl.origins[userId] !== undefined || !sameJson(setterControl.attributesByUserId[userId], value))) continue;
-      const senderUserId = setter.sender?.kind === "communicationUser" ? setter.sender.communicationUserId : undefined;
+      const senderUserId = userIdOf(setter.sender);
       const previous = this.#bySid.get(userId)?.attributes ?? {};
       if (!senderUserId || !this.#host.allowed(senderUserId, userId, previous, value)) continue;
       vetted.attributes[userId] = value;

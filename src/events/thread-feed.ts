@@ -8,6 +8,7 @@
 import type { ChatMessage } from "@azure/communication-chat";
 import { coalescedRead } from "../acs/coalesced-read.js";
 import { ignoreProblems, type ReportProblem } from "../mapping/foreign-data.js";
+import { userIdOf } from "../mapping/identifier.js";
 import { changeStamp } from "../mapping/message.js";
 import { indexFromSequenceId } from "../mapping/message-index.js";
 
@@ -133,7 +134,7 @@ export class ThreadFeed {
     if (this.#historyThrough !== undefined || this.#announcedThrough !== undefined || !this.#selfUserId) return;
     for (const message of messages) {
       if (message.type !== "participantAdded") continue;
-      const addsSelf = (message.content?.participants ?? []).some((p) => "communicationUserId" in p.id && p.id.communicationUserId === this.#selfUserId);
+      const addsSelf = (message.content?.participants ?? []).some((p) => userIdOf(p.id) === this.#selfUserId);
       if (!addsSelf) continue;
       const index = indexFromSequenceId(message.sequenceId);
       // Only a join this client did not see happen: one older than what it follows from is history itself.

@@ -4,6 +4,7 @@ import { decodeAttributes } from "./attributes.js";
 import { ignoreProblems, metadataText, type ReportProblem } from "./foreign-data.js";
 import type { JSONValue } from "./json.js";
 import { METADATA_KEYS } from "./metadata-keys.js";
+import { userIdOf } from "./identifier.js";
 
 export interface ConversationData {
   sid: string;
@@ -25,7 +26,7 @@ export function toConversationData(properties: ChatThreadProperties, report: Rep
     // Empty means none: ACS metadata cannot delete a key through the SDK.
     uniqueName: metadataText(metadata, METADATA_KEYS.uniqueName) || null,
     attributes: decodeAttributes(metadata, report),
-    createdByUserId: properties.createdBy?.kind === "communicationUser" ? properties.createdBy.communicationUserId : null,
+    createdByUserId: userIdOf(properties.createdBy),
     dateCreated: properties.createdOn,
     metadata,
   };

@@ -4,6 +4,7 @@ import { decodeAttributes } from "./attributes.js";
 import { isControlMetadata } from "./control-message.js";
 import type { JSONValue } from "./json.js";
 import { indexFromSequenceId } from "./message-index.js";
+import { userIdOf } from "./identifier.js";
 
 /**
  * What a message of an ACS thread is to a Twilio app: a user message (a Twilio Message), a
@@ -35,7 +36,7 @@ export interface MessageData {
 }
 
 export function toMessageData(message: ChatMessage): MessageData {
-  const sender = message.sender?.kind === "communicationUser" ? message.sender.communicationUserId : null;
+  const sender = userIdOf(message.sender);
   return {
     sid: message.id,
     index: indexFromSequenceId(message.sequenceId),

@@ -1,6 +1,7 @@
 /** ACS chat participants <-> the data of a Twilio Participant. */
 import type { ChatParticipant } from "@azure/communication-chat";
 import { decodeAttributes, encodeAttributes } from "./attributes.js";
+import { userIdOf } from "./identifier.js";
 import type { JSONValue } from "./json.js";
 import { METADATA_KEYS } from "./metadata-keys.js";
 
@@ -19,9 +20,10 @@ export interface ParticipantData {
 const displayNameOf = (participant: ChatParticipant): string | undefined => (typeof participant.displayName === "string" ? participant.displayName : undefined);
 
 export function toParticipantData(participant: ChatParticipant): ParticipantData | undefined {
-  if (!("communicationUserId" in participant.id)) return undefined;
+  const sid = userIdOf(participant.id);
+  if (sid === null) return undefined;
   return {
-    sid: participant.id.communicationUserId,
+    sid,
     attributes: decodeAttributes(participant.metadata),
     displayName: displayNameOf(participant) || null,
   };
