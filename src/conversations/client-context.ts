@@ -27,6 +27,8 @@ export interface ClientContext {
   conversationJoined(conversation: Conversation): void;
   conversationLeft(conversation: Conversation): void;
   conversationRemoved(conversation: Conversation): void;
+  /** Another participant said the thread's properties changed: the event engine reads them soon. */
+  propertiesSignalled(conversation: Conversation): void;
   /** Rejects with Twilio's conflict error when another conversation has the unique name. */
   assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void>;
   getUser(identity: string): Promise<User>;

@@ -785,6 +785,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       server: this.#server,
       serviceUserId: this.#session.serviceUserId,
       claim: (threadId) => this.#claim(threadId),
+      propertiesSignalled: (conversation) => this.#engine?.propertiesSignalled(conversation.sid),
       joinedThroughServer: (conversation) => {
         if (this.#conversations.has(conversation.sid)) return this.emit("conversationJoined", conversation);
         this.#conversations.set(conversation.sid, conversation);

@@ -401,6 +401,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     checkArgument(jsonValue, attributes, "attributes");
     await this.#context.ensureReady();
     await this.#writeMetadata(withAttributes(undefined, attributes), ["attributes"]);
+    await this.#signalPropertiesChanged();
     return this;
   }
 
@@ -430,6 +431,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     }
     // ACS metadata holds strings and has no way to delete a key through the SDK: empty means none.
     await this.#writeMetadata({ [METADATA_KEYS.uniqueName]: uniqueName ?? "" }, ["uniqueName"]);
+    await this.#signalPropertiesChanged();
     if (server && previous) await server.releaseUniqueName(previous, this.sid);
     return this;
   }
@@ -717,7 +719,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
         if (isNew) this.#applySystemMessage(message);
         break;
       case "control":
-        this.#applyControlMessage(message);
+        this.#applyControlMessage(message, isNew);
         break;
       case "user":
         if (isNew) this.#announce(message);
@@ -763,9 +765,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     }
   }
 
-  #applyControlMessage(carrier: ChatMessage): void {
+  #applyControlMessage(carrier: ChatMessage, isNew: boolean): void {
     const control = decodeControlMessage(carrier.metadata, this.#context.report);
-    if (control?.kind === "messageAttributes") {
+    if (control?.kind === "propertiesChanged") {
+      if (isNew && userIdOf(carrier.sender) !== this.#context.self.userId) this.#context.propertiesSignalled(this);
+    } else if (control?.kind === "messageAttributes") {
       const target = this.#messagesBySid.get(control.targetMessageId);
       if (target) this.#materialize(target.acs.message);
     } else if (control?.kind === "participantAttributes") {
@@ -885,6 +889,19 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     const sentId = await this.#sender.sendRaw(control.content, control.metadata);
     await this.#writeMetadata({ [METADATA_KEYS.participantAttributes]: sentId }, []);
     await this.#roster.confirmSnapshot(sentId);
+  }
+
+  /**
+   * ACS lists a thread as changed only for messages, not for a change of its metadata: a control
+   * message in the feed tells other clients to read the properties now (`conversationUpdated`
+   * within a poll interval) instead of at their next periodic read. The change is made already:
+   * a signal that fails only delays others, so it is reported, not thrown.
+   */
+  async #signalPropertiesChanged(): Promise<void> {
+    const signal = encodeControlMessage({ kind: "propertiesChanged" });
+    await this.#sender.sendRaw(signal.content, signal.metadata).catch((error: unknown) =>
+      this.#context.report({ kind: "controlMessage", message: `Others will see this conversation's new properties at their next periodic read: the signal failed (${(error as Error).message})` }),
+    );
   }
 
   /** The id of the participant-attributes snapshot the thread metadata points at. */

@@ -16,11 +16,13 @@ import type { Nudge, NudgeSink, ReadLimiter } from "./nudges.js";
 const OVERLAP_MS = 1000;
 /** A sweep's visits spread over this many cycles at least (about 10 idle conversations a cycle for 100). */
 const SWEEP_SPREAD = 10;
-/** Sweep visits a second at most (each a change-feed read, every third one a properties read too), and at most at once. */
+/** Sweep visits a second at most (each a change-feed and a receipts read, every third one a properties read too), and at most at once. */
 const SWEEP_VISITS_PER_SECOND = 3;
 const SWEEP_BURST = 10;
 /** Idle conversations' properties are read on every third sweep visit. */
 const SWEEP_PROPERTIES_EVERY = 3;
+/** Signalled property reads of one thread are this far apart at least: a flood of signals costs one read per spacing. */
+const SIGNALLED_READ_SPACING_MS = 1000;
 /** How long a thread's time is taken as possibly still moving within its second. */
 const SAME_SECOND_WINDOW_MS = 1500;
 
@@ -80,6 +82,9 @@ export class EventEngine implements NudgeSink {
   readonly #receiptsReadAt = new Map<string, number>();
   readonly #sweptAt = new Map<string, number>();
   readonly #sweepVisits = new Map<string, number>();
+  /** Threads whose properties another client said changed, not read since. */
+  readonly #propertiesOwed = new Set<string>();
+  readonly #signalledReadAt = new Map<string, number>();
   #sweepAllowance = 0;
   #lastSweepAt = Number.NaN;
   /** Thread listings run one at a time (a cycle's and a push's): each moves the cursor the next starts from. */
@@ -148,14 +153,23 @@ export class EventEngine implements NudgeSink {
       // Edits and deletes do not move a thread in the thread list: active threads' messages are read every cycle.
       if (!changed.includes(conversation)) work.push([conversation.sid, conversation._catchUp()]);
       if (this.#due(this.#receiptsReadAt, conversation.sid, this.#receiptsInterval, now)) work.push([conversation.sid, conversation._refreshReceipts()]);
-      if (this.#due(this.#propertiesReadAt, conversation.sid, this.#watchInterval, now)) work.push([conversation.sid, conversation._refreshProperties()]);
+      if (this.#due(this.#propertiesReadAt, conversation.sid, this.#watchInterval, now)) work.push([conversation.sid, this.#readProperties(conversation)]);
     }
     for (const conversation of this.#sweepBatch(conversations.filter((c) => !active.includes(c) && !changed.includes(c)), now)) {
       work.push([conversation.sid, conversation._catchUp()]);
-      // Thread reads share ACS's 50 per 10 s per user with the thread list: idle properties every few visits.
+      // Receipts have their own limit per user and thread (5 per 10 s): every visit reads them.
+      this.#receiptsReadAt.set(conversation.sid, now);
+      work.push([conversation.sid, conversation._refreshReceipts()]);
+      // Thread reads share ACS's 50 per 10 s per user with the thread list: idle properties every few visits
+      // (this library's clients signal their property changes in the feed, which the visit reads).
       const visits = (this.#sweepVisits.get(conversation.sid) ?? 0) + 1;
       this.#sweepVisits.set(conversation.sid, visits);
-      if (visits % SWEEP_PROPERTIES_EVERY === 1) work.push([conversation.sid, conversation._refreshProperties()]);
+      if (visits % SWEEP_PROPERTIES_EVERY === 1) work.push([conversation.sid, this.#readProperties(conversation)]);
+    }
+    for (const threadId of this.#propertiesOwed) {
+      const conversation = this.#host.conversation(threadId);
+      if (!conversation) this.#propertiesOwed.delete(threadId);
+      else if (this.#due(this.#signalledReadAt, threadId, SIGNALLED_READ_SPACING_MS, now)) work.push([threadId, this.#readProperties(conversation)]);
     }
     if (now - this.#lastFullList >= this.#fullListInterval) {
       this.#lastFullList = now;
@@ -214,6 +228,24 @@ export class EventEngine implements NudgeSink {
     this.#sweepAllowance -= batch.length;
     for (const conversation of batch) this.#sweptAt.set(conversation.sid, now);
     return batch;
+  }
+
+  /** A read of the properties, which covers every signal seen before it starts. */
+  #readProperties(conversation: EngineConversation): Promise<void> {
+    this.#propertiesOwed.delete(conversation.sid);
+    return conversation._refreshProperties();
+  }
+
+  /**
+   * Another client said in the thread's feed that the thread's properties changed (ACS does not
+   * list a thread as changed for that): read them soon, at most once per spacing per thread,
+   * since the signal is a message any participant can send.
+   */
+  propertiesSignalled(threadId: string): void {
+    const conversation = this.#host.conversation(threadId);
+    if (!conversation) return;
+    this.#propertiesOwed.add(threadId);
+    if (this.#due(this.#signalledReadAt, threadId, SIGNALLED_READ_SPACING_MS, this.#now())) this.#track(this.#readProperties(conversation), threadId);
   }
 
   limitReads(limiter: ReadLimiter): void {
@@ -283,7 +315,7 @@ export class EventEngine implements NudgeSink {
       // Looked up when the read starts: the conversation may have gone (or come back) meanwhile.
       const conversation = this.#host.conversation(threadId);
       if (!conversation) return;
-      const read = what === "messages" ? conversation._catchUp() : what === "properties" ? conversation._refreshProperties() : conversation._refreshReceipts();
+      const read = what === "messages" ? conversation._catchUp() : what === "properties" ? this.#readProperties(conversation) : conversation._refreshReceipts();
       this.#track(read, threadId);
     });
   }
@@ -298,7 +330,8 @@ export class EventEngine implements NudgeSink {
   #gone(threadId: string): void {
     this.#owed.delete(threadId);
     this.#lastSeen.delete(threadId);
-    for (const map of [this.#activeUntil, this.#propertiesReadAt, this.#receiptsReadAt, this.#sweptAt, this.#sweepVisits]) map.delete(threadId);
+    this.#propertiesOwed.delete(threadId);
+    for (const map of [this.#activeUntil, this.#propertiesReadAt, this.#receiptsReadAt, this.#sweptAt, this.#sweepVisits, this.#signalledReadAt]) map.delete(threadId);
     this.#host.remove(threadId);
   }
 

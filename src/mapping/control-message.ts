@@ -20,7 +20,13 @@ export type ControlMessage =
    * set it there, so that a reader can check who set each entry; entries without an origin are
    * set by this message itself.
    */
-  | { kind: "participantAttributes"; attributesByUserId: Record<string, JSONValue>; origins: Record<string, string> };
+  | { kind: "participantAttributes"; attributesByUserId: Record<string, JSONValue>; origins: Record<string, string> }
+  /**
+   * The thread's properties (attributes, unique name) changed. It carries nothing to trust: ACS
+   * does not list a thread whose metadata changed as changed, so this message makes others read
+   * the properties from ACS at once instead of at their next periodic read.
+   */
+  | { kind: "propertiesChanged" };
 
 const TARGET_KEY = "twilioControlTarget";
 const ORIGINS_KEY = "twilioControlOrigins";
@@ -42,6 +48,9 @@ export function encodeControlMessage(control: ControlMessage): { content: string
         [METADATA_KEYS.attributes]: encodeAttributes(control.attributes),
       },
     };
+  }
+  if (control.kind === "propertiesChanged") {
+    return { content: "(conversation properties updated by twilio-conversations-acs)", metadata: { [METADATA_KEYS.control]: control.kind } };
   }
   return {
     content: "(participant attributes updated by twilio-conversations-acs)",
@@ -67,6 +76,7 @@ export function decodeControlMessage(metadata: Record<string, string> | undefine
 
 function decodeMarked(metadata: Record<string, string>): ControlMessage | undefined {
   const kind = metadataText(metadata, METADATA_KEYS.control);
+  if (kind === "propertiesChanged") return { kind };
   const text = metadataText(metadata, METADATA_KEYS.attributes);
   if (text === undefined) return undefined;
   if (kind === "messageAttributes") {

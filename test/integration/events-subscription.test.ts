@@ -6,7 +6,7 @@
  */
 import type { ChatThreadClient } from "@azure/communication-chat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
 import type { Client, Message } from "../../src/index.js";
 import { chatClientFor } from "../helpers/acs.js";
 import { next, until } from "../helpers/observe.js";
@@ -42,6 +42,11 @@ async function sharedThread(topic: string): Promise<ChatThreadClient> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Until a conversation with a change just now is idle: ACS's thread times have whole seconds, so
+ * a thread stays listed as changed for up to 1.5 s after its last change, and active after that.
+ */
+const goneIdle = () => sleep(1500 + POLLING.activeForMs + 300);
 
 describe("every change of every conversation, whoever listens", () => {
   it("an edit reaches a messageUpdated listener attached after the message arrived, as an update, never as a late messageAdded", async () => {
@@ -75,7 +80,7 @@ describe("every change of every conversation, whoever listens", () => {
     const arrived = next(client, "messageAdded", (m) => m.conversation.friendlyName === "gone idle", 5000);
     const { id } = await thread.sendMessage({ content: "old news" });
     await arrived;
-    await sleep(POLLING.activeForMs + 300);
+    await goneIdle();
     const updated = next(client, "messageUpdated", ({ message }) => message.sid === id, POLLING.sweepIntervalInMs * 3);
     await thread.updateMessage(id, { content: "old news, edited" });
     expect((await updated)[0].message.body).toBe("old news, edited");
@@ -90,5 +95,61 @@ describe("every change of every conversation, whoever listens", () => {
     await thread.sendReadReceipt({ chatMessageId: id });
     const [{ participant }] = await horizon;
     expect(participant.lastReadMessageIndex).toBe(message.index);
+  });
+
+  it("a native read receipt in a conversation gone idle arrives within the sweep", async () => {
+    const thread = await sharedThread("idle receipts");
+    const arrived = next(client, "messageAdded", (m) => m.conversation.friendlyName === "idle receipts", 5000);
+    const { id } = await thread.sendMessage({ content: "read me later" });
+    const [message] = await arrived;
+    await goneIdle();
+    const horizon = next(client, "participantUpdated", ({ participant, updateReasons }) => participant.sid === alice.userId && updateReasons.includes("lastReadMessageIndex"), POLLING.sweepIntervalInMs * 3);
+    await thread.sendReadReceipt({ chatMessageId: id });
+    expect((await horizon)[0].participant.lastReadMessageIndex).toBe(message.index);
+  });
+
+  it("attributes and a unique name set by another client of this library arrive within a poll interval or two, even in a conversation gone idle", async () => {
+    const aliceClient = alice.client({ eventSource: "none" });
+    try {
+      await initialized(aliceClient);
+      const joined = next(client, "conversationJoined", (c) => c.friendlyName === "signalled properties", 5000);
+      const mine = await aliceClient.createConversation({ friendlyName: "signalled properties" });
+      await mine.add("bob");
+      const [theirs] = await joined;
+      await goneIdle();
+      // Properties are read periodically only every 10 s (the default): sooner means the feed told.
+      const byAttributes = next(client, "conversationUpdated", ({ conversation, updateReasons }) => conversation === theirs && updateReasons.includes("attributes"), 3000);
+      await mine.updateAttributes({ priority: "high" });
+      await byAttributes;
+      expect(theirs.attributes).toEqual({ priority: "high" });
+      const byName = next(client, "conversationUpdated", ({ conversation, updateReasons }) => conversation === theirs && updateReasons.includes("uniqueName"), 3000);
+      await mine.updateUniqueName("signalled-room");
+      await byName;
+      expect(theirs.uniqueName).toBe("signalled-room");
+      // The signal is no message for the app.
+      const page = await theirs.getMessages();
+      expect(page.items.map((m) => m.body)).toEqual([]);
+    } finally {
+      await aliceClient.shutdown();
+    }
+  });
+
+  it("a flood of property signals from a participant costs at most one properties read per second", async () => {
+    const thread = await sharedThread("signal flood");
+    const reads: number[] = [];
+    const count = (entry: RequestLogEntry) => {
+      if (entry.userId === bob.userId && entry.operation === "GET /chat/threads/{threadId}" && entry.path.includes(thread.threadId)) reads.push(Date.now());
+    };
+    emulator.requests.on("request", count);
+    try {
+      const started = Date.now();
+      for (let i = 0; i < 20; i++) await thread.sendMessage({ content: "(signal)" }, { metadata: { twilioControl: "propertiesChanged" } });
+      await sleep(2000);
+      const seconds = (Date.now() - started) / 1000;
+      expect(reads.length).toBeGreaterThan(0);
+      expect(reads.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    } finally {
+      emulator.requests.off("request", count);
+    }
   });
 });

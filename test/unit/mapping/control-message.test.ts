@@ -39,6 +39,14 @@ describe("encodeControlMessage", () => {
     expect(encoded.content.length).toBeGreaterThan(0);
   });
 
+  it("marks a properties-changed signal, which carries nothing but its kind", () => {
+    const encoded = encodeControlMessage({ kind: "propertiesChanged" });
+    expect(encoded.metadata).toEqual({ twilioControl: "propertiesChanged" });
+    expect(decodeControlMessage(encoded.metadata)).toEqual({ kind: "propertiesChanged" });
+    // Anything riding along is ignored: readers read the properties from ACS, never from the signal.
+    expect(decodeControlMessage({ ...encoded.metadata, twilioAttributes: '{"admin":true}' })).toEqual({ kind: "propertiesChanged" });
+  });
+
   it("refuses attributes that are not JSON", () => {
     expect(() =>
       encodeControlMessage({ kind: "messageAttributes", targetMessageId: "1", attributes: { at: new Date(0) } as never }),

@@ -114,6 +114,8 @@ describe("decode functions given anything another participant writes", () => {
           expect(control.targetMessageId.length).toBeGreaterThan(0);
           expect(control.targetMessageId.length).toBeLessThanOrEqual(128);
           expectBoundedAttributes(control.attributes, undefined);
+        } else if (control.kind === "propertiesChanged") {
+          expect(control).toEqual({ kind: "propertiesChanged" });
         } else {
           expect(control.kind).toBe("participantAttributes");
           expect(control.attributesByUserId !== null && typeof control.attributesByUserId === "object" && !Array.isArray(control.attributesByUserId)).toBe(true);
