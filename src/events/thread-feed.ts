@@ -37,6 +37,11 @@ export class ThreadFeed {
   #historyThrough: number | undefined;
   /** Messages (id and version) whose application failed once: a second failure skips them. */
   readonly #failedOnce = new Set<string>();
+  /**
+   * What the last read applied, by message id: the next read starts a little before it (ACS's
+   * times have whole seconds), and what it returns again unchanged needs no second application.
+   */
+  #appliedLastRead = new Map<string, string>();
 
   readonly #read: FeedReader;
   readonly #historyBefore: number;
@@ -91,15 +96,19 @@ export class ThreadFeed {
       .map((message) => ({ message, index: indexFromSequenceId(message.sequenceId) }))
       .sort((a, b) => a.index - b.index)
       .map(({ message, index }) => ({ message, index, isNew: this.isUnannounced(message) }));
+    const unchanged: FeedEntry[] = [];
+    const changed: FeedEntry[] = [];
+    for (const entry of entries) (this.#appliedLastRead.get(entry.message.id) === versionOf(entry.message) ? unchanged : changed).push(entry);
     const applied: FeedEntry[] = [];
-    for (const entry of entries) {
+    for (const entry of changed) {
       if (!this.#applyOne(entry)) break;
       applied.push(entry);
     }
+    this.#appliedLastRead = new Map([...unchanged, ...applied].map((entry) => [entry.message.id, versionOf(entry.message)]));
     // The cursor and the announcements move past what was applied only: the rest is read (and
     // announced) at the next catch-up, so a failure on one message loses no other.
-    const rest = entries.slice(applied.length);
-    const appliedUpTo = applied.reduce((latest, entry) => Math.max(latest, changeStamp(entry.message)), Number.NEGATIVE_INFINITY);
+    const rest = changed.slice(applied.length);
+    const appliedUpTo = [...unchanged, ...applied].reduce((latest, entry) => Math.max(latest, changeStamp(entry.message)), Number.NEGATIVE_INFINITY);
     const restFrom = rest.reduce((earliest, entry) => Math.min(earliest, changeStamp(entry.message)), Number.POSITIVE_INFINITY);
     this.#cursor = Math.max(this.#cursor, Math.min(appliedUpTo, restFrom));
     // Only announced messages move the mark: history passed over (an edit of an old message, whose
@@ -112,7 +121,7 @@ export class ThreadFeed {
 
   /** Applies one entry; false when it failed for the first time (it is read again), true once applied or skipped. */
   #applyOne(entry: FeedEntry): boolean {
-    const key = `${entry.message.id}@${entry.message.version}`;
+    const key = `${entry.message.id}@${versionOf(entry.message)}`;
     try {
       this.#apply(entry);
       this.#failedOnce.delete(key);
@@ -142,3 +151,6 @@ export class ThreadFeed {
     }
   }
 }
+
+/** What changes when a message changes: ACS's version moves with edits; a deletion is told by its time. */
+const versionOf = (message: ChatMessage): string => `${message.version}|${message.editedOn?.getTime() ?? ""}|${message.deletedOn?.getTime() ?? ""}`;

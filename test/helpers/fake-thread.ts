@@ -31,6 +31,9 @@ export class FakeThread {
   /** ACS may hand out a continuation token on the last page, then an empty page: do so. */
   trailingEmptyPage = false;
   #nextSequence = 1;
+  /** ACS gives every change of a message a new version, even two in the same millisecond. */
+  #changes = 0;
+  #version = (at: Date) => `${at.getTime()}.${++this.#changes}`;
 
   /** Appends a message `gap` sequence numbers above the last one. */
   add(fields: Partial<ChatMessage> & { createdOn: Date }, gap = 1): ChatMessage {
@@ -39,7 +42,7 @@ export class FakeThread {
     const message = {
       id: `m${sequence}`,
       sequenceId: String(sequence),
-      version: String(fields.createdOn.getTime()),
+      version: this.#version(fields.createdOn),
       type: "text",
       content: { message: `#${sequence}` },
       sender: { kind: "communicationUser", communicationUserId: "8:acs:alice" },
@@ -62,11 +65,11 @@ export class FakeThread {
   }
 
   edit(message: ChatMessage, at: Date, fields: Partial<ChatMessage> = {}): void {
-    Object.assign(message, { ...fields, editedOn: at, version: String(at.getTime()) });
+    Object.assign(message, { ...fields, editedOn: at, version: this.#version(at) });
   }
 
   delete(message: ChatMessage, at: Date): void {
-    Object.assign(message, { deletedOn: at, version: String(at.getTime()) });
+    Object.assign(message, { deletedOn: at, version: this.#version(at) });
   }
 
   /** Newest first, `maxPageSize` at most, below the token's sequence; the token names the lowest sequence handed out. */

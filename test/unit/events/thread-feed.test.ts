@@ -67,6 +67,23 @@ describe("ThreadFeed", () => {
     expect(announced).toEqual(["m1", "m2", "m3", "m4", "m5"]);
   });
 
+  it("applies a message the overlap returns again only when it changed", async () => {
+    const thread = new FakeThread();
+    const first = thread.add(FOLLOWED_FROM + 10_000);
+    thread.add(FOLLOWED_FROM + 10_200);
+    const { feed, applied } = feedOf(thread, () => false);
+    await feed.catchUp();
+    expect(applied).toEqual(["m1", "m2"]);
+    // The next read starts before both (whole-second times): they come back unchanged.
+    await feed.catchUp();
+    expect(thread.reads[1]!.getTime()).toBeLessThanOrEqual(FOLLOWED_FROM + 10_000);
+    expect(applied).toEqual(["m1", "m2"]);
+    thread.edit(first, FOLLOWED_FROM + 10_300);
+    thread.add(FOLLOWED_FROM + 10_400);
+    await feed.catchUp();
+    expect(applied).toEqual(["m1", "m2", "m1", "m3"]);
+  });
+
   it("does not move the cursor past a failed message when an applied one before it changed later", async () => {
     const thread = new FakeThread();
     const first = thread.add(FOLLOWED_FROM + 10_000);
