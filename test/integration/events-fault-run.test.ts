@@ -7,6 +7,10 @@
  * the receivers poll with, dave's token is refreshed, and frank's polling is kicked (there is no
  * public restart: `updateToken` polls at once; `shutdown()` would drop subscriptions).
  *
+ * The second run makes every other kind of change (edits, deletions, reactions, topic, attributes,
+ * participant attributes, joins, leaves, read receipts) under 503, 429 and dropped connections on
+ * every read the receivers make: each change is told once, in order, and the last one is told.
+ *
  * Faults on the message reads here are bursts the SDK's retries absorb; the thread-list bursts go
  * past the retries on purpose. Reads that fail past the retries, and a refresh after revocation,
  * have their own tests at the end of this file (they were bugs the fault run found).
@@ -225,6 +229,161 @@ describe("fault run", () => {
 
     await Promise.all(clients.splice(0).map((client) => client.shutdown()));
   }, 25_000);
+});
+
+/** A subsequence of `truth` without repeats that ends at its last value: changes told once each, in order, and the last one told. */
+function expectToldInOrder(told: string[], truth: string[], what: string): void {
+  expect(new Set(told).size, `${what}: each state told once (${told.join(" | ")})`).toBe(told.length);
+  let at = -1;
+  for (const state of told) {
+    const next = truth.indexOf(state, at + 1);
+    expect(next, `${what}: "${state}" in order (${told.join(" | ")} against ${truth.join(" | ")})`).toBeGreaterThan(at);
+    at = next;
+  }
+  expect(told.at(-1), `${what}: the last change told`).toBe(truth.at(-1));
+}
+
+describe("fault run, every kind of change", () => {
+  const PROPERTIES = /^\/chat\/threads\/[^/]+$/;
+  const RECEIPTS = /^\/chat\/threads\/[^/]+\/readReceipts$/;
+  const PARTICIPANTS = /^\/chat\/threads\/[^/]+\/participants$/;
+
+  it("edits, deletions, reactions, topic, attributes, joins, leaves and read horizons reach every receiver once each, in order, through faults", async () => {
+    const { alice, bob, carol, dave, frank } = sessions as Record<string, TestSession>;
+    const polling = { ...FAST, receiptsIntervalInMs: 300 };
+    const aliceClient = alice!.client({ eventSource: "none" });
+    const bobClient = bob!.client({ eventSource: "none" });
+    const receivers = { dave: dave!.client({ eventSource: "polling", polling }), frank: frank!.client({ eventSource: "polling", polling }) };
+    const local = [aliceClient, bobClient, ...Object.values(receivers)];
+    clients.push(...local);
+    await Promise.all(local.map(initialized));
+
+    const conversation = await aliceClient.createConversation({ friendlyName: "topic 0" });
+    await conversation.join();
+    const joined = Object.values(receivers).map((client) => new Promise<void>((resolve) => client.on("conversationJoined", (c) => c.sid === conversation.sid && resolve())));
+    for (const identity of ["bob", "carol", "dave", "frank"]) await conversation.add(identity);
+    await Promise.all(joined);
+    const carolsThread = chatClientFor(emulator, carol!.acsToken).getChatThreadClient(conversation.sid);
+    const bobsView = await bobClient.getConversationBySid(conversation.sid);
+
+    // What each receiver's Client tells, as one app would record it.
+    type Log = { added: string[]; bodies: Map<string, string[]>; reactions: Map<string, string[]>; removed: string[]; topics: string[]; attributes: string[]; roster: string[]; carolRead: number[]; bobAttributes: string[] };
+    const logs: Record<string, Log> = {};
+    for (const [name, client] of Object.entries(receivers)) {
+      const log: Log = { added: [], bodies: new Map(), reactions: new Map(), removed: [], topics: [], attributes: [], roster: [], carolRead: [], bobAttributes: [] };
+      logs[name] = log;
+      const mine = (sid: string) => sid === conversation.sid;
+      client.on("messageAdded", (m) => mine(m.conversation.sid) && log.added.push(m.sid));
+      client.on("messageUpdated", ({ message, updateReasons }) => {
+        if (!mine(message.conversation.sid)) return;
+        if (updateReasons.includes("body")) log.bodies.set(message.sid, [...(log.bodies.get(message.sid) ?? []), message.body ?? ""]);
+        if (updateReasons.includes("attributes")) log.reactions.set(message.sid, [...(log.reactions.get(message.sid) ?? []), JSON.stringify(message.attributes)]);
+      });
+      client.on("messageRemoved", (m) => mine(m.conversation.sid) && log.removed.push(m.sid));
+      client.on("conversationUpdated", ({ conversation: c, updateReasons }) => {
+        if (!mine(c.sid)) return;
+        if (updateReasons.includes("friendlyName")) log.topics.push(c.friendlyName ?? "");
+        if (updateReasons.includes("attributes")) log.attributes.push(JSON.stringify(c.attributes));
+      });
+      client.on("participantJoined", (p) => mine(p.conversation.sid) && log.roster.push(`+${p.identity}`));
+      client.on("participantLeft", (p) => mine(p.conversation.sid) && log.roster.push(`-${p.identity}`));
+      client.on("participantUpdated", ({ participant, updateReasons }) => {
+        if (!mine(participant.conversation.sid)) return;
+        if (participant.identity === "carol" && updateReasons.includes("lastReadMessageIndex")) log.carolRead.push(participant.lastReadMessageIndex ?? -1);
+        if (participant.identity === "bob" && updateReasons.includes("attributes")) log.bobAttributes.push(JSON.stringify(participant.attributes));
+      });
+    }
+
+    // The truth, recorded as each change is made.
+    const truth = { bodies: new Map<string, string[]>(), reactions: new Map<string, string[]>(), removed: [] as string[], topics: [] as string[], attributes: [] as string[], carolRead: [] as number[], bobAttributes: [] as string[] };
+    const carolIds: string[] = [];
+    const aliceIds: string[] = [];
+    const changes = (async () => {
+      for (let k = 0; k < 6; k++) {
+        const { id } = await carolsThread.sendMessage({ content: `carol ${k}` }, { senderDisplayName: "carol" });
+        carolIds.push(id);
+        await conversation.sendMessage(`alice ${k}`);
+        aliceIds.push((await conversation.getMessages(1)).items[0]!.sid);
+      }
+      for (let round = 1; round <= 2; round++) {
+        for (const id of carolIds.slice(0, 4)) {
+          await carolsThread.updateMessage(id, { content: `carol edit ${round} of ${id}` });
+          truth.bodies.set(id, [...(truth.bodies.get(id) ?? []), `carol edit ${round} of ${id}`]);
+        }
+        // bob's reactions on alice's messages travel as control messages.
+        for (const id of aliceIds.slice(0, 3)) {
+          const message = (await bobsView.getMessages(30)).items.find((m) => m.sid === id)!;
+          const attributes = { reactions: { "👍": Array.from({ length: round }, (_, i) => `fan ${i}`) } };
+          await message.updateAttributes(attributes);
+          truth.reactions.set(id, [...(truth.reactions.get(id) ?? []), JSON.stringify(attributes)]);
+        }
+        await conversation.updateFriendlyName(`topic ${round}`);
+        truth.topics.push(`topic ${round}`);
+        await conversation.updateAttributes({ round });
+        truth.attributes.push(JSON.stringify({ round }));
+        // Participants change their own attributes (the default attribute policy).
+        const bobParticipant = (await bobsView.getParticipantByIdentity("bob"))!;
+        await bobParticipant.updateAttributes({ badge: round });
+        truth.bobAttributes.push(JSON.stringify({ badge: round }));
+        await carolsThread.sendReadReceipt({ chatMessageId: carolIds[round * 2]! });
+        truth.carolRead.push(Number((await carolsThread.getMessage(carolIds[round * 2]!)).sequenceId));
+        await sleep(100);
+      }
+      for (const id of carolIds.slice(4, 6)) {
+        await carolsThread.deleteMessage(id);
+        truth.removed.push(id);
+      }
+      await conversation.add("grace");
+      await sleep(200);
+      await conversation.removeParticipant("grace");
+    })();
+
+    const status = (code: number) => ({ kind: "status" as const, status: code, retryAfterSeconds: 0 });
+    let faulted = 0;
+    const faults = (async () => {
+      for (const [path, fault] of [
+        [MESSAGES, status(503)],
+        [PROPERTIES, status(429)],
+        [RECEIPTS, status(503)],
+        [LIST, { kind: "drop" as const }],
+        [PARTICIPANTS, status(503)],
+        [MESSAGES, { kind: "drop" as const }],
+        [PROPERTIES, status(503)],
+        [RECEIPTS, status(429)],
+        [LIST, status(429)],
+      ] as const) {
+        const handle = emulator.faults.inject({ method: "GET", path, count: 3, fault });
+        await until(() => handle.remaining === 0, 1000).catch(() => handle.cancel());
+        faulted += handle.triggered;
+        await sleep(150);
+      }
+    })();
+    await Promise.all([changes, faults]);
+    expect(faulted, "requests the emulator failed").toBeGreaterThanOrEqual(15);
+
+    // The last change of each kind, everywhere, then nothing told twice or out of order.
+    for (const [name, log] of Object.entries(logs)) {
+      await until(
+        () => log.roster.includes("-grace") && log.topics.at(-1) === "topic 2" && log.attributes.at(-1) === JSON.stringify({ round: 2 }) && log.carolRead.at(-1) === truth.carolRead.at(-1) && log.bobAttributes.at(-1) === JSON.stringify({ badge: 2 }) && log.removed.length === 2,
+        15_000,
+        `${name} told of the last changes`,
+      ).catch((error) => {
+        console.log(name, JSON.stringify({ ...log, bodies: [...log.bodies], reactions: [...log.reactions] }));
+        throw error;
+      });
+      expect(new Set(log.added).size, `${name}: each message added once`).toBe(log.added.length);
+      expect(log.added).toEqual(expect.arrayContaining([...carolIds, ...aliceIds]));
+      for (const [id, bodies] of truth.bodies) expectToldInOrder(log.bodies.get(id) ?? [], bodies, `${name}, body of ${id}`);
+      for (const [id, reactions] of truth.reactions) expectToldInOrder(log.reactions.get(id) ?? [], reactions, `${name}, reactions on ${id}`);
+      expect([...log.removed].sort(), `${name}: each deletion once`).toEqual([...truth.removed].sort());
+      expectToldInOrder(log.topics, truth.topics, `${name}, topic`);
+      expectToldInOrder(log.attributes, truth.attributes, `${name}, attributes`);
+      expectToldInOrder(log.bobAttributes, truth.bobAttributes, `${name}, bob's attributes`);
+      expectToldInOrder(log.carolRead.map(String), truth.carolRead.map(String), `${name}, carol's horizon`);
+      expect(log.roster, `${name}: grace joined, then left, once each`).toEqual(["+grace", "-grace"]);
+    }
+    await Promise.all(local.map((client) => client.shutdown()));
+  }, 40_000);
 });
 
 describe("reads that fail past the SDK's retries, and refreshes after revocation (once bugs, found by the fault run)", () => {
