@@ -1,8 +1,9 @@
 /**
  * Events by type in polling mode: the latency from a native ACS client's change to the Twilio
  * event on our client, in an active conversation (default pace) and in an idle one (a sweep scaled
- * down to 5 s so that the run stays short); then the ACS requests per cycle of a client that only
- * follows 10, 100 and 1,000 idle conversations. Prints figures; asserts nothing.
+ * down to 5 s so that the run stays short); then the ACS requests of a client that only follows 10,
+ * 100 and 1,000 idle conversations: per poll cycle (the thread listing) and the sweep's reads per
+ * second beside it. Prints figures; asserts nothing.
  */
 import type { ChatThreadClient } from "@azure/communication-chat";
 import { startEmulator, type Emulator, type RequestLogEntry } from "../src/emulator/index.js";
@@ -12,7 +13,7 @@ import { createSession, initialized, TestDirectory, type TestSession } from "../
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const SAMPLES = 3;
+const SAMPLES = { active: 5, idle: 3 };
 const IDLE: PollingOptions = { activeForMs: 1000, sweepIntervalInMs: 5000 };
 
 /** How long a sample waits for its event before it counts as never told. */
@@ -44,7 +45,7 @@ interface Kind {
 }
 
 /** `settle` lets a conversation go idle again after a preparatory message (a no-op for the active run). */
-function kinds(alice: TestSession, carol: TestSession, settle: () => Promise<void>): Kind[] {
+function kinds(alice: TestSession, carol: TestSession, settle: () => Promise<void>, aliceClient: Client): Kind[] {
   const timed = async (action: () => Promise<unknown>, told: Promise<number>): Promise<[number, number]> => {
     const started = performance.now();
     await action();
@@ -78,12 +79,22 @@ function kinds(alice: TestSession, carol: TestSession, settle: () => Promise<voi
       run: (thread, client, sid, i) => timed(() => thread.updateTopic(`topic ${i}`), when(client, "conversationUpdated", ({ conversation }) => conversation.sid === sid && conversation.friendlyName === `topic ${i}`)),
     },
     {
-      name: "conversationUpdated (attributes)",
+      name: "conversationUpdated (attributes, native)",
       run: (thread, client, sid, i) =>
         timed(
           () => thread.updateProperties({ metadata: { twilioAttributes: JSON.stringify({ round: i }) } }),
           when(client, "conversationUpdated", ({ conversation, updateReasons }) => conversation.sid === sid && updateReasons.includes("attributes")),
         ),
+    },
+    {
+      name: "conversationUpdated (attributes, this library)",
+      run: async (thread, client, sid, i) => {
+        const conversation = await aliceClient.getConversationBySid(sid);
+        return timed(
+          () => conversation.updateAttributes({ round: i }),
+          when(client, "conversationUpdated", ({ conversation, updateReasons }) => conversation.sid === sid && updateReasons.includes("attributes")),
+        );
+      },
     },
     {
       name: "participantJoined / participantLeft",
@@ -116,13 +127,14 @@ function kinds(alice: TestSession, carol: TestSession, settle: () => Promise<voi
 async function latencies(emulator: Emulator, alice: TestSession, bob: TestSession, carol: TestSession, idle: boolean): Promise<Array<[string, number, number]>> {
   const raw = chatClientFor(emulator, alice.acsToken);
   const client = bob.client({ eventSource: "polling", ...(idle ? { polling: IDLE } : {}) });
-  await initialized(client);
+  const aliceClient = alice.client({ eventSource: "none" });
+  await Promise.all([initialized(client), initialized(aliceClient)]);
   const rows: Array<[string, number, number]> = [];
   try {
     const settle = idle ? async () => void (await sleep(IDLE.activeForMs! + 1500)) : async () => undefined;
-    for (const kind of kinds(alice, carol, settle)) {
+    for (const kind of kinds(alice, carol, settle, aliceClient)) {
       const samples: number[] = [];
-      for (let i = 0; i < SAMPLES; i++) {
+      for (let i = 0; i < SAMPLES[idle ? "idle" : "active"]; i++) {
         const topic = `${kind.name} ${idle ? "idle" : "active"} ${i}`;
         const joined = when(client, "conversationJoined", (c) => c.friendlyName === topic);
         const { chatThread } = await raw.createChatThread({ topic }, { participants: [{ id: { communicationUserId: alice.userId } }, { id: { communicationUserId: bob.userId } }] });
@@ -136,12 +148,24 @@ async function latencies(emulator: Emulator, alice: TestSession, bob: TestSessio
       rows.push([kind.name, percentile(samples, 50), percentile(samples, 95)]);
     }
   } finally {
-    await client.shutdown();
+    await Promise.all([client.shutdown(), aliceClient.shutdown()]);
   }
   return rows;
 }
 
-async function idleCost(emulator: Emulator, directory: TestDirectory, size: number): Promise<{ perCycle: number; byOperation: Map<string, number> }> {
+interface IdleCost {
+  /** Poll cycles in the window (thread listings). */
+  cycles: number;
+  /** Requests that are not the sweep's: the listing and anything else, per cycle. */
+  perCycle: number;
+  /** The sweep's reads (change feeds, receipts, properties, first roster reads) per second. */
+  sweepPerSecond: number;
+  byOperation: Map<string, number>;
+}
+
+const WINDOW_MS = 20_000;
+
+async function idleCost(emulator: Emulator, directory: TestDirectory, size: number): Promise<IdleCost> {
   const owner = await createSession(emulator, `owner ${size}`, directory);
   const follower = await createSession(emulator, `follower ${size}`, directory);
   const raw = chatClientFor(emulator, owner.acsToken);
@@ -157,13 +181,15 @@ async function idleCost(emulator: Emulator, directory: TestDirectory, size: numb
   const requests: RequestLogEntry[] = [];
   const count = (entry: RequestLogEntry) => entry.userId === follower.userId && requests.push(entry);
   emulator.requests.on("request", count);
-  await sleep(20_000);
+  await sleep(WINDOW_MS);
   emulator.requests.off("request", count);
   await client.shutdown();
-  const cycles = Math.max(1, requests.filter((r) => r.operation === "GET /chat/threads").length);
+  // Nothing changes in these threads: every per-thread read is the sweep's.
+  const listings = requests.filter((r) => r.operation === "GET /chat/threads").length;
+  const cycles = Math.max(1, listings);
   const byOperation = new Map<string, number>();
   for (const r of requests) byOperation.set(r.operation, (byOperation.get(r.operation) ?? 0) + 1);
-  return { perCycle: requests.length / cycles, byOperation };
+  return { cycles, perCycle: listings / cycles, sweepPerSecond: (requests.length - listings) / (WINDOW_MS / 1000), byOperation };
 }
 
 async function main() {
@@ -176,15 +202,16 @@ async function main() {
   for (const size of [10, 100, 1000]) costs.push([size, await idleCost(emulator, directory, size)]);
   await emulator.close();
 
-  console.log(`Events by type, polling mode (node ${process.version}); ${SAMPLES} samples each; active: default pace; idle: sweep every ${IDLE.sweepIntervalInMs! / 1000} s`);
+  console.log(`Events by type, polling mode (node ${process.version}); ${SAMPLES.active} samples active, ${SAMPLES.idle} idle; active: default pace; idle: sweep every ${IDLE.sweepIntervalInMs! / 1000} s`);
   console.log(`  ${"event".padEnd(44)} active p50  active p95  idle p50  idle p95`);
   active.forEach(([name, p50, p95], i) => {
     const [, idle50, idle95] = idle[i]!;
     console.log(`  ${name.padEnd(44)} ${ms(p50).padStart(10)}  ${ms(p95).padStart(10)}  ${ms(idle50).padStart(8)}  ${ms(idle95).padStart(8)}`);
   });
-  console.log("  ACS requests per poll cycle of a client following only idle conversations (20 s):");
-  for (const [size, { perCycle, byOperation }] of costs) {
-    console.log(`    ${String(size).padStart(5)} conversations: ${perCycle.toFixed(2)} per cycle (${[...byOperation].map(([op, n]) => `${n} × ${op}`).join(", ")})`);
+  console.log(`  ACS requests of a client following only idle conversations, steady state (${WINDOW_MS / 1000} s window; sweep every 30 s, at most 3 visits a second):`);
+  console.log(`  ${"conversations".padStart(13)}  cycles  per idle cycle (target <= 1)  sweep reads/s  by operation`);
+  for (const [size, { cycles, perCycle, sweepPerSecond, byOperation }] of costs) {
+    console.log(`  ${String(size).padStart(13)}  ${String(cycles).padStart(6)}  ${perCycle.toFixed(2).padStart(28)}  ${sweepPerSecond.toFixed(2).padStart(13)}  ${[...byOperation].map(([op, n]) => `${n} × ${op}`).join(", ")}`);
   }
 }
 
