@@ -812,10 +812,8 @@ type MessageEvents = {
 interface MessageHost {
     /** The sender's Twilio identity, from the identity resolver (the ACS user id when unknown). */
     identityOf(userId: string): string;
-    deliveryOf(message: Message): AggregatedDeliveryReceipt | null;
     /** Media objects for the attachments an ACS message's metadata describes. */
     mediaOf(raw: ChatMessage): Media[];
-    detailedDeliveryOf(message: Message): Promise<DetailedDeliveryReceipt[]>;
     updateMessageBody(message: Message, body: string): Promise<void>;
     updateMessageAttributes(message: Message, attributes: JSONValue): Promise<void>;
     removeMessage(message: Message): Promise<void>;
@@ -859,9 +857,8 @@ declare class Message extends ReplayEventEmitter<MessageEvents> {
     /** The attached files; null for a text message, as Twilio. */
     get attachedMedia(): Array<Media> | null;
     /**
-     * What ACS read receipts tell: read by none, some or all of the other participants (`sent` and
-     * `delivered` are always "all": ACS has no channel delivery). Null until the conversation's
-     * receipts were read (a read-horizon call or getDetailedDeliveryReceipts()).
+     * Null, as Twilio answers for chat messages: its delivery receipts come only from SMS and
+     * WhatsApp channels. Who read a message is told by the participants' `lastReadMessageIndex`.
      */
     get aggregatedDeliveryReceipt(): AggregatedDeliveryReceipt | null;
     updateBody(body: string): Promise<Message>;
@@ -879,7 +876,10 @@ declare class Message extends ReplayEventEmitter<MessageEvents> {
     getTemporaryContentUrlsForMedia(contentSet: Media[]): CancellablePromise<Map<string, string>>;
     getTemporaryContentUrlsForMediaSids(mediaSids: string[] | null): CancellablePromise<Map<string, string>>;
     getTemporaryContentUrlsForAttachedMedia(): CancellablePromise<Map<string, string>>;
-    /** A `read` receipt for each other participant whose read horizon reached this message. */
+    /**
+     * None, as Twilio answers for chat messages (its receipts come from SMS and WhatsApp channels),
+     * without a request: apps ask on every render, and ACS allows 5 receipt reads per 10 s.
+     */
     getDetailedDeliveryReceipts(): Promise<DetailedDeliveryReceipt[]>;
     /** Content templates are Twilio's; an ACS message has none, as a Twilio message without `contentSid`. */
     getContentData(): CancellablePromise<ContentData | null>;
@@ -1160,6 +1160,8 @@ interface ClientContext {
     conversationJoined(conversation: Conversation): void;
     conversationLeft(conversation: Conversation): void;
     conversationRemoved(conversation: Conversation): void;
+    /** Another participant said the thread's properties changed: the event engine reads them soon. */
+    propertiesSignalled(conversation: Conversation): void;
     /** Rejects with Twilio's conflict error when another conversation has the unique name. */
     assertUniqueNameFree(uniqueName: string, exceptSid?: string): Promise<void>;
     getUser(identity: string): Promise<User>;

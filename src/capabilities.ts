@@ -204,13 +204,13 @@ export const CAPABILITIES: readonly Capability[] = [
   row("Message.media", "emulated", "Deprecated in Twilio: the first attached file, or null."),
   row("Message.attachedMedia", "emulated", "Media for the files the message metadata describes (fileSharingMetadata, or hasAttachment/attachmentUrl of the migration guide); null for a text message."),
   row("Message.participantSid", "native", "The sender's ACS user id, which is the sid of its Participant."),
-  row("Message.aggregatedDeliveryReceipt", "emulated", "From ACS read receipts: read by none, some or all of the other participants (sent and delivered are always all: ACS has no channel delivery); null until the conversation's receipts were read, and in a conversation with no one else."),
+  row("Message.aggregatedDeliveryReceipt", "native", "Null, as Twilio answers for chat messages (its delivery receipts come only from SMS and WhatsApp channels); who read a message is told by participants' lastReadMessageIndex.", READ_HORIZON),
   row("Message.getMediaByCategory", "emulated", "Deprecated in Twilio: the attached media of the given categories."),
   row("Message.getMediaByCategories", "emulated", "The attached media of the given categories (null for a text message)."),
   row("Message.getEmailBody", "emulated", "Always null: ACS Chat has no email."),
   row("Message.getEmailHistory", "emulated", "Always null: ACS Chat has no email."),
   row("Message.getParticipant", "native", "Finds the sender in the conversation's participant list (listParticipants when not loaded)."),
-  row("Message.getDetailedDeliveryReceipts", "emulated", "Reads the ACS read receipts: one `read` receipt per other participant whose horizon reached the message; ACS has no sent or delivered statuses."),
+  row("Message.getDetailedDeliveryReceipts", "native", "Resolves to [] without a request, as Twilio answers for chat messages; who read a message is told by participants' lastReadMessageIndex.", READ_HORIZON),
   row("Message.remove", "native", "ChatThreadClient.deleteMessage."),
   row("Message.updateBody", "native", "ChatThreadClient.updateMessage, keeping the metadata (ACS lets only the sender edit)."),
   row("Message.updateAttributes", "emulated", "Own messages: ChatThreadClient.updateMessage of the metadata; others' messages: a control message every client folds in within its sender's rights (the attribute policy; PermissionDeniedError before sending otherwise), since ACS lets only the sender edit.", ATTRIBUTES_OF_OTHERS),
@@ -293,25 +293,25 @@ export const CAPABILITIES: readonly Capability[] = [
   row("RestPaginator.prevPage", "native", "Resolves to a new paginator for the previous page (from the ACS page cache or listMessages); rejects when there is none."),
 
   // ---- AggregatedDeliveryReceipt ----
-  // Produced by Message.aggregatedDeliveryReceipt, from ACS read receipts (ACS has no channel delivery).
-  row("AggregatedDeliveryReceipt.total", "emulated", "The number of the conversation's other participants, over whom the read receipts are counted."),
-  row("AggregatedDeliveryReceipt.sent", "emulated", "Always `all`: a chat message ACS accepted is sent to every participant (ACS has no channel delivery)."),
-  row("AggregatedDeliveryReceipt.delivered", "emulated", "Always `all`: ACS has no delivery statuses, a chat message is in the thread for every participant."),
-  row("AggregatedDeliveryReceipt.read", "emulated", "From ACS read receipts: `none`, `some` or `all` of the other participants read up to the message."),
-  row("AggregatedDeliveryReceipt.undelivered", "emulated", "Always `none`: ACS has no delivery statuses."),
-  row("AggregatedDeliveryReceipt.failed", "emulated", "Always `none`: ACS has no delivery statuses."),
+  // Twilio builds these only from SMS and WhatsApp delivery data: for chat messages it answers null and [], and so does this library.
+  row("AggregatedDeliveryReceipt.total", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("AggregatedDeliveryReceipt.sent", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("AggregatedDeliveryReceipt.delivered", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("AggregatedDeliveryReceipt.read", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("AggregatedDeliveryReceipt.undelivered", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("AggregatedDeliveryReceipt.failed", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
 
   // ---- DetailedDeliveryReceipt ----
-  // Produced by Message.getDetailedDeliveryReceipts(): one per other participant whose ACS read receipt reached the message.
-  row("DetailedDeliveryReceipt.sid", "emulated", "The message's sid and the reader's ACS user id, joined by a colon (ACS read receipts have no id)."),
-  row("DetailedDeliveryReceipt.messageSid", "native", "The ACS message id."),
-  row("DetailedDeliveryReceipt.conversationSid", "native", "The ACS thread id."),
-  row("DetailedDeliveryReceipt.channelMessageSid", "emulated", "The ACS message id again: chat messages have no channel message."),
-  row("DetailedDeliveryReceipt.participantSid", "native", "The reader's ACS user id, as the participant's sid."),
-  row("DetailedDeliveryReceipt.status", "emulated", "Always `read`: ACS read receipts are the only receipts, it has no sent or delivered statuses."),
-  row("DetailedDeliveryReceipt.errorCode", "emulated", "Always 0: a read receipt has no error."),
-  row("DetailedDeliveryReceipt.dateCreated", "emulated", "The readOn time of the reader's ACS read receipt, as an ISO 8601 string."),
-  row("DetailedDeliveryReceipt.dateUpdated", "emulated", "The readOn time of the reader's ACS read receipt, as an ISO 8601 string."),
+  // Twilio builds these only from SMS and WhatsApp delivery data: for chat messages it answers null and [], and so does this library.
+  row("DetailedDeliveryReceipt.sid", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("DetailedDeliveryReceipt.messageSid", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("DetailedDeliveryReceipt.conversationSid", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("DetailedDeliveryReceipt.channelMessageSid", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("DetailedDeliveryReceipt.participantSid", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("DetailedDeliveryReceipt.status", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("DetailedDeliveryReceipt.errorCode", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("DetailedDeliveryReceipt.dateCreated", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
+  row("DetailedDeliveryReceipt.dateUpdated", "native", "As Twilio's class; like Twilio, the library creates none for chat messages (receipts come from SMS and WhatsApp channels).", READ_HORIZON),
 
   // ---- PushNotification ----
   ...["title", "body", "sound", "badge", "action", "type", "data"].map((field) =>

@@ -26,7 +26,6 @@ import { ThreadFeed, type FeedEntry } from "../events/thread-feed.js";
 import { ReadHorizon, type Horizon } from "./read-horizon.js";
 import { decodeMediaMetadata, type MediaDescriptor } from "../mapping/media-metadata.js";
 import { Media } from "./media.js";
-import { AggregatedDeliveryReceipt, DetailedDeliveryReceipt } from "./delivery-receipts.js";
 import { Message, type MessageHost } from "./message.js";
 import { Participant, type ParticipantHost } from "./participant.js";
 import { ParticipantRoster } from "./participant-roster.js";
@@ -169,8 +168,6 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     this.#messageHost = {
       identityOf: (userId) => context.identities.identityOf(userId),
       mediaOf: (raw) => decodeMediaMetadata(raw.metadata, context.report).map((descriptor) => this.#mediaFor(descriptor)),
-      deliveryOf: (message) => this.#deliveryOf(message),
-      detailedDeliveryOf: (message) => this.#detailedDeliveryOf(message),
       updateMessageBody: (message, body) => this.#updateMessageBody(message, body),
       updateMessageAttributes: (message, attributes) => this.#updateMessageAttributes(message, attributes),
       removeMessage: (message) => this.#removeMessage(message),
@@ -660,40 +657,6 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     } catch {
       return undefined;
     }
-  }
-
-  /** What read receipts tell about a message: read by how many of the others. Null until receipts were read. */
-  #deliveryOf(message: Message): AggregatedDeliveryReceipt | null {
-    if (!this.#horizon.isLoaded) return null;
-    const others = this.#roster.list().map((p) => p.sid).filter((id) => id !== message.participantSid);
-    if (others.length === 0) return null;
-    const read = others.filter((id) => (this.#horizon.of(id)?.index ?? -1) >= message.index).length;
-    const amount = read === 0 ? "none" : read === others.length ? "all" : "some";
-    return new AggregatedDeliveryReceipt({ total: others.length, sent: "all", delivered: "all", read: amount, undelivered: "none", failed: "none" });
-  }
-
-  async #detailedDeliveryOf(message: Message): Promise<DetailedDeliveryReceipt[]> {
-    // An explicit read, as Twilio's REST call: the receipts as ACS has them now.
-    await Promise.all([this.#horizon.refresh(), this.#ensureRoster()]);
-    const receipts: DetailedDeliveryReceipt[] = [];
-    for (const [userId, horizon] of this.#horizon.all()) {
-      if (userId === message.participantSid || horizon.index < message.index) continue;
-      const date = horizon.readOn.toISOString();
-      receipts.push(
-        new DetailedDeliveryReceipt({
-          sid: `${message.sid}:${userId}`,
-          message_sid: message.sid,
-          conversation_sid: this.sid,
-          channel_message_sid: message.sid,
-          participant_sid: userId,
-          status: "read",
-          error_code: null,
-          date_created: date,
-          date_updated: date,
-        }),
-      );
-    }
-    return receipts;
   }
 
   /** @internal Re-reads the thread's properties (attributes, unique name, participant attributes). */

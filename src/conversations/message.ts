@@ -20,10 +20,8 @@ export type MessageEvents = {
 export interface MessageHost {
   /** The sender's Twilio identity, from the identity resolver (the ACS user id when unknown). */
   identityOf(userId: string): string;
-  deliveryOf(message: Message): AggregatedDeliveryReceipt | null;
   /** Media objects for the attachments an ACS message's metadata describes. */
   mediaOf(raw: ChatMessage): Media[];
-  detailedDeliveryOf(message: Message): Promise<DetailedDeliveryReceipt[]>;
   updateMessageBody(message: Message, body: string): Promise<void>;
   updateMessageAttributes(message: Message, attributes: JSONValue): Promise<void>;
   removeMessage(message: Message): Promise<void>;
@@ -114,12 +112,11 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
     return this.#attachments.length > 0 ? [...this.#attachments] : null;
   }
   /**
-   * What ACS read receipts tell: read by none, some or all of the other participants (`sent` and
-   * `delivered` are always "all": ACS has no channel delivery). Null until the conversation's
-   * receipts were read (a read-horizon call or getDetailedDeliveryReceipts()).
+   * Null, as Twilio answers for chat messages: its delivery receipts come only from SMS and
+   * WhatsApp channels. Who read a message is told by the participants' `lastReadMessageIndex`.
    */
   get aggregatedDeliveryReceipt(): AggregatedDeliveryReceipt | null {
-    return this.#host.deliveryOf(this);
+    return null;
   }
 
   updateBody(body: string): Promise<Message> {
@@ -176,9 +173,12 @@ export class Message extends ReplayEventEmitter<MessageEvents> {
     return temporaryUrls(this.attachedMedia ?? []);
   }
 
-  /** A `read` receipt for each other participant whose read horizon reached this message. */
+  /**
+   * None, as Twilio answers for chat messages (its receipts come from SMS and WhatsApp channels),
+   * without a request: apps ask on every render, and ACS allows 5 receipt reads per 10 s.
+   */
   getDetailedDeliveryReceipts(): Promise<DetailedDeliveryReceipt[]> {
-    return this.#host.detailedDeliveryOf(this);
+    return Promise.resolve([]);
   }
 
   /** Content templates are Twilio's; an ACS message has none, as a Twilio message without `contentSid`. */
