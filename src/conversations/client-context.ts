@@ -27,6 +27,12 @@ export interface ClientContext {
   conversationJoined(conversation: Conversation): void;
   conversationLeft(conversation: Conversation): void;
   conversationRemoved(conversation: Conversation): void;
+  /**
+   * Whether an event source follows this client's conversations (every `eventSource` but "none"):
+   * then their rosters, message windows and horizons are kept current from the change feed, and
+   * reads answer from them, as Twilio's do from its subscription.
+   */
+  followsEvents(): boolean;
   /** Another participant said the thread's properties changed: the event engine reads them soon. */
   propertiesSignalled(conversation: Conversation): void;
   /** Rejects with Twilio's conflict error when another conversation has the unique name. */

@@ -786,6 +786,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       serviceUserId: this.#session.serviceUserId,
       claim: (threadId) => this.#claim(threadId),
       propertiesSignalled: (conversation) => this.#engine?.propertiesSignalled(conversation.sid),
+      followsEvents: () => this.#engine !== undefined && !this.#shutDown,
       joinedThroughServer: (conversation) => {
         if (this.#conversations.has(conversation.sid)) return this.emit("conversationJoined", conversation);
         this.#conversations.set(conversation.sid, conversation);

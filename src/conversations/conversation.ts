@@ -138,7 +138,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       const items = page.done ? [] : page.value;
       await context.identities.resolveAll(usersNamedIn(items));
       return { items, ...(settings.continuationToken ? { continuationToken: settings.continuationToken } : {}) };
-    });
+    }, () => context.followsEvents());
     this.#feed = new ThreadFeed(
       async (since) => {
         const changed: ChatMessage[] = [];
@@ -300,9 +300,17 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     throw new UnsupportedFeatureError("Conversation.addNonChatParticipant", "SMS, WhatsApp and email participants", "ACS chat threads hold chat users only.");
   }
 
+  /**
+   * Twilio answers from the roster its subscription keeps: so does this client once it has read
+   * the participants, as long as an event source follows the conversation (system messages in the
+   * change feed tell joins and departures). After leaving, the roster as it was, without a request.
+   */
   async getParticipants(): Promise<Participant[]> {
     await this.#context.ensureReady();
-    await Promise.all([this.#roster.load(), this.#loadHorizonsForParticipants()]);
+    if (!this.#participating()) return this.#roster.list();
+    // Without an event source nothing keeps the roster current: each call reads it, as before.
+    const read = this.#context.followsEvents() ? this.#roster.ensureLoaded() : this.#roster.load();
+    await Promise.all([read, this.#loadHorizonsForParticipants()]);
     return this.#roster.list();
   }
 
@@ -470,7 +478,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   /** Counts the user messages, reading the whole thread (ACS keeps no count). */
   async getMessagesCount(): Promise<number> {
     await this.#context.ensureReady();
-    return (await this.#window.all()).length;
+    if (this.#participating()) return (await this.#window.all()).length;
+    // ACS refuses a former participant's reads: answer from what was read while participating.
+    const known = this.#window.allKnown();
+    if (known) return known.length;
+    throw new NotFoundError(`This user is no longer a participant of conversation ${this.sid}, whose messages were not all read before`);
   }
 
   prepareMessage(): MessageBuilder {
@@ -545,6 +557,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    */
   async getUnreadMessagesCount(): Promise<number | null> {
     await this.#context.ensureReady();
+    if (!this.#participating()) return null;
     await this.#horizon.ensureLoaded();
     const own = this.#horizon.own;
     if (!own) return null;
@@ -878,12 +891,18 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
    */
   async #loadHorizonsForParticipants(): Promise<void> {
     await this.#context.ensureReady();
-    await this.#horizon.ensureLoaded().catch(() => undefined);
+    if (this.#participating()) await this.#horizon.ensureLoaded().catch(() => undefined);
+  }
+
+  /** After leaving or removal ACS refuses this user's reads: local state is all there is. */
+  #participating(): boolean {
+    return this.#currentStatus === "joined";
   }
 
   async #ensureRoster(): Promise<void> {
     await this.#context.ensureReady();
-    await this.#roster.ensureLoaded();
+    // Not a participant (any more): ACS would refuse the read; what is known is all there is.
+    if (this.#roster.loaded || this.#participating()) await this.#roster.ensureLoaded();
   }
 
   async #refreshProperties(): Promise<void> {

@@ -55,10 +55,28 @@ export class MessageWindow {
   /** Changes carried by control messages, by target message id, ascending by sequence. */
   readonly #changes = new Map<string, AttributesChange[]>();
 
-  readonly #readPage: PageReader;
+  /**
+   * Whether the run reaches the thread's newest message: true after a read of the newest page,
+   * kept true while the change feed adds each new message next to it (`absorb`), false on a gap.
+   */
+  #reachesNewest = false;
 
-  constructor(readPage: PageReader) {
+  readonly #readPage: PageReader;
+  readonly #followed: () => boolean;
+
+  /** `followed`: whether the change feed is read for this thread, so that absorbed messages keep the newest end current. */
+  constructor(readPage: PageReader, followed: () => boolean = () => false) {
     this.#readPage = readPage;
+    this.#followed = followed;
+  }
+
+  /**
+   * Whether answering for messages above `top` needs a read of the newest page: always before the
+   * first read; afterwards only when no feed keeps the newest end current (as Twilio's reads
+   * answer from what its subscription keeps, so that an app reading on every render costs nothing).
+   */
+  #needsNewest(top: number): boolean {
+    return this.#high === 0 || (top > this.#high && !(this.#reachesNewest && this.#followed()));
   }
 
   /** The index of a message the window holds, by id. */
@@ -68,13 +86,13 @@ export class MessageWindow {
 
   /** The newest user message at or below `index` (reading pages as needed). */
   async newestUserAtOrBelow(index: number, firstReadSize: number): Promise<ChatMessage | undefined> {
-    if (this.#high === 0 || index > this.#high) await this.refreshNewest(firstReadSize);
+    if (this.#needsNewest(index)) await this.refreshNewest(firstReadSize);
     return (await this.#collectDown(index, 1))[0];
   }
 
   /** How many user messages are above `index`, reading the newest messages down to it. */
   async countUserAbove(index: number, firstReadSize: number): Promise<number> {
-    await this.refreshNewest(firstReadSize);
+    if (this.#needsNewest(Number.POSITIVE_INFINITY)) await this.refreshNewest(firstReadSize);
     while (this.#low > index + 1 && (await this.extendOlder()));
     let count = 0;
     for (let sequence = Math.max(index + 1, this.#low); sequence <= this.#high; sequence++) {
@@ -104,7 +122,11 @@ export class MessageWindow {
       const sequence = indexFromSequenceId(message.sequenceId);
       // Folds apply wherever the carrier sits; only messages adjacent to or inside the run are kept.
       this.#fold(message, sequence);
-      if (this.#high === 0 || sequence > this.#high + 1 || sequence < this.#low) continue;
+      if (this.#high === 0 || sequence < this.#low) continue;
+      if (sequence > this.#high + 1) {
+        this.#reachesNewest = false;
+        continue;
+      }
       this.#store(message, sequence);
       this.#high = Math.max(this.#high, sequence);
     }
@@ -129,6 +151,7 @@ export class MessageWindow {
     }
     page.items.forEach((message, i) => this.#store(message, sequences[i]!));
     this.#high = Math.max(this.#high, pageHigh);
+    this.#reachesNewest = true;
   }
 
   /** Reads the next older page; false when the oldest message is already in the window. */
@@ -149,7 +172,7 @@ export class MessageWindow {
   async page(pageSize: number, anchor: number | undefined, direction: "backwards" | "forward", firstReadSize: number): Promise<WindowPage> {
     if (direction === "backwards") {
       const top = anchor ?? Number.POSITIVE_INFINITY;
-      if (this.#high === 0 || top > this.#high) await this.refreshNewest(firstReadSize);
+      if (this.#needsNewest(top)) await this.refreshNewest(firstReadSize);
       const older = await this.#collectDown(top, pageSize + 1);
       const messages = older.slice(0, pageSize).reverse();
       const newestIndex = messages.length ? indexFromSequenceId(messages[messages.length - 1]!.sequenceId) : top;
@@ -159,7 +182,7 @@ export class MessageWindow {
     if (this.#high === 0) await this.refreshNewest(firstReadSize);
     while (this.#low > bottom && (await this.extendOlder()));
     let newer = this.#collectUp(bottom, pageSize + 1);
-    if (newer.length <= pageSize) {
+    if (newer.length <= pageSize && this.#needsNewest(Number.POSITIVE_INFINITY)) {
       await this.refreshNewest(firstReadSize);
       // More new messages than one read restart the run above `bottom`: walk back down to it.
       while (this.#low > bottom && (await this.extendOlder()));
@@ -171,8 +194,13 @@ export class MessageWindow {
   }
 
   /** Every user message, reading the whole thread. */
+  /** Every user message without a read, when the window already holds them all; else undefined. */
+  allKnown(): ChatMessage[] | undefined {
+    return this.#high > 0 && this.#reachedOldest ? this.#collectUp(0, Number.POSITIVE_INFINITY) : undefined;
+  }
+
   async all(): Promise<ChatMessage[]> {
-    if (this.#high === 0) await this.refreshNewest(OLDER_PAGE_SIZE);
+    if (this.#needsNewest(Number.POSITIVE_INFINITY)) await this.refreshNewest(OLDER_PAGE_SIZE);
     while (await this.extendOlder());
     return this.#collectUp(0, Number.POSITIVE_INFINITY);
   }

@@ -89,9 +89,16 @@ export class ParticipantRoster {
     return this.#bySid.size + (this.#serviceUserInThread ? 1 : 0);
   }
 
+  /** Loads the roster once; callers that come while the first load runs share it. */
   async ensureLoaded(): Promise<void> {
-    if (!this.#loaded) await this.load();
+    if (this.#loaded) return;
+    this.#firstLoad ??= this.load().finally(() => {
+      this.#firstLoad = undefined;
+    });
+    await this.#firstLoad;
   }
+
+  #firstLoad: Promise<void> | undefined;
 
   /** Reads the participants and the snapshot the thread points at; after the first read, differences are joins and departures. */
   async load(): Promise<void> {
