@@ -12,7 +12,8 @@ import type { ReportProblem } from "../mapping/foreign-data.js";
 import { assertMetadataFits, withAttributes } from "../mapping/attributes.js";
 import { decodeClientToken, isClientToken, readAcsTokenClaims } from "../mapping/client-token.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
-import { EventEngine, type EngineConversation } from "../events/event-engine.js";
+import { EventEngine, type EngineConversation, type ThreadRead } from "../events/event-engine.js";
+import { BACKGROUND_HEADER, RateBudget } from "../acs/rate-budget.js";
 import { PollingSource } from "../events/polling-source.js";
 import { RealtimeSource, type RealtimeSignals } from "../events/realtime-source.js";
 import { VERSION } from "../version.js";
@@ -145,6 +146,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   /** Server time up to which this client's start-up listing saw every thread's changes. */
   #threadsCursor = 0;
   #engine: EventEngine | undefined;
+  readonly #budget: RateBudget;
   #polling: PollingSource | undefined;
   #realtime: RealtimeSource | undefined;
   #detachExternal: (() => void) | undefined;
@@ -164,10 +166,16 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     this.#scheduleTokenEvents();
     // One HTTP client (one connection pool) for the ChatClient and every conversation's thread
     // client: otherwise each conversation opens its own connections, as Twilio's one socket does not.
+    this.#budget = new RateBudget(this.#session.userId);
     this.#chatClient = new ChatClient(this.#session.endpoint, this.#credential, {
       ...this.#options.chatClientOptions,
       httpClient: this.#options.chatClientOptions?.httpClient ?? createDefaultHttpClient(),
-      additionalPolicies: [...(this.#options.chatClientOptions?.additionalPolicies ?? []), currentTokenPolicy(this.#credential)],
+      additionalPolicies: [
+        ...(this.#options.chatClientOptions?.additionalPolicies ?? []),
+        currentTokenPolicy(this.#credential),
+        // ACS's limits are part of the contract: nothing this client sends is refused with 429 for its own habits.
+        { policy: this.#budget.policy(), position: "perRetry" },
+      ],
     });
     // A server-kit token says where its directories are: they resolve identities unless the app brings its own resolver.
     this.#server = this.#session.serverUrl ? new ServerDirectory(this.#session.serverUrl, () => this.#givenToken, this.#options.fetch) : undefined;
@@ -199,10 +207,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       return threads;
     });
     this.#conversationsLoaded = loaded.then(() => undefined);
-    // Events start beside the app's first calls, not in front of them: a realtime connection can
-    // take seconds. Threads that failed to load are left out, so that polling discovers them again.
-    void loaded.then(
-      (threads) => this.#startEvents(threads.filter((thread) => this.#conversations.has(thread.id))).catch((error: unknown) => this.#connectionTrouble(error)),
+    // Events start once the threads are listed, beside the loading of their conversations (which
+    // may take minutes for hundreds) and the app's first calls. A listed thread that changes
+    // before it is loaded is loaded by the events at once, with its news.
+    void threadsListed.then(
+      (threads) => this.#startEvents(threads).catch((error: unknown) => this.#connectionTrouble(error)),
       () => undefined, // initFailed already says it
     );
     // Callers await `ready` themselves; unobserved rejections must not crash the app.
@@ -270,7 +279,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   async getConversationBySid(conversationSid: string): Promise<Conversation> {
     checkArgument(nonEmptyString, conversationSid, "conversationSid");
     await this.#readyForCalls();
-    await this.#conversationsLoaded;
+    // Not after every conversation loaded (minutes for hundreds): one not loaded yet is read now.
     const known = this.#conversations.get(conversationSid);
     if (known) return known;
     try {
@@ -473,8 +482,9 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   /** A thread's properties read from ACS, vetted (see #vetted). */
-  async #readProperties(threadId: string): Promise<ChatThreadProperties> {
-    return this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(threadId).getProperties()));
+  async #readProperties(threadId: string, background = false): Promise<ChatThreadProperties> {
+    const options = background ? { requestOptions: { customHeaders: { [BACKGROUND_HEADER]: "1" } } } : {};
+    return this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(threadId).getProperties(options)));
   }
 
   /** Resolves once initialized; rejects with the initialization error, or ClientShutDownError after shutdown(). */
@@ -568,18 +578,33 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     return this.#addConversation(properties, "joined", historyBefore, undefined, throughIndex !== undefined ? { throughIndex } : {});
   }
 
-  /** Reads each thread's properties and announces it: `conversationAdded`, then `conversationJoined`. */
-  async #loadConversations(threads: ChatThreadItem[]): Promise<void> {
-    for (const thread of threads) {
-      if (this.#conversations.has(thread.id)) continue;
-      try {
-        const properties = await this.#readProperties(thread.id);
+  /**
+   * Reads each thread's properties and announces it (`conversationAdded`, then
+   * `conversationJoined`), the most recently active first, a few reads at a time. The reads are
+   * background work in the rate budget: ACS allows 50 thread reads per 10 s per user, so a user in
+   * hundreds of conversations loads them over minutes, while the events and the app's own calls
+   * (which may load a conversation sooner) keep their share.
+   */
+  async #loadConversations(threads: ChatThreadItem[], retry = true): Promise<void> {
+    const recentFirst = [...threads].sort((a, b) => (b.lastMessageReceivedOn?.getTime() ?? 0) - (a.lastMessageReceivedOn?.getTime() ?? 0));
+    const failed: ChatThreadItem[] = [];
+    for (let i = 0; i < recentFirst.length && !this.#shutDown; i += LOAD_CONCURRENCY) {
+      const batch = recentFirst.slice(i, i + LOAD_CONCURRENCY).filter((thread) => !this.#conversations.has(thread.id));
+      const read = await Promise.allSettled(batch.map((thread) => this.#readProperties(thread.id, true)));
+      read.forEach((result, j) => {
+        const thread = batch[j]!;
+        if (result.status === "rejected") {
+          failed.push(thread);
+          const error: unknown = result.reason;
+          this.emit("connectionError", { terminal: false, message: error instanceof Error ? error.message : String(error) });
+          return;
+        }
         const throughIndex = this.#historyThrough.get(thread.id);
-        this.#addConversation(properties, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.#threadsCursor, thread.lastMessageReceivedOn, throughIndex !== undefined ? { throughIndex } : {});
-      } catch (error) {
-        this.emit("connectionError", { terminal: false, message: error instanceof Error ? error.message : String(error) });
-      }
+        this.#addConversation(result.value, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.#threadsCursor, thread.lastMessageReceivedOn, throughIndex !== undefined ? { throughIndex } : {});
+      });
     }
+    // Once more for those that failed (events would load them only when they change).
+    if (failed.length > 0 && retry) await this.#loadConversations(failed, false);
   }
 
   /** Picks up threads created or joined since the last listing. */
@@ -697,6 +722,10 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       },
       failed: (error: unknown) => this.#connectionTrouble(error),
       reachable: () => this.#setConnectionState("connected"),
+      readDelay: (threadId: string, what: ThreadRead) => {
+        const thread = `/chat/threads/${encodeURIComponent(threadId)}`;
+        return this.#budget.delayOf("GET", what === "properties" ? thread : `${thread}/${what === "messages" ? "messages" : "readReceipts"}`, true);
+      },
     };
   }
 
@@ -874,6 +903,8 @@ const DEFAULT_TYPING_TIMEOUT_MS = 9000;
 const DEFAULT_MEDIA = { maxCount: 10, maxSizeInMb: 25 };
 /** The newest messages read of a thread active as the client starts: the highest index among them is what matters. */
 const TIED_HISTORY_PAGE = 5;
+/** Conversations whose properties are read at once while loading them at start-up. */
+const LOAD_CONCURRENCY = 8;
 /** How long the directory's answer about a thread's unique name is reused. */
 const UNIQUE_NAME_CHECK_TTL_MS = 5 * 60_000;
 

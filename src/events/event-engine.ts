@@ -50,6 +50,12 @@ export interface EngineHost {
   failed(error: unknown): void;
   /** ACS answered this cycle's thread listing: the connection works (before the cycle's other reads end). */
   reachable?(): void;
+  /**
+   * How long a periodic read of this kind in this thread would wait now in the rate budget's
+   * background share (0: none). A cycle leaves such reads to a later cycle rather than wait for
+   * them, so that periodic reads never hold up a cycle nor use what news and the app's calls need.
+   */
+  readDelay?(threadId: string, what: ThreadRead): number;
 }
 
 export interface EngineOptions {
@@ -69,7 +75,7 @@ export interface EngineOptions {
 }
 
 /** What a nudge asks to read of a known thread. */
-type ThreadRead = "messages" | "properties" | "receipts";
+export type ThreadRead = "messages" | "properties" | "receipts";
 
 export class EventEngine implements NudgeSink {
   /** Server time of the latest thread change seen. */
@@ -143,6 +149,7 @@ export class EventEngine implements NudgeSink {
       else if (!changed.includes(conversation)) changed.push(conversation);
     }
     const now = this.#now();
+    // News first: changed threads are read whatever the budget (they wait for it if they must).
     const work: Array<[string | undefined, Promise<void>]> = changed.map((conversation) => [conversation.sid, conversation._catchUp()]);
     for (const conversation of changed) this.#activeUntil.set(conversation.sid, now + this.#activeFor);
     // Every conversation is followed from start to shutdown, whoever listens (as Twilio's socket
@@ -150,28 +157,33 @@ export class EventEngine implements NudgeSink {
     const conversations = this.#host.conversations();
     const active = this.#activeSet(conversations, now);
     for (const conversation of active) {
+      const sid = conversation.sid;
       // Edits and deletes do not move a thread in the thread list: active threads' messages are read every cycle.
-      if (!changed.includes(conversation)) work.push([conversation.sid, conversation._catchUp()]);
-      if (this.#due(this.#receiptsReadAt, conversation.sid, this.#receiptsInterval, now)) work.push([conversation.sid, conversation._refreshReceipts()]);
-      if (this.#due(this.#propertiesReadAt, conversation.sid, this.#watchInterval, now)) work.push([conversation.sid, this.#readProperties(conversation)]);
+      if (!changed.includes(conversation) && !this.#throttled(sid, "messages")) work.push([sid, conversation._catchUp()]);
+      if (!this.#throttled(sid, "receipts") && this.#due(this.#receiptsReadAt, sid, this.#receiptsInterval, now)) work.push([sid, conversation._refreshReceipts()]);
+      if (!this.#throttled(sid, "properties") && this.#due(this.#propertiesReadAt, sid, this.#watchInterval, now)) work.push([sid, this.#readProperties(conversation)]);
     }
-    for (const conversation of this.#sweepBatch(conversations.filter((c) => !active.includes(c) && !changed.includes(c)), now)) {
+    const idle = conversations.filter((c) => !active.includes(c) && !changed.includes(c) && !this.#throttled(c.sid, "messages"));
+    for (const conversation of this.#sweepBatch(idle, now)) {
       work.push([conversation.sid, conversation._catchUp()]);
-      // Receipts have their own limit per user and thread (5 per 10 s): every visit reads them.
-      this.#receiptsReadAt.set(conversation.sid, now);
-      work.push([conversation.sid, conversation._refreshReceipts()]);
+      // Receipts have their own limit per user and thread (5 per 10 s): every visit reads them, unless that limit is used up.
+      if (!this.#throttled(conversation.sid, "receipts")) {
+        this.#receiptsReadAt.set(conversation.sid, now);
+        work.push([conversation.sid, conversation._refreshReceipts()]);
+      }
       // Thread reads share ACS's 50 per 10 s per user with the thread list: idle properties every few visits
       // (this library's clients signal their property changes in the feed, which the visit reads).
       const visits = (this.#sweepVisits.get(conversation.sid) ?? 0) + 1;
       this.#sweepVisits.set(conversation.sid, visits);
-      if (visits % SWEEP_PROPERTIES_EVERY === 1) work.push([conversation.sid, this.#readProperties(conversation)]);
+      if (visits % SWEEP_PROPERTIES_EVERY === 1 && !this.#throttled(conversation.sid, "properties")) work.push([conversation.sid, this.#readProperties(conversation)]);
     }
     for (const threadId of this.#propertiesOwed) {
       const conversation = this.#host.conversation(threadId);
       if (!conversation) this.#propertiesOwed.delete(threadId);
-      else if (this.#due(this.#signalledReadAt, threadId, SIGNALLED_READ_SPACING_MS, now)) work.push([threadId, this.#readProperties(conversation)]);
+      else if (!this.#throttled(threadId, "properties") && this.#due(this.#signalledReadAt, threadId, SIGNALLED_READ_SPACING_MS, now)) work.push([threadId, this.#readProperties(conversation)]);
     }
-    if (now - this.#lastFullList >= this.#fullListInterval) {
+    // The full listing shares its limit (thread reads per user) with property reads: any thread stands for it.
+    if (now - this.#lastFullList >= this.#fullListInterval && !this.#throttled("", "properties")) {
       this.#lastFullList = now;
       work.push([undefined, this.#noticeRemovals()]);
     }
@@ -204,6 +216,10 @@ export class EventEngine implements NudgeSink {
       .filter((conversation) => priority(conversation) > now)
       .sort((a, b) => priority(b) - priority(a))
       .slice(0, this.#maxActive);
+  }
+
+  #throttled(threadId: string, what: ThreadRead): boolean {
+    return (this.#host.readDelay?.(threadId, what) ?? 0) > 0;
   }
 
   /** Whether a read of this kind is due for a thread; marks it done when it is. */

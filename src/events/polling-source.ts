@@ -3,6 +3,7 @@
  * threads that changed. The interval adapts: short after activity, growing while idle, backing
  * off after errors, and it recovers by itself.
  */
+import { ACS_RATE_LIMITS } from "../acs/limits.js";
 export interface PollingOptions {
   /** Interval right after a cycle that found changes. */
   minIntervalInMs?: number;
@@ -26,6 +27,13 @@ export interface PollingOptions {
   /** How often the whole thread list is read to notice conversations this user was removed from. */
   removalCheckIntervalInMs?: number;
 }
+
+const THREAD_READS = ACS_RATE_LIMITS["GET /chat/threads"]!.limits[0]!;
+/**
+ * The shortest interval between thread listings (500 ms): at most 40% of ACS's thread reads per
+ * user, the rest left for reading single threads (properties), which share the limit.
+ */
+export const LISTING_FLOOR_MS = Math.ceil(THREAD_READS.windowInMs / (THREAD_READS.max * 0.4));
 
 export const DEFAULT_POLLING: Required<PollingOptions> = {
   minIntervalInMs: 500,
@@ -64,10 +72,11 @@ export class PollingSource {
 
   constructor(handlers: PollingHandlers, options: PollingOptions = {}) {
     this.#handlers = handlers;
-    // Only given values override the defaults; an interval below 10 ms would spin.
+    // Only given values override the defaults; a listing more often than the floor would use up
+    // ACS's thread reads (and then wait for them in the rate budget, holding up every cycle).
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => typeof value === "number" && Number.isFinite(value)));
     const merged = { ...DEFAULT_POLLING, ...given };
-    this.#options = { ...merged, minIntervalInMs: Math.max(10, merged.minIntervalInMs), maxIntervalInMs: Math.max(10, merged.maxIntervalInMs) };
+    this.#options = { ...merged, minIntervalInMs: Math.max(LISTING_FLOOR_MS, merged.minIntervalInMs), maxIntervalInMs: Math.max(LISTING_FLOOR_MS, merged.maxIntervalInMs) };
     this.#interval = this.#options.minIntervalInMs;
   }
 

@@ -56,6 +56,41 @@ describe("EventEngine", () => {
     expect(scripted.discovered).toEqual(["new"]); // once
   });
 
+  it("leaves periodic reads the rate budget cannot take now to a later cycle, but reads news at once", async () => {
+    let now = 0;
+    const reads: string[] = [];
+    const tracked = (sid: string): EngineConversation =>
+      ({
+        ...conversationOf(sid),
+        _catchUp: async () => void reads.push(`messages ${sid}`),
+        _refreshReceipts: async () => void reads.push(`receipts ${sid}`),
+        _refreshProperties: async () => void reads.push(`properties ${sid}`),
+        _isWatched: () => true,
+      }) as EngineConversation;
+    const throttled = new Set<string>();
+    const scripted = scriptedHost(() => (now === 2 ? [thread("busy", 5000)] : []));
+    scripted.host.readDelay = (threadId, what) => (throttled.has(`${what} ${threadId}`) ? 1000 : 0);
+    const engine = new EventEngine(scripted.host, 0, [], { now: () => now });
+    scripted.known.set("busy", tracked("busy"));
+    scripted.known.set("calm", tracked("calm"));
+    for (const what of ["messages", "receipts", "properties"]) throttled.add(`${what} busy`);
+    now = 1;
+    await engine.cycle();
+    expect(reads.sort()).toEqual(["messages calm", "properties calm", "receipts calm"]);
+    // The thread list says "busy" changed: its feed is read, waiting for the budget if it must.
+    reads.length = 0;
+    now = 2;
+    await engine.cycle();
+    expect(reads).toContain("messages busy");
+    expect(reads).not.toContain("receipts busy");
+    // Once the budget has room, the periodic reads it skipped come.
+    reads.length = 0;
+    throttled.clear();
+    now = 3;
+    await engine.cycle();
+    expect(reads.sort()).toEqual(["messages busy", "messages calm", "properties busy", "receipts busy"]);
+  });
+
   it("keeps a conversation added while the full listing ran", async () => {
     let now = 0;
     let addDuringListing: (() => void) | undefined;

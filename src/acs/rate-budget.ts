@@ -1,0 +1,77 @@
+/**
+ * Every request the client sends to ACS Chat passes one budget: ACS's documented limits per
+ * operation group, scope (this user, a thread, this user in a thread) and window. A request that
+ * would pass a limit waits until it fits instead of being sent to be refused (429), whatever the
+ * app calls and however often; the callers' coalescing keeps what waits small.
+ *
+ * Background work (loading conversations at start-up, sweeps) may use only part of each limit, so
+ * that what the app and the event stream need now never queues behind it.
+ */
+import type { PipelinePolicy, PipelineRequest } from "@azure/core-rest-pipeline";
+import { acsChatOperationOf, RateWindows } from "./limits.js";
+
+type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
+
+/** A request header that marks background work; the budget removes it before the request goes. */
+export const BACKGROUND_HEADER = "x-twilio-conversations-acs-background";
+/** The part of each limit this client uses: ACS counts on its clock, and one user may run several clients. */
+const FOREGROUND_SHARE = 0.9;
+const BACKGROUND_SHARE = 0.6;
+/** Added to each wait: the service's window and ours do not end on the same millisecond. */
+const MARGIN_MS = 50;
+
+export class RateBudget {
+  readonly #windows: RateWindows;
+  readonly #userId: string;
+
+  constructor(userId: string, now: () => number = Date.now) {
+    this.#userId = userId;
+    this.#windows = new RateWindows(now);
+  }
+
+  /** How long a request would wait now (0: it would go at once); counts nothing. */
+  delayOf(method: string, path: string, background = false): number {
+    const found = acsChatOperationOf(method, path);
+    return found ? this.#windows.waitFor(found.operation, this.#userId, found.threadId, background ? BACKGROUND_SHARE : FOREGROUND_SHARE) : 0;
+  }
+
+  /** Resolves once the request fits the budget (and counts it); rejects when `signal` aborts first. */
+  async admit(method: string, path: string, background: boolean, signal?: AbortSignalLike): Promise<void> {
+    const found = acsChatOperationOf(method, path);
+    if (!found) return;
+    const share = background ? BACKGROUND_SHARE : FOREGROUND_SHARE;
+    for (let wait = this.#windows.waitFor(found.operation, this.#userId, found.threadId, share); wait > 0; wait = this.#windows.waitFor(found.operation, this.#userId, found.threadId, share)) {
+      await sleep(wait + MARGIN_MS, signal);
+    }
+    this.#windows.count(found.operation, this.#userId, found.threadId);
+  }
+
+  /** The SDK pipeline policy, to run per retry: a retried request counts against the limits again. */
+  policy(): PipelinePolicy {
+    return {
+      name: "twilioConversationsAcsRateBudget",
+      sendRequest: async (request, next) => {
+        const background = request.headers.has(BACKGROUND_HEADER);
+        request.headers.delete(BACKGROUND_HEADER);
+        await this.admit(request.method, new URL(request.url).pathname, background, request.abortSignal);
+        return next(request);
+      },
+    };
+  }
+}
+
+function sleep(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
+  const aborted = () => new DOMException("The request was aborted while it waited for ACS's rate limits.", "AbortError");
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
