@@ -8,7 +8,7 @@ import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import type { PipelinePolicy, PipelineRequest } from "@azure/core-rest-pipeline";
-import { ACS_RATE_LIMITS } from "../../src/emulator/index.js";
+import { acsChatOperationOf, RateWindows } from "../../src/acs/limits.js";
 import type { AcsCredentials } from "./target-env.js";
 
 /**
@@ -23,42 +23,22 @@ export class LiveRecorder {
   readonly threads = new Set<string>();
 }
 
-/** `METHOD /chat/threads/{threadId}/...`: the emulator's operation names, which key ACS_RATE_LIMITS. */
-export function operationOf(method: string, pathname: string): { operation: string; threadId: string | undefined } | undefined {
-  const parts = pathname.split("/").filter(Boolean);
-  if (parts[0] !== "chat" || parts[1] !== "threads") return undefined;
-  const template = parts.map((part, i) => (i === 2 ? "{threadId}" : i === 4 && parts[3] === "messages" ? "{messageId}" : part));
-  return { operation: `${method.toUpperCase()} /${template.join("/")}`, threadId: parts[2] === undefined ? undefined : decodeURIComponent(parts[2]) };
-}
-
 /**
  * Sliding windows per rate-limit key, shared by every client of the process (ACS counts per
  * thread across users): a request waits until each of its windows has room.
  */
 export class Pacer {
-  private readonly hits = new Map<string, number[]>();
+  private readonly windows: RateWindows;
 
-  constructor(private readonly now: () => number = Date.now, private readonly sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))) {}
+  constructor(now: () => number = Date.now, private readonly sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))) {
+    this.windows = new RateWindows(now);
+  }
 
   /** How long the request must wait now; 0 means it was counted and may go. */
   tryAdmit(operation: string, user: string, threadId: string | undefined): number {
-    const rule = ACS_RATE_LIMITS[operation];
-    if (!rule) return 0;
-    const now = this.now();
-    const windows = rule.limits.map((limit) => {
-      const scope = limit.scope === "user" ? user : limit.scope === "thread" ? `${threadId}` : `${user}|${threadId}`;
-      const key = `${rule.group}|${limit.scope}|${limit.windowInMs}|${scope}`;
-      const hits = (this.hits.get(key) ?? []).filter((at) => at > now - limit.windowInMs);
-      this.hits.set(key, hits);
-      return { hits, limit };
-    });
-    let wait = 0;
-    for (const { hits, limit } of windows) {
-      if (hits.length >= limit.max) wait = Math.max(wait, hits[hits.length - limit.max]! + limit.windowInMs - now);
-    }
-    if (wait > 0) return wait;
-    for (const { hits } of windows) hits.push(now);
-    return 0;
+    const wait = this.windows.waitFor(operation, user, threadId);
+    if (wait === 0) this.windows.count(operation, user, threadId);
+    return wait;
   }
 
   async admit(operation: string, user: string, threadId: string | undefined): Promise<void> {
@@ -73,7 +53,7 @@ function pacingPolicy(): PipelinePolicy {
   return {
     name: "liveAcsPacing",
     async sendRequest(request: PipelineRequest, next) {
-      const found = operationOf(request.method, new URL(request.url).pathname);
+      const found = acsChatOperationOf(request.method, new URL(request.url).pathname);
       // The bearer token stands for its user: one user may hold several, which only makes the pacing looser.
       if (found) await pacer.admit(found.operation, request.headers.get("authorization") ?? "", found.threadId);
       return next(request);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseAcsConnectionString, parseStorageConnectionString, readTargetEnv, TargetConfigError } from "../helpers/target-env.js";
-import { operationOf, Pacer } from "../helpers/live-acs.js";
+import { Pacer } from "../helpers/live-acs.js";
 
 const KEY = "c2VjcmV0LWtleS1vZi10aGUtcmVzb3VyY2U=";
 const ACS = `endpoint=https://my-acs.communication.azure.com/;accesskey=${KEY}`;
@@ -78,14 +78,8 @@ describe("parseStorageConnectionString", () => {
   });
 });
 
+// Operation names are tested with the client's rate budget (test/unit/acs/rate-budget.test.ts).
 describe("live pacing", () => {
-  it("names requests with the emulator's operation names, which key ACS_RATE_LIMITS", () => {
-    expect(operationOf("post", "/chat/threads/19%3Aabc%40thread.v2/messages")).toEqual({ operation: "POST /chat/threads/{threadId}/messages", threadId: "19:abc@thread.v2" });
-    expect(operationOf("PATCH", "/chat/threads/t/messages/m1")?.operation).toBe("PATCH /chat/threads/{threadId}/messages/{messageId}");
-    expect(operationOf("POST", "/chat/threads/t/participants/:add")?.operation).toBe("POST /chat/threads/{threadId}/participants/:add");
-    expect(operationOf("POST", "/identities")).toBeUndefined();
-  });
-
   it("holds the 11th send to a thread within 10 s until the oldest leaves the window, whoever sends", () => {
     let now = 0;
     const pacer = new Pacer(() => now);
