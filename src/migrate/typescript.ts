@@ -1,0 +1,33 @@
+/**
+ * The TypeScript compiler API, loaded on demand: `typescript` is an optional peer dependency of
+ * this package, needed only by `check` and `twilio-conversations-acs/migrate`, never by the client
+ * or the emulator.
+ */
+import type * as TS from "typescript";
+
+export type TypeScriptApi = typeof TS;
+
+/** `typescript` is not installed, or is a version without the compiler API this analysis uses. */
+export class TypeScriptMissingError extends Error {
+  override readonly name = "TypeScriptMissingError";
+}
+
+const INSTALL = "Install it next to this package: npm install --save-dev typescript@^5.9";
+
+/** The `typescript` package (5.x or later with the JavaScript compiler API). */
+export async function loadTypeScript(): Promise<TypeScriptApi> {
+  let loaded: unknown;
+  try {
+    loaded = await import("typescript");
+  } catch {
+    throw new TypeScriptMissingError(`twilio-conversations-acs check reads your code with the TypeScript compiler API, and the \`typescript\` package is not installed. ${INSTALL}`);
+  }
+  const ts = ((loaded as { default?: TypeScriptApi }).default ?? loaded) as TypeScriptApi;
+  const major = Number(String(ts.version ?? "").split(".")[0]);
+  if (typeof ts.createProgram !== "function" || !(major >= 5)) {
+    throw new TypeScriptMissingError(
+      `twilio-conversations-acs check needs the compiler API of TypeScript 5.x; the installed \`typescript\` is ${ts.version ?? "of unknown version"} and has none (TypeScript 7's native compiler has no such API). ${INSTALL}`,
+    );
+  }
+  return ts;
+}
