@@ -85,6 +85,8 @@ const KNOWN_NAMES = new Set([...CAPABILITIES.map((capability) => parseMember(cap
  * unresolved: Twilio's compound member names (`sendMessage`, `friendlyName`), not `body` or `sid`.
  */
 const DISTINCTIVE_NAMES = new Set([...KNOWN_NAMES].filter((name) => /[A-Z]/.test(name) && !EMITTER_NAMES.has(name) && !Object.values(TWILIO_PRIVATE_FIELDS).flat().includes(name)));
+/** A computed member name of at most this many known strings (`"typing" | "leave"`) is a use of each; more (`keyof Conversation`) is unresolved. */
+const MAX_NAMES = 4;
 /** Twilio exports `Paginator` as an interface; `RestPaginator` is its class and its rows. */
 const GROUP_OF_EXPORT: Record<string, string> = { Paginator: "RestPaginator" };
 
@@ -113,6 +115,13 @@ export interface FileContext {
   copies: ApiModule[];
   location(node: TS.Node): SourceLocation;
   code(node: TS.Node): string;
+}
+
+/** The strings a type stands for: a string literal, or a union of them (`"typing" | "leave"`); undefined for any other type. */
+function literalsOf(type: TS.Type): string[] | undefined {
+  const parts = type.isUnion() ? type.types : [type];
+  const names = parts.map((part) => (part.isStringLiteral() ? part.value : undefined));
+  return names.every((name) => name !== undefined) ? (names as string[]) : undefined;
 }
 
 function sectionOf(capability: Capability): string {
@@ -210,7 +219,9 @@ export function analyze(ts: TypeScriptApi, options: CheckOptions): CheckReport {
     };
     const use = (capability: Capability, node: TS.Node) => {
       const list = uses.get(capability.member) ?? [];
-      list.push(context.location(node));
+      const at = context.location(node);
+      // A value of two copies' classes at once (`Message & Message`) is one use.
+      if (!list.some((other) => compareLocations(other, at) === 0)) list.push(at);
       uses.set(capability.member, list);
     };
     const privateField = (node: TS.Node, api: ApiClass, name: string) =>
@@ -251,14 +262,13 @@ export function analyze(ts: TypeScriptApi, options: CheckOptions): CheckReport {
     const events = (receiverType: TS.Type, argument: TS.Expression) => {
       const hits = classesOf(receiverType).filter(({ api, isStatic }) => !isStatic && api.emitter);
       if (hits.length === 0) return;
-      const type = checker.getTypeAtLocation(argument);
-      const names = (type.isUnion() ? type.types : [type]).map((part) => (part.isStringLiteral() ? part.value : undefined));
-      if (names.some((name) => name === undefined)) {
+      const names = literalsOf(checker.getTypeAtLocation(argument));
+      if (!names) {
         unresolved.push({ ...context.location(argument), code: context.code(argument.parent), reason: "the event name is computed, not a string the checker knows" });
         return;
       }
       for (const { api } of hits) {
-        for (const name of names as string[]) {
+        for (const name of names) {
           // Twilio's event names are constants of the class (static, or on User's instances) whose value is the name.
           const constant = (candidate: TS.Type | undefined) => {
             const property = candidate && checker.getPropertyOfType(candidate, name);
@@ -284,10 +294,11 @@ export function analyze(ts: TypeScriptApi, options: CheckOptions): CheckReport {
         }
       } else if (ts.isElementAccessExpression(node)) {
         const receiverType = checker.getTypeAtLocation(node.expression);
-        const argumentType = checker.getTypeAtLocation(node.argumentExpression);
-        if (argumentType.isStringLiteral()) member(receiverType, argumentType.value, node.argumentExpression);
+        const names = literalsOf(checker.getTypeAtLocation(node.argumentExpression));
+        if (names && names.length <= MAX_NAMES) for (const name of names) member(receiverType, name, node.argumentExpression);
         else if (classesOf(receiverType).length > 0) {
-          unresolved.push({ ...context.location(node.argumentExpression), code: context.code(node), reason: "the member name is computed, not a string the checker knows" });
+          const reason = names ? `the member name is any of ${names.length} names (such as \`keyof\`), too many to list as uses` : "the member name is computed, not a string the checker knows";
+          unresolved.push({ ...context.location(node.argumentExpression), code: context.code(node), reason });
         }
       } else if (ts.isObjectBindingPattern(node)) {
         let patternType: TS.Type | undefined;

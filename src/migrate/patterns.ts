@@ -5,6 +5,7 @@
  */
 import type * as TS from "typescript";
 import type { FileContext, SourceLocation } from "./analyze.js";
+import type { TypeScriptApi } from "./typescript.js";
 
 /**
  * - `sid-parsing`: a sid read as a Twilio sid (prefix, length, regular expression).
@@ -32,19 +33,19 @@ const PARSING_METHODS = new Set(["startsWith", "endsWith", "slice", "substring",
 /** Names of Twilio's sids: `sid`, `conversationSid`, `participantSid`, `channel_sid`... */
 const SID_NAME = /^(sid|[A-Za-z]+Sid|[a-z]+_sid)$/;
 
-function nameOf(ts: typeof TS, expression: TS.Expression): string | undefined {
+function nameOf(ts: TypeScriptApi, expression: TS.Expression): string | undefined {
   const inner = ts.skipPartiallyEmittedExpressions(ts.isParenthesizedExpression(expression) ? expression.expression : expression);
   if (ts.isIdentifier(inner)) return inner.text;
   if (ts.isPropertyAccessExpression(inner)) return inner.name.text;
   return undefined;
 }
 
-function isSid(ts: typeof TS, expression: TS.Expression): boolean {
+function isSid(ts: TypeScriptApi, expression: TS.Expression): boolean {
   const name = nameOf(ts, expression);
   return name !== undefined && SID_NAME.test(name);
 }
 
-function moduleName(ts: typeof TS, node: TS.Node): string | undefined {
+function moduleName(ts: TypeScriptApi, node: TS.Node): string | undefined {
   if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) return node.moduleSpecifier.text;
   if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) return node.moduleReference.expression.text;
   if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0]!)) {
@@ -101,8 +102,8 @@ export function findPatterns(context: FileContext): PatternFinding[] {
     const module = moduleName(ts, node);
     if (module !== undefined && (module === "twilio" || module.startsWith("twilio/"))) {
       add("twilio-server", node, "Twilio's server SDK (`twilio`): its REST API and access tokens talk to Twilio. On ACS the server kit (`createServerKit` from `twilio-conversations-acs/server`) issues client tokens and joins users; see MIGRATION.md, \"The server kit\".");
-    } else if (usesTwilioServer && ts.isPropertyAccessExpression(node) && (node.name.text === "AccessToken" || node.name.text === "ChatGrant") && !ts.isPropertyAccessExpression(node.parent)) {
-      add("twilio-server", node, `\`${node.name.text}\` builds a Twilio access token, which ACS does not accept. The server kit's token endpoint (\`createServerKit\` from \`twilio-conversations-acs/server\`) issues the token \`new Client(token)\` takes; see MIGRATION.md, "The server kit".`);
+    } else if (usesTwilioServer && ts.isNewExpression(node) && /^(AccessToken|ChatGrant)$/.test(nameOf(ts, node.expression) ?? "")) {
+      add("twilio-server", node, `\`${nameOf(ts, node.expression)}\` builds a Twilio access token, which ACS does not accept. The server kit's token endpoint (\`createServerKit\` from \`twilio-conversations-acs/server\`) issues the token \`new Client(token)\` takes; see MIGRATION.md, "The server kit".`);
     } else if (usesTwilioServer && ts.isPropertyAccessExpression(node) && node.name.text === "conversations" && ts.isPropertyAccessExpression(node.parent) && node.parent.name.text === "v1") {
       add("twilio-server", node, "A call of Twilio's Conversations REST API: on ACS the server kit and the ACS SDK (`@azure/communication-chat`) do this work; see MIGRATION.md, \"The server kit\".", node.parent);
     }

@@ -170,7 +170,7 @@ function packageLabel(file: string): string | undefined {
   if (at < 0) return undefined;
   const path = normalized.slice(at + "/node_modules/".length);
   const name = path.startsWith("@") ? path.split("/").slice(0, 2).join("/") : path.split("/")[0]!;
-  return (API_MODULES as readonly string[]).includes(name) ? path : undefined;
+  return (API_MODULES as readonly string[]).includes(name) ? `${name} (${path.slice(name.length + 1)})` : undefined;
 }
 
 /**

@@ -30,7 +30,7 @@ export function summaryLine(report: CheckReport): string {
   const parts = [
     `${plural(report.files, "file")} checked`,
     `${members.join(", ")} ${summary.native + summary.emulated + summary.unsupported + summary.planned === 1 ? "member" : "members"} (${plural(summary.uses, "use")})`,
-    `${plural(summary.patterns, "pattern")} that break on ACS`,
+    `${plural(summary.patterns, "pattern")} that ${summary.patterns === 1 ? "breaks" : "break"} on ACS`,
     `${plural(summary.unresolved, "unresolved use")}`,
   ];
   if (summary.imports > 0) parts.push(`${plural(summary.imports, "import")} of @twilio/conversations to rewrite (--fix)`);

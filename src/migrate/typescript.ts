@@ -3,9 +3,10 @@
  * this package, needed only by `check` and `twilio-conversations-acs/migrate`, never by the client
  * or the emulator.
  */
-import type * as TS from "typescript";
+import type ts from "typescript";
 
-export type TypeScriptApi = typeof TS;
+/** The module's exports, as `import ts from "typescript"` has them. */
+export type TypeScriptApi = typeof ts;
 
 /** `typescript` is not installed, or is a version without the compiler API this analysis uses. */
 export class TypeScriptMissingError extends Error {
@@ -22,12 +23,12 @@ export async function loadTypeScript(): Promise<TypeScriptApi> {
   } catch {
     throw new TypeScriptMissingError(`twilio-conversations-acs check reads your code with the TypeScript compiler API, and the \`typescript\` package is not installed. ${INSTALL}`);
   }
-  const ts = ((loaded as { default?: TypeScriptApi }).default ?? loaded) as TypeScriptApi;
-  const major = Number(String(ts.version ?? "").split(".")[0]);
-  if (typeof ts.createProgram !== "function" || !(major >= 5)) {
+  const api = ((loaded as { default?: TypeScriptApi }).default ?? loaded) as TypeScriptApi;
+  const major = Number(String(api.version ?? "").split(".")[0]);
+  if (typeof api.createProgram !== "function" || !(major >= 5)) {
     throw new TypeScriptMissingError(
-      `twilio-conversations-acs check needs the compiler API of TypeScript 5.x; the installed \`typescript\` is ${ts.version ?? "of unknown version"} and has none (TypeScript 7's native compiler has no such API). ${INSTALL}`,
+      `twilio-conversations-acs check needs the compiler API of TypeScript 5.x; the installed \`typescript\` is ${api.version ?? "of unknown version"} and has none (TypeScript 7's native compiler has no such API). ${INSTALL}`,
     );
   }
-  return ts;
+  return api;
 }
