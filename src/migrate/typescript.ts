@@ -21,13 +21,13 @@ export async function loadTypeScript(): Promise<TypeScriptApi> {
   try {
     loaded = await import("typescript");
   } catch {
-    throw new TypeScriptMissingError(`twilio-conversations-acs check reads your code with the TypeScript compiler API, and the \`typescript\` package is not installed. ${INSTALL}`);
+    throw new TypeScriptMissingError(`This check reads your code with the TypeScript compiler API, and the \`typescript\` package is not installed. ${INSTALL}`);
   }
   const api = ((loaded as { default?: TypeScriptApi }).default ?? loaded) as TypeScriptApi;
   const major = Number(String(api.version ?? "").split(".")[0]);
   if (typeof api.createProgram !== "function" || !(major >= 5)) {
     throw new TypeScriptMissingError(
-      `twilio-conversations-acs check needs the compiler API of TypeScript 5.x; the installed \`typescript\` is ${api.version ?? "of unknown version"} and has none (TypeScript 7's native compiler has no such API). ${INSTALL}`,
+      `This check needs the compiler API of TypeScript 5.x; the installed \`typescript\` is ${api.version ?? "of unknown version"} and has none (TypeScript 7's native compiler has no such API). ${INSTALL}`,
     );
   }
   return api;
