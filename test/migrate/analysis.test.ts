@@ -173,6 +173,18 @@ describe("the report's formats", () => {
     expect(parsed.version).toBe(REPORT_VERSION);
   });
 
+  it("json: the README documents its shape, field by field", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const example = /### The JSON report[\s\S]*?```jsonc\n([\s\S]*?)```/.exec(readme)![1]!.replace(/\s+\/\/.*$/gm, "");
+    const shape = (value: unknown): unknown =>
+      Array.isArray(value) ? shape(value[0]) : value !== null && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner)])) : typeof value;
+    const report = reportOf("react-hooks");
+    const documented = JSON.parse(example) as CheckReport;
+    expect(shape(documented)).toEqual(shape({ ...report, unresolved: reportOf("node-bot-cjs").unresolved }));
+    expect(documented.summary).toEqual(report.summary);
+    expect(documented.members[0]).toEqual(report.members[0]);
+  });
+
   it("text: grouped by status like a linter, ending with the summary line", () => {
     const text = formatReport(reportOf("node-bot-cjs"), "text");
     const lines = text.trimEnd().split("\n");
