@@ -32,6 +32,26 @@ const CHECK_USAGE = `Usage: twilio-conversations-acs check [dir] [--project FILE
 
 const USAGE = `${EMULATOR_USAGE}\n${CHECK_USAGE}`;
 
+/** A command's options, or its exit code: 2 with the usage on stderr for bad ones, 0 with the usage on stdout for --help. */
+function parseCommand(
+  args: string[],
+  options: Record<string, { type: "string" | "boolean"; short?: string }>,
+  usage: string,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } | number {
+  try {
+    const { values, positionals } = parseArgs({ args, allowPositionals, options: { ...options, help: { type: "boolean", short: "h" } } });
+    if (values.help) {
+      process.stdout.write(usage);
+      return 0;
+    }
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "check") return check(rest);
@@ -39,26 +59,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return command === undefined || command === "--help" || command === "-h" ? 0 : 2;
   }
-  let values: { port?: string; host?: string; data?: string; "ca-file"?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        data: { type: "string" },
-        "ca-file": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${EMULATOR_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(EMULATOR_USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(rest, { port: { type: "string" }, host: { type: "string" }, data: { type: "string" }, "ca-file": { type: "string" } }, EMULATOR_USAGE);
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.values as { port?: string; host?: string; data?: string; "ca-file"?: string };
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`--port must be an integer from 0 to 65535; got ${values.port}\n`);
@@ -99,29 +102,15 @@ const FORMATS = ["text", "markdown", "json"] as const;
 const FAIL_ON = ["unsupported", "emulated", "none"] as const;
 
 async function check(args: string[]): Promise<number> {
-  let values: { project?: string; format?: string; "fail-on"?: string; fix?: boolean; "dry-run"?: boolean; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        project: { type: "string", short: "p" },
-        format: { type: "string" },
-        "fail-on": { type: "string" },
-        fix: { type: "boolean" },
-        "dry-run": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${CHECK_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(CHECK_USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    args,
+    { project: { type: "string", short: "p" }, format: { type: "string" }, "fail-on": { type: "string" }, fix: { type: "boolean" }, "dry-run": { type: "boolean" } },
+    CHECK_USAGE,
+    true,
+  );
+  if (typeof parsed === "number") return parsed;
+  const { positionals } = parsed;
+  const values = parsed.values as { project?: string; format?: string; "fail-on"?: string; fix?: boolean; "dry-run"?: boolean };
   const format = values.format ?? "text";
   const failOn = values["fail-on"] ?? "unsupported";
   const problem =
