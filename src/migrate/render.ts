@@ -63,6 +63,11 @@ function renderText(report: CheckReport): string {
     for (const use of report.unresolved) lines.push(`  ${where(use)}  ${use.code}`, `    ${use.reason}`);
     lines.push("");
   }
+  if (report.imports.length > 0) {
+    lines.push(`imports --fix rewrites to "twilio-conversations-acs" (${plural(report.imports.length, "place")}; --dry-run shows the diff)`);
+    for (const specifier of report.imports) lines.push(`  ${where(specifier)}  ${specifier.kind} "@twilio/conversations"`);
+    lines.push("");
+  }
   lines.push(summaryLine(report));
   return `${lines.join("\n")}\n`;
 }

@@ -194,11 +194,13 @@ describe("the report's formats", () => {
       "native: works as on Twilio (9 members)",
       "breaks on ACS (6 places)",
       "unresolved: the checker cannot tell (1 place)",
+      'imports --fix rewrites to "twilio-conversations-acs" (1 place; --dry-run shows the diff)',
       "3 files checked; 1 unsupported, 5 emulated, 9 native members (17 uses); 6 patterns that break on ACS; 1 unresolved use; 1 import of @twilio/conversations to rewrite (--fix).",
     ]);
     expect(lines.at(-1)).toBe(summaryLine(reportOf("node-bot-cjs")));
     expect(text).toContain("  Conversation.addNonChatParticipant  [SMS, WhatsApp and email participants]\n    ");
     expect(text).toContain("    bot.js:15:24\n");
+    expect(text).toContain('\n  bot.js:1:28  require "@twilio/conversations"\n');
   });
 
   it("markdown: a table per status, fit for a pull-request comment", () => {
