@@ -82,6 +82,30 @@ function defaultOptions(ts: TypeScriptApi): TS.CompilerOptions {
   };
 }
 
+/**
+ * A config's files and options. A solution-style config (`"files": []` and `references`, as Vite's
+ * templates write) stands for its references: their files together, with the options of the first
+ * that has any files.
+ */
+function parseConfig(ts: TypeScriptApi, configFile: string, depth: number): { fileNames: string[]; options: TS.CompilerOptions } {
+  const read = ts.readConfigFile(configFile, (path) => ts.sys.readFile(path));
+  if (read.error) throw new ProjectError(`${configFile}: ${diagnosticText(ts, [read.error])}`);
+  // A jsconfig.json means JavaScript, as in editors.
+  const existing: TS.CompilerOptions = configFile.endsWith("jsconfig.json") ? { allowJs: true, checkJs: true } : {};
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile), existing, configFile);
+  const references = depth < 4 ? (parsed.projectReferences ?? []) : [];
+  // "No inputs were found" is no error for a config whose references hold the files.
+  const errors = parsed.errors.filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error && !(diagnostic.code === 18003 && references.length > 0));
+  if (errors.length > 0) throw new ProjectError(`${configFile}: ${diagnosticText(ts, errors)}`);
+  const fileNames = parsed.fileNames.map((file) => resolve(file));
+  if (fileNames.length > 0 || references.length === 0) return { fileNames, options: parsed.options };
+  const referenced = references.map((reference) => parseConfig(ts, ts.resolveProjectReferencePath(reference), depth + 1));
+  return {
+    fileNames: referenced.flatMap((config) => config.fileNames),
+    options: (referenced.find((config) => config.fileNames.length > 0) ?? referenced[0]!).options,
+  };
+}
+
 /** Reads the app's folder and config. Throws {@link ProjectError} when they cannot be read. */
 export function readProject(ts: TypeScriptApi, input: ProjectInput): LoadedProject {
   const root = resolve(input.dir);
@@ -97,14 +121,8 @@ export function readProject(ts: TypeScriptApi, input: ProjectInput): LoadedProje
   let rootNames: string[];
   let options: TS.CompilerOptions;
   if (configFile) {
-    const read = ts.readConfigFile(configFile, (path) => ts.sys.readFile(path));
-    if (read.error) throw new ProjectError(`${configFile}: ${diagnosticText(ts, [read.error])}`);
-    // A jsconfig.json means JavaScript, as in editors.
-    const existing: TS.CompilerOptions = configFile.endsWith("jsconfig.json") ? { allowJs: true, checkJs: true } : {};
-    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile), existing, configFile);
-    const errors = parsed.errors.filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
-    if (errors.length > 0) throw new ProjectError(`${configFile}: ${diagnosticText(ts, errors)}`);
-    rootNames = parsed.fileNames.map((file) => resolve(file));
+    const parsed = parseConfig(ts, configFile, 0);
+    rootNames = [...new Set(parsed.fileNames)];
     options = { ...parsed.options, noEmit: true, skipLibCheck: true };
     delete options.incremental;
     delete options.composite;

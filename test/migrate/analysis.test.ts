@@ -4,7 +4,7 @@
  * report's formats. The fixtures are copied to a temp folder first, out of reach of this
  * repository's node_modules.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import ts from "typescript";
@@ -225,6 +225,16 @@ describe("exit levels", () => {
     expect(failsAt(clean, "emulated")).toBe(true);
     expect(failsAt({ ...clean, summary: { ...clean.summary, patterns: 1 } }, "unsupported")).toBe(true);
     expect(failsAt(reportOf("react-hooks"), "none")).toBe(false);
+  });
+});
+
+describe("projects", () => {
+  it("follows a solution-style tsconfig (files: [], references) to the configs that hold the files", () => {
+    const copy = copyFixture("react-hooks");
+    copies.push(copy);
+    renameSync(join(copy.dir, "tsconfig.json"), join(copy.dir, "tsconfig.app.json"));
+    writeFileSync(join(copy.dir, "tsconfig.json"), JSON.stringify({ files: [], references: [{ path: "./tsconfig.app.json" }] }));
+    expect(analyze(ts, { dir: copy.dir })).toEqual(reportOf("react-hooks"));
   });
 });
 
