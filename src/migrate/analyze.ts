@@ -84,7 +84,7 @@ const KNOWN_NAMES = new Set([...CAPABILITIES.map((capability) => parseMember(cap
  * Names distinctive enough that a call or read of them on an `any` value is worth listing as
  * unresolved: Twilio's compound member names (`sendMessage`, `friendlyName`), not `body` or `sid`.
  */
-const DISTINCTIVE_NAMES = new Set([...KNOWN_NAMES].filter((name) => /[A-Z]/.test(name) && !EMITTER_NAMES.has(name) && !Object.values(TWILIO_PRIVATE_FIELDS).flat().includes(name)));
+const DISTINCTIVE_NAMES = new Set(CAPABILITIES.map((capability) => parseMember(capability.member).name).filter((name) => /[A-Z]/.test(name) && !EMITTER_NAMES.has(name)));
 /** A computed member name of at most this many known strings (`"typing" | "leave"`) is a use of each; more (`keyof Conversation`) is unresolved. */
 const MAX_NAMES = 4;
 /** Twilio exports `Paginator` as an interface; `RestPaginator` is its class and its rows. */
@@ -110,8 +110,9 @@ export interface FileContext {
   ts: TypeScriptApi;
   checker: TS.TypeChecker;
   sourceFile: TS.SourceFile;
-  root: string;
+  /** The API classes a type's values are (or, `isStatic`, the classes a type is). */
   classesOf(type: TS.Type): ApiHit[];
+  /** The copies of the API's typings the app's files import. */
   copies: ApiModule[];
   location(node: TS.Node): SourceLocation;
   code(node: TS.Node): string;
@@ -205,7 +206,6 @@ export function analyze(ts: TypeScriptApi, options: CheckOptions): CheckReport {
       ts,
       checker,
       sourceFile,
-      root: project.root,
       classesOf,
       copies,
       location(node) {
@@ -285,7 +285,7 @@ export function analyze(ts: TypeScriptApi, options: CheckOptions): CheckReport {
     const visit = (node: TS.Node): void => {
       if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) {
         const name = node.name.text;
-        if (KNOWN_NAMES.has(name) || name.startsWith("_") || DISTINCTIVE_NAMES.has(name)) {
+        if (KNOWN_NAMES.has(name) || name.startsWith("_")) {
           const receiverType = checker.getTypeAtLocation(node.expression);
           member(receiverType, name, node.name);
           if (EVENT_METHODS.has(name) && ts.isCallExpression(node.parent) && node.parent.expression === node && node.parent.arguments[0]) {

@@ -4,7 +4,8 @@
  * report's formats. The fixtures are copied to a temp folder first, out of reach of this
  * repository's node_modules.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import ts from "typescript";
@@ -225,6 +226,36 @@ describe("exit levels", () => {
     expect(failsAt(clean, "emulated")).toBe(true);
     expect(failsAt({ ...clean, summary: { ...clean.summary, patterns: 1 } }, "unsupported")).toBe(true);
     expect(failsAt(reportOf("react-hooks"), "none")).toBe(false);
+  });
+});
+
+describe("events", () => {
+  it("maps an event name to the class's event row: static constants, User's instance constants, the constant itself as the name; an unknown name is unresolved", () => {
+    const dir = mkdtempSync(join(tmpdir(), "check-events-"));
+    copies.push({ remove: () => rmSync(dir, { recursive: true, force: true }) });
+    writeFileSync(
+      join(dir, "app.ts"),
+      [
+        'import { Client, type User } from "twilio-conversations-acs";',
+        "export function watch(client: Client, user: User, name: string) {",
+        '  user.on("updated", () => {});',
+        "  client.addListener(Client.messageUpdated, () => {});",
+        '  client.prependListener("shutdown" as never, () => {});',
+        "  (client as any).on(name, () => {});",
+        "  JSON.parse(name).body;",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    expect(findings(analyze(ts, { dir }))).toEqual([
+      "emulated static Client.messageUpdated app.ts:4:22",
+      "emulated static Client.messageUpdated app.ts:4:29",
+      "emulated User.updated app.ts:3:11",
+      "native ReplayEventEmitter.on app.ts:3:8",
+      "native ReplayEventEmitter.addListener app.ts:4:10",
+      "native EventEmitter.prependListener app.ts:5:10",
+      "unresolved app.ts:5:26 client.prependListener(\"shutdown\" as never, () => {})",
+    ]);
   });
 });
 
