@@ -16,5 +16,8 @@ export default defineConfig([
     },
   },
   { ...shared, entry: { "server/index": "src/server/index.ts", "emulator/index": "src/emulator/index.ts" }, platform: "node", target: "node20" },
-  { entry: { cli: "src/cli.ts" }, format: ["esm"], platform: "node", target: "node20", banner: { js: "#!/usr/bin/env node" }, clean: false },
+  // `check`'s analysis, Node only. typescript is an optional peer dependency, imported on first use and never
+  // bundled; shims give the CJS build the import.meta.url by which it finds this package's own typings.
+  { ...shared, entry: { "migrate/index": "src/migrate/index.ts" }, platform: "node", target: "node20", external: ["typescript"], shims: true },
+  { entry: { cli: "src/cli.ts" }, format: ["esm"], platform: "node", target: "node20", external: ["typescript"], banner: { js: "#!/usr/bin/env node" }, clean: false },
 ]);

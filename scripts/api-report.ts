@@ -14,6 +14,7 @@ export const API_REPORTS = [
   { entry: ".", declarations: "dist/index.d.ts", report: "api/index.api.d.ts" },
   { entry: "./server", declarations: "dist/server/index.d.ts", report: "api/server.api.d.ts" },
   { entry: "./emulator", declarations: "dist/emulator/index.d.ts", report: "api/emulator.api.d.ts" },
+  { entry: "./migrate", declarations: "dist/migrate/index.d.ts", report: "api/migrate.api.d.ts" },
 ] as const;
 
 const HEADER = "// The published declarations of this entry, written by `npm run api:report`: do not edit.\n";

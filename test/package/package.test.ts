@@ -5,7 +5,8 @@
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -32,6 +33,7 @@ const ENTRIES = [
   { name: "index", source: "src/index.ts", dist: "dist/index" },
   { name: "server", source: "src/server/index.ts", dist: "dist/server/index" },
   { name: "emulator", source: "src/emulator/index.ts", dist: "dist/emulator/index" },
+  { name: "migrate", source: "src/migrate/index.ts", dist: "dist/migrate/index" },
 ] as const;
 
 /** Members the library calls on its own objects, tagged `@internal` in src/ and stripped from the typings (stripInternal). */
@@ -77,6 +79,7 @@ const ALLOWED_UNEXPORTED: Record<(typeof ENTRIES)[number]["name"], () => Record<
     Listener: "EmulatorEventFeed.on's listener shape, written inline by apps",
     EventOf: "EmulatorEventFeed.on's event type for an event name, computed from AcsChatEvent",
   }),
+  migrate: () => ({}),
 };
 
 describe("the built package", () => {
@@ -128,6 +131,36 @@ describe("the built package", () => {
     const { stdout } = await run(process.execPath, [`${root}dist/cli.js`, "emulator", "--help"]);
     expect(stdout).toContain("twilio-conversations-acs emulator [--port N]");
   });
+
+  it("runs check from an installed copy: against its own published typings, and exits 2 with a message without typescript", async () => {
+    // An app folder beside node_modules/ holding this package (package.json and dist/ only) and its dependencies, not typescript.
+    const install = await mkdtemp(join(tmpdir(), "check-installed-"));
+    try {
+      const modules = join(install, "node_modules");
+      await mkdir(join(modules, "twilio-conversations-acs"), { recursive: true });
+      await cp(`${root}package.json`, join(modules, "twilio-conversations-acs", "package.json"));
+      await cp(`${root}dist`, join(modules, "twilio-conversations-acs", "dist"), { recursive: true });
+      for (const name of await readdir(`${root}node_modules`)) {
+        if (name !== "typescript" && !name.startsWith(".")) await symlink(`${root}node_modules/${name}`, join(modules, name), "dir");
+      }
+      await cp(`${root}test/migrate/fixtures/plain-js`, join(install, "app"), { recursive: true });
+      const cli = join(modules, "twilio-conversations-acs", "dist", "cli.js");
+      const missing = await run(process.execPath, [cli, "check", "app"], { cwd: install }).then(
+        () => ({ code: 0, stdout: "", stderr: "" }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect({ code: missing.code, stdout: missing.stdout }).toEqual({ code: 2, stdout: "" });
+      expect(missing.stderr).toContain("the `typescript` package is not installed");
+
+      await symlink(`${root}node_modules/typescript`, join(modules, "typescript"), "dir");
+      const { stdout } = await run(process.execPath, [cli, "check", "app", "--format", "json", "--fail-on", "none"], { cwd: install });
+      const report = JSON.parse(stdout) as { summary: Record<string, number> };
+      // The same as from this repository's sources (test/migrate/analysis.test.ts), here through dist/index.d.ts.
+      expect(report.summary).toEqual({ native: 10, emulated: 7, unsupported: 1, planned: 0, uses: 22, patterns: 2, unresolved: 1, imports: 0 });
+    } finally {
+      await rm(install, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("loads every entry from CJS and ESM", async () => {
     const script = `
