@@ -11,36 +11,20 @@
  * server: both answer CORS. Chromium trusts the emulator's self-signed certificate by its public key
  * (`--ignore-certificate-errors-spki-list`), checked here by opening a media URL in a tab.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { startExampleServer, type ExampleServer } from "../../examples/server/node-http.js";
-import { spkiHash, webChatUrl } from "../../examples/web-chat/dev.js";
+import { webChatUrl } from "../../examples/web-chat/dev.js";
 import { webChatConfig } from "../../examples/web-chat/vite.config.js";
+import { ensureChromium, launchChromium } from "../helpers/browser.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web-chat");
 const WAIT_MS = 15_000;
-
-/** Undefined when Chromium is there (installing it when allowed); else why the test is skipped. */
-function ensureChromium(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  const allowed = (process.env.CI !== undefined && process.env.CI !== "false") || process.env.WEB_CHAT_INSTALL_CHROMIUM === "1";
-  const root = process.getuid?.() === 0;
-  const hint = "install Debian's Chromium (apt-get install -y chromium), or run as root with CI=true or WEB_CHAT_INSTALL_CHROMIUM=1 to let this test install it";
-  if (!allowed || !root) return `${CHROMIUM} is missing: ${hint}`;
-  try {
-    execFileSync("sh", ["-c", "apt-get update -qq && apt-get install -y -qq chromium"], { stdio: "ignore", timeout: 10 * 60_000 });
-  } catch (error) {
-    return `${CHROMIUM} is missing and installing it failed (${(error as Error).message.split("\n")[0]}): ${hint}`;
-  }
-  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is still missing after apt-get install chromium`;
-}
 
 const skipReason = ensureChromium();
 if (skipReason) console.warn(`web chat browser test skipped: ${skipReason}`);
@@ -138,19 +122,7 @@ describe.skipIf(skipReason !== undefined)(`web chat in Chromium${skipReason ? ` 
     vite = await createServer({ ...webChatConfig({ port: 0 }), configFile: false, logLevel: "warn" });
     await vite.listen();
     origin = vite.resolvedUrls!.local[0]!.replace(/\/+$/, "");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        `--ignore-certificate-errors-spki-list=${spkiHash(emulator.caPem)}`,
-      ],
-    });
+    browser = await launchChromium(emulator.caPem);
     // bob reads two messages a page, so that he has older ones to load.
     [alice, bob] = await Promise.all([openPage("alice", 20), openPage("bob", 2)]);
   }, 60_000);
