@@ -103,6 +103,10 @@ export class RealtimeSessions {
   handshake(allocation: Allocation): string {
     const sid = randomUUID().replace(/-/g, "");
     this.#sessions.set(sid, { sid, allocation, nextRequestId: 1, lastHeard: Date.now() });
+    // A handshake whose WebSocket never comes is forgotten after a minute.
+    setTimeout(() => {
+      if (!this.#sessions.get(sid)?.socket) this.#sessions.delete(sid);
+    }, 60_000).unref();
     return sid;
   }
 
@@ -118,7 +122,7 @@ export class RealtimeSessions {
     session.lastHeard = Date.now();
     socket.on("message", (data) => this.#onFrame(session, String(data)));
     socket.on("close", () => this.#closed(session));
-    socket.on("error", () => socket.terminate());
+    socket.on("error", () => this.#cut(session));
     this.#send(session, [
       { type: "connect" },
       { type: "event", name: "trouter.connected", args: [{ dur: "1", ttl: 86400 }] },
@@ -126,7 +130,7 @@ export class RealtimeSessions {
     session.heartbeat = setInterval(() => {
       if (!this.stillValid(session.allocation.holder)) return this.#endUnauthorized(session);
       // The client answers every heartbeat: two intervals of silence is a dead peer.
-      if (Date.now() - session.lastHeard > 2 * this.#heartbeatMs + 1000) return socket.terminate();
+      if (Date.now() - session.lastHeard > 2 * this.#heartbeatMs + 1000) return this.#cut(session);
       this.#send(session, [{ type: "heartbeat" }]);
     }, this.#heartbeatMs);
   }
@@ -163,7 +167,7 @@ export class RealtimeSessions {
     let dropped = 0;
     for (const session of this.#sessions.values()) {
       if (session.socket && (userId === undefined || session.allocation.userId === userId)) {
-        session.socket.terminate();
+        this.#cut(session);
         dropped++;
       }
     }
@@ -253,6 +257,12 @@ export class RealtimeSessions {
     // Trouter's reason for a token that no longer holds: the client fetches a fresh one before reconnecting.
     this.#send(session, [{ type: "disconnect", reason: JSON.stringify({ reason: "unauthorized" }) }]);
     session.socket?.close();
+    this.#closed(session);
+  }
+
+  /** Ends a socket at once, without a close handshake; the session is gone before this returns. */
+  #cut(session: Session): void {
+    session.socket?.terminate();
     this.#closed(session);
   }
 
