@@ -1,7 +1,9 @@
 /**
  * The web chat (examples/web-chat, Twilio API code aliased to this library) in real headless
  * Chromium: two users, alice and bob, each on their own page, against the local ACS emulator and
- * the example server kit. Messages, a file and unread counts must appear on the other side.
+ * the example server kit. Messages, a file and unread counts must appear on the other side. The
+ * pages run as browsers do in production: on ACS realtime notifications (the library's default
+ * `eventSource: "auto"`, served by the emulator's realtime server), typing indicators included.
  *
  * Needs Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH). When it is missing, the test
  * installs it (as root, with CI set or WEB_CHAT_INSTALL_CHROMIUM=1) or is skipped, saying why.
@@ -142,6 +144,12 @@ describe.skipIf(skipReason !== undefined)(`web chat in Chromium${skipReason ? ` 
     expect(await bob.page.getByTestId("conversation").count()).toBe(0);
   });
 
+  it("both pages are on realtime notifications: each has a registered socket on the emulator", async () => {
+    const registered = () => Promise.resolve(emulator.realtime.connections().filter((c) => c.registered).length);
+    expect(await eventually(registered, 2)).toBe(2);
+    expect(new Set(emulator.realtime.connections().map((c) => c.userId)).size).toBe(2);
+  });
+
   it("alice starts a conversation with bob and sends three texts and a file", async () => {
     const { page } = alice;
     await page.getByTestId("new-conversation-identity").fill("bob");
@@ -216,9 +224,15 @@ describe.skipIf(skipReason !== undefined)(`web chat in Chromium${skipReason ? ` 
     await screenshot("bob-read");
   });
 
-  it("bob's reply reaches alice, who is reading, so her badge stays clear", async () => {
+  it("bob types: alice sees it (realtime typing notifications); his reply reaches her, who is reading, so her badge stays clear", async () => {
+    const typing = () => alice.page.getByTestId("typing").textContent();
+    expect(await typing()).toBe("");
     await bob.page.getByTestId("message-input").fill("hi alice");
+    expect(await eventually(typing, "bob is typing…")).toBe("bob is typing…");
+    await screenshot("bob-typing");
     await bob.page.getByTestId("message-input").press("Enter");
+    // His message ends his typing on her side.
+    expect(await eventually(typing, "")).toBe("");
     expect(await eventually(() => bodies(alice), ["hello bob", "second", "third", "", "hi alice"])).toEqual(["hello bob", "second", "third", "", "hi alice"]);
     expect((await authors(alice)).at(-1)).toBe("bob");
     expect(await eventually(() => badgeOf(alice, "Alice & Bob"), "hidden")).toBe("hidden");
