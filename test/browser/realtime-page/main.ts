@@ -38,6 +38,8 @@ declare global {
     sdkStop(): Promise<void>;
     libraryStart(token: string, identities: Record<string, string>, options?: Partial<ClientOptions>): Promise<void>;
     libraryShutdown(): Promise<void>;
+    /** Sends through the library; resolves with the page-clock time the send began (epoch ms). */
+    librarySend(conversationSid: string, body: string): Promise<number>;
   }
 }
 
@@ -78,3 +80,9 @@ window.libraryStart = async (token, identities, options = {}) => {
   });
 };
 window.libraryShutdown = async () => client?.shutdown();
+window.librarySend = async (conversationSid, body) => {
+  const conversation = await client!.getConversationBySid(conversationSid);
+  const startedAt = performance.timeOrigin + performance.now();
+  await conversation.sendMessage(body);
+  return startedAt;
+};
