@@ -94,7 +94,8 @@ const eventParticipant = (participant: ParticipantRecord): EventThreadParticipan
   ...(participant.metadata ? { metadata: participant.metadata } : {}),
 });
 
-const eventMessageType = (message: MessageRecord): string => (message.type === "html" ? "RichText/Html" : "Text");
+/** "Text" or "RichText/Html", as ACS's events (Event Grid and realtime) name a message's type. */
+export const eventMessageType = (message: MessageRecord): string => (message.type === "html" ? "RichText/Html" : "Text");
 
 /** Turns one change into its thread-level event followed by its user-level events. */
 export function toEventGridEvents(change: ChatChange, topic: string): AcsChatEvent[] {

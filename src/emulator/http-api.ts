@@ -417,7 +417,8 @@ function nextLink(endpoint: string, request: Request, next: Record<string, strin
   return `${endpoint}${decodePath(request.url.pathname)}?${query.toString().replace(/\+/g, "%20")}`;
 }
 
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/** The request body; rejects with a 413 ApiError past `maxBytes`. */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -15,9 +15,10 @@ import type { Duplex } from "node:stream";
 import type { WebSocketServer } from "ws";
 import { ApiError, badRequest, notFound, unauthorized } from "../api-error.js";
 import type { FaultController } from "../faults.js";
-import type { RequestLogEntry } from "../http-api.js";
+import { readBody, type RequestLogEntry } from "../http-api.js";
 import type { TokenHolder } from "../identity-service.js";
 import type { RealtimeSessions } from "./sessions.js";
+import { parseJson } from "./socket-io.js";
 
 export interface RealtimeHttpDependencies {
   sessions: RealtimeSessions;
@@ -58,7 +59,7 @@ export function createRealtimeListener(deps: RealtimeHttpDependencies) {
     }
     if (method === "POST" && path === REGISTRATIONS) {
       const holder = holderOf(req);
-      const registration = parse(body) as { registrationId?: unknown; transports?: { TROUTER?: Array<{ path?: unknown }> } } | undefined;
+      const registration = parseJson(body.toString("utf8")) as { registrationId?: unknown; transports?: { TROUTER?: Array<{ path?: unknown }> } } | undefined;
       const endpoint = registration?.transports?.TROUTER?.[0]?.path;
       if (typeof registration?.registrationId !== "string" || typeof endpoint !== "string") {
         throw badRequest("A registration needs registrationId and transports.TROUTER[0].path.");
@@ -89,9 +90,9 @@ export function createRealtimeListener(deps: RealtimeHttpDependencies) {
     if (method === "OPTIONS" && req.headers.origin) return finish({ status: 204 });
     let body: Buffer;
     try {
-      body = await readBody(req);
-    } catch {
-      return finish(errorReply(new ApiError(413, "RequestEntityTooLarge", "The request body is too large.")));
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch (error) {
+      return finish(errorReply(error));
     }
     const fault = deps.faults.take(method, path);
     if (fault) {
@@ -144,32 +145,6 @@ function operationOf(path: string): string {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function parse(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString("utf8")) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error("too large"));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function errorReply(error: unknown): Reply {

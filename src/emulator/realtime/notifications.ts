@@ -8,8 +8,8 @@
  * Every participant gets every notification, the one who made the change included (their other
  * tabs and devices learn of it this way); the library ignores its own typing.
  */
-import type { ChatChange } from "../event-grid.js";
-import type { MessageRecord, ParticipantRecord, ThreadRecord } from "../state.js";
+import { eventMessageType, type ChatChange } from "../event-grid.js";
+import type { ParticipantRecord, ThreadRecord } from "../state.js";
 
 /** The chat SDK's realtime event names, with the Trouter event ids their payloads carry. */
 export const REALTIME_EVENT_IDS = {
@@ -68,8 +68,6 @@ function threadProperties(thread: ThreadRecord) {
   };
 }
 
-const messageType = (message: MessageRecord): string => (message.type === "html" ? "RichText/Html" : "Text");
-
 /** The notifications one change makes, recipient by recipient. */
 export function toNotifications(change: ChatChange): RealtimeNotification[] {
   const { thread } = change;
@@ -78,6 +76,10 @@ export function toNotifications(change: ChatChange): RealtimeNotification[] {
     recipients.map((recipient) => ({ recipient, event, payload: { eventId: REALTIME_EVENT_IDS[event], ...payload(recipient) } }));
   const participant = (rawId: string) => participantPayload(rawId, thread.participants.get(rawId));
   const version = String(change.at);
+  /** Thread events carry no recipient: the same payload goes to each. */
+  const threadEvent = (recipients: string[], event: RealtimeEventName, fields: Record<string, unknown>) =>
+    to(recipients, event, () => ({ threadId: thread.id, version, ...fields }));
+  const by = (rawId: string) => escapedJson(participant(rawId));
 
   switch (change.kind) {
     case "messageSent":
@@ -91,7 +93,7 @@ export function toNotifications(change: ChatChange): RealtimeNotification[] {
         messageId: message.id,
         clientMessageId: "",
         senderDisplayName: message.senderDisplayName ?? "",
-        messageType: messageType(message),
+        messageType: eventMessageType(message),
         version: message.version,
         originalArrivalTime: iso(message.createdOn),
       });
@@ -129,45 +131,27 @@ export function toNotifications(change: ChatChange): RealtimeNotification[] {
         }),
       }));
     case "threadCreated":
-      return to(members, "chatThreadCreated", () => ({
-        threadId: thread.id,
-        version,
+      return threadEvent(members, "chatThreadCreated", {
         createTime: iso(thread.createdOn),
         createdBy: escapedJson(participant(thread.createdByRawId)),
         members: escapedJson(members.map(participant)),
         properties: escapedJson(threadProperties(thread)),
-      }));
+      });
     case "propertiesUpdated":
-      return to(members, "chatThreadPropertiesUpdated", () => ({
-        threadId: thread.id,
-        version,
-        editTime: iso(change.at),
-        editedBy: escapedJson(participant(change.byRawId)),
-        properties: escapedJson(threadProperties(thread)),
-      }));
+      return threadEvent(members, "chatThreadPropertiesUpdated", { editTime: iso(change.at), editedBy: by(change.byRawId), properties: escapedJson(threadProperties(thread)) });
     case "threadDeleted":
-      return to(change.recipients, "chatThreadDeleted", () => ({
-        threadId: thread.id,
-        version,
-        deleteTime: iso(change.at),
-        deletedBy: escapedJson(participant(change.byRawId)),
-        reason: "deletedByUser",
-      }));
+      return threadEvent(change.recipients, "chatThreadDeleted", { deleteTime: iso(change.at), deletedBy: by(change.byRawId), reason: "deletedByUser" });
     case "participantsAdded":
-      return to(members, "participantsAdded", () => ({
-        threadId: thread.id,
-        version,
+      return threadEvent(members, "participantsAdded", {
         time: iso(change.at),
-        addedBy: escapedJson(participant(change.byRawId)),
+        addedBy: by(change.byRawId),
         participantsAdded: escapedJson(change.participants.map((p) => participantPayload(p.rawId, p))),
-      }));
+      });
     case "participantRemoved":
-      return to(change.recipients, "participantsRemoved", () => ({
-        threadId: thread.id,
-        version,
+      return threadEvent(change.recipients, "participantsRemoved", {
         time: iso(change.at),
-        removedBy: escapedJson(participant(change.byRawId)),
+        removedBy: by(change.byRawId),
         participantsRemoved: escapedJson([participantPayload(change.participant.rawId, change.participant)]),
-      }));
+      });
   }
 }

@@ -11,7 +11,7 @@ import type { ChatChange } from "../event-grid.js";
 import type { FaultController } from "../faults.js";
 import type { TokenHolder } from "../identity-service.js";
 import { toNotifications, type RealtimeEventName, type RealtimeNotification } from "./notifications.js";
-import { decodePayload, encodePacket, type Packet } from "./socket-io.js";
+import { decodePayload, encodePacket, parseJson, type Packet } from "./socket-io.js";
 
 /** What negotiate (`POST /v4/a`) answers: where to connect and the signed parameters to connect with. */
 export interface Allocation {
@@ -240,7 +240,7 @@ export class RealtimeSessions {
         break;
       case "message": {
         // The client's answer to a notification: `{ id, status, headers, body }`.
-        const answer = parse(packet.data) as { status?: unknown } | undefined;
+        const answer = parseJson(packet.data) as { status?: unknown } | undefined;
         if (typeof answer?.status === "number") this.answers.push({ userId: session.allocation.userId, status: answer.status });
         if (packet.id && packet.ack === true) this.#send(session, [{ type: "ack", ackId: packet.id, args: [] }]);
         break;
@@ -279,13 +279,5 @@ export class RealtimeSessions {
 
   #sign(id: string, userId: string, se: string): string {
     return createHmac("sha256", this.#signingKey).update(`${id}\n${userId}\n${se}`).digest("base64url");
-  }
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

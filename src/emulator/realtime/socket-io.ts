@@ -144,7 +144,8 @@ export function encodePayload(packets: Packet[]): string {
   return encoded.length === 1 ? encoded[0]! : encoded.map((text) => `\ufffd${text.length}\ufffd${text}`).join("");
 }
 
-function parseJson(text: string): unknown {
+/** The JSON value of a text, or undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
