@@ -288,6 +288,21 @@ describe.skipIf(skipReason !== undefined)(`the chat SDK's realtime notifications
     expect((await seen(bobPage)).filter((s) => s.event === "typingIndicatorReceived" && (s.payload as { threadId: string }).threadId === threadId)).toEqual([]);
   });
 
+  it("stopRealtimeNotifications() unregisters and closes the socket", async () => {
+    const operations: string[] = [];
+    const log = (entry: { operation: string; status: number }) => operations.push(`${entry.operation} ${entry.status}`);
+    const carolPage = await listeningPage(carol);
+    emulator.requests.on("request", log);
+    await carolPage.evaluate(() => window.sdkStop());
+    const deadline = Date.now() + WAIT_MS;
+    const unregistered = () => operations.includes("DELETE /registrar/v3/registrations/{registrationId} 200");
+    while ((emulator.realtime.connections(carol.id).length > 0 || !unregistered()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    emulator.requests.off("request", log);
+    expect(emulator.realtime.connections(carol.id)).toEqual([]);
+    expect(operations).toContain("DELETE /registrar/v3/registrations/{registrationId} 200");
+    await carolPage.close();
+  });
+
   it("a revoked token ends the connection and stops delivery", async () => {
     const threadId = await threadWith(alice, [bob], "revoked");
     const from = (await seen(bobPage)).length;

@@ -173,6 +173,24 @@ describe("the realtime server", () => {
     expect(emulator.realtime.connections(carol.id)).toEqual([]);
   });
 
+  it("ends an open socket as unauthorized once its token has expired", async () => {
+    const dave = await createUser(emulator);
+    const { socket, packets } = await connect(dave);
+    await until(() => packets.some((p) => p.type === "heartbeat"), "a heartbeat");
+    socket.send(encodePacket({ type: "heartbeat" }));
+    expect(packets.some((p) => p.type === "disconnect")).toBe(false);
+    clockOffsetMs = 25 * 60 * 60 * 1000;
+    try {
+      const closed = new Promise((resolve) => socket.once("close", resolve));
+      await until(() => packets.some((p) => p.type === "disconnect"), "the unauthorized disconnect");
+      expect(packets.find((p) => p.type === "disconnect")).toEqual({ type: "disconnect", reason: '{"reason":"unauthorized"}' });
+      await closed;
+    } finally {
+      clockOffsetMs = 0;
+    }
+    expect(emulator.realtime.connections(dave.id)).toEqual([]);
+  });
+
   it("cuts a socket that stops answering heartbeats", async () => {
     const { socket, packets } = await connect(bob);
     await until(() => packets.some((p) => p.type === "heartbeat"), "a heartbeat");
