@@ -212,12 +212,24 @@ type Fault =
     kind: "delay";
     delayInMs: number;
 }
-/** Close the connection without answering. */
+/** Close the connection without answering; a realtime notification is not delivered. */
  | {
     kind: "drop";
+}
+/**
+ * Realtime notifications: cut the recipient's realtime sockets instead of delivering (the
+ * notification is lost, the SDK reconnects). Requests: as `drop`.
+ */
+ | {
+    kind: "disconnect";
 };
+/**
+ * Requests are matched by method and path. Realtime notifications are matched as method `NOTIFY`
+ * and path `/realtime/<event name>/<recipient's ACS user id>` (`/realtime/chatMessageReceived/8:acs:...`):
+ * `drop` loses the notification, `delay` holds it back, `disconnect` cuts the recipient's sockets.
+ */
 interface FaultRule {
-    /** HTTP method to match; any when omitted. */
+    /** HTTP method to match (`NOTIFY` for realtime notifications); any when omitted. */
     method?: string;
     /**
      * Path to match, after percent-decoding and without the query: a string matches that path and
@@ -292,6 +304,63 @@ interface RequestLogEntry {
     fault?: string;
 }
 
+/**
+ * The publisher's mapping: each chat change as the realtime notifications ACS pushes for it, one
+ * per recipient, in the payload shapes `@azure/communication-signaling` parses into the chat
+ * SDK's events. Fields ACS writes as JSON inside a string (participants, thread properties,
+ * metadata, the read receipt's body) are strings here too; participant and property strings are
+ * percent-escaped, as the client unescapes them before parsing.
+ *
+ * Every participant gets every notification, the one who made the change included (their other
+ * tabs and devices learn of it this way); the library ignores its own typing.
+ */
+
+/** The chat SDK's realtime event names, with the Trouter event ids their payloads carry. */
+declare const REALTIME_EVENT_IDS: {
+    readonly chatMessageReceived: 200;
+    readonly typingIndicatorReceived: 245;
+    readonly readReceiptReceived: 246;
+    readonly chatMessageEdited: 247;
+    readonly chatMessageDeleted: 248;
+    readonly chatThreadCreated: 257;
+    readonly chatThreadPropertiesUpdated: 258;
+    readonly chatThreadDeleted: 259;
+    readonly participantsAdded: 260;
+    readonly participantsRemoved: 261;
+};
+type RealtimeEventName = keyof typeof REALTIME_EVENT_IDS;
+
+/** One delivered notification, as the emulator saw it go out (for tests and the bench). */
+interface DeliveredNotification {
+    event: RealtimeEventName;
+    recipient: string;
+    /** How many sockets it went to. */
+    sockets: number;
+}
+
+interface RealtimeOptions {
+    /** Port to listen on; 0 (the default) picks a free one. */
+    port?: number;
+    /** How often heartbeats go out and tokens are checked on open sockets (default 25 s). */
+    heartbeatIntervalInMs?: number;
+}
+/** The realtime side of the emulator, on `Emulator.realtime`. */
+interface RealtimeNotifications {
+    /** `https://127.0.0.1:PORT`: the `trouterServiceUrl` (and registrar) the SDK is told of. */
+    readonly url: string;
+    /** Open sockets, with whether each is registered (only registered ones receive notifications). */
+    connections(userId?: string): Array<{
+        userId: string;
+        registered: boolean;
+    }>;
+    /** Resolves once the user has `count` registered sockets; rejects after the timeout. */
+    waitForConnections(userId: string, count?: number, timeoutInMs?: number): Promise<void>;
+    /** Cuts open sockets, of one user or all, as a network failure would (no goodbye); returns how many. */
+    drop(userId?: string): number;
+    /** Calls back for each notification published (with how many sockets it reached); returns an unsubscribe. */
+    onNotification(listener: (delivered: DeliveredNotification) => void): () => void;
+}
+
 interface EmulatorOptions {
     /** Port to listen on; 0 (the default) picks a free one. */
     port?: number;
@@ -336,6 +405,8 @@ interface EmulatorOptions {
     lastMessageReceivedOnMovesOnEdit?: boolean;
     /** Whether deleting a message moves its thread's `lastMessageReceivedOn` (default false; undocumented too). */
     lastMessageReceivedOnMovesOnDelete?: boolean;
+    /** The realtime notification server (its own HTTPS port, the same certificate): port and heartbeat pace. */
+    realtime?: RealtimeOptions;
 }
 interface Emulator {
     /** `https://127.0.0.1:PORT`: the endpoint for `ChatClient`. */
@@ -349,6 +420,11 @@ interface Emulator {
     readonly resourceId: string;
     readonly host: string;
     readonly port: number;
+    /**
+     * ACS realtime notifications, as the browser SDK's `startRealtimeNotifications()` reaches them:
+     * `realtime.url` is the Trouter and registrar the emulator's `/chat/config/realTimeNotifications` names.
+     */
+    readonly realtime: RealtimeNotifications;
     /** Every change, as the Event Grid events ACS publishes for it. */
     readonly events: EmulatorEventFeed;
     /** Inject 429s, 503s, delays and dropped connections into the next matching requests. */
@@ -392,4 +468,4 @@ declare const ACS_LIMITS: {
     };
 };
 
-export { ACS_LIMITS, ACS_RATE_LIMITS, type AcsChatEvent, type AcsChatEventDataMap, type AcsChatEventType, type Emulator, EmulatorEventFeed, type EmulatorOptions, type EventGridEvent, type EventIdentifier, type EventThreadParticipant, type Fault, FaultController, type FaultHandle, type FaultRule, type MediaServiceOptions, type RequestLogEntry, type TimestampPrecision, type WebhookOptions, type WebhookStatus, WebhookSubscription, startEmulator };
+export { ACS_LIMITS, ACS_RATE_LIMITS, type AcsChatEvent, type AcsChatEventDataMap, type AcsChatEventType, type DeliveredNotification, type Emulator, EmulatorEventFeed, type EmulatorOptions, type EventGridEvent, type EventIdentifier, type EventThreadParticipant, type Fault, FaultController, type FaultHandle, type FaultRule, type MediaServiceOptions, REALTIME_EVENT_IDS, type RealtimeEventName, type RealtimeNotifications, type RealtimeOptions, type RequestLogEntry, type TimestampPrecision, type WebhookOptions, type WebhookStatus, WebhookSubscription, startEmulator };

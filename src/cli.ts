@@ -9,12 +9,13 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./emulator/index.js";
 
-const EMULATOR_USAGE = `Usage: twilio-conversations-acs emulator [--port N] [--host H] [--data FILE] [--ca-file FILE]
+const EMULATOR_USAGE = `Usage: twilio-conversations-acs emulator [--port N] [--realtime-port N] [--host H] [--data FILE] [--ca-file FILE]
 
-  --port N        port to listen on (default: a free port)
-  --host H        address to listen on (default: 127.0.0.1)
-  --data FILE     keep users, tokens and threads in FILE across restarts
-  --ca-file FILE  where to write the emulator's certificate (default: next to --data, or the temp folder)
+  --port N           port to listen on (default: a free port)
+  --realtime-port N  port of the realtime notification server, for browsers (default: a free port)
+  --host H           address to listen on (default: 127.0.0.1)
+  --data FILE        keep users, tokens and threads in FILE across restarts
+  --ca-file FILE     where to write the emulator's certificate (default: next to --data, or the temp folder)
 `;
 
 const CHECK_USAGE = `Usage: twilio-conversations-acs check [dir] [--project FILE] [--format text|markdown|json] [--fail-on unsupported|emulated|none] [--fix | --dry-run]
@@ -59,16 +60,24 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return command === undefined || command === "--help" || command === "-h" ? 0 : 2;
   }
-  const parsed = parseCommand(rest, { port: { type: "string" }, host: { type: "string" }, data: { type: "string" }, "ca-file": { type: "string" } }, EMULATOR_USAGE);
+  const parsed = parseCommand(
+    rest,
+    { port: { type: "string" }, "realtime-port": { type: "string" }, host: { type: "string" }, data: { type: "string" }, "ca-file": { type: "string" } },
+    EMULATOR_USAGE,
+  );
   if (typeof parsed === "number") return parsed;
-  const values = parsed.values as { port?: string; host?: string; data?: string; "ca-file"?: string };
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`--port must be an integer from 0 to 65535; got ${values.port}\n`);
-    return 2;
-  }
+  const values = parsed.values as { port?: string; "realtime-port"?: string; host?: string; data?: string; "ca-file"?: string };
+  const portOf = (name: "port" | "realtime-port"): number | undefined => {
+    const port = values[name] === undefined ? 0 : Number(values[name]);
+    if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+    process.stderr.write(`--${name} must be an integer from 0 to 65535; got ${values[name]}\n`);
+    return undefined;
+  };
+  const port = portOf("port");
+  const realtimePort = portOf("realtime-port");
+  if (port === undefined || realtimePort === undefined) return 2;
   const dataFile = values.data ? resolve(values.data) : undefined;
-  const emulator = await startEmulator({ port, host: values.host, dataFile });
+  const emulator = await startEmulator({ port, host: values.host, dataFile, realtime: { port: realtimePort } });
   const caFile = resolve(values["ca-file"] ?? (dataFile ? `${dataFile}.ca.pem` : join(tmpdir(), `acs-emulator-${emulator.port}.pem`)));
   mkdirSync(dirname(caFile), { recursive: true });
   writeFileSync(caFile, emulator.caPem);
@@ -77,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
     [
       `ACS emulator listening`,
       `  endpoint:          ${emulator.endpoint}`,
+      `  realtime:          ${emulator.realtime.url} (browser realtime notifications; same certificate)`,
       `  connection string: ${emulator.connectionString}`,
       `  CA certificate:    ${caFile}`,
       dataFile ? `  data file:         ${dataFile}` : `  data:              in memory (use --data FILE to keep it)`,

@@ -3,8 +3,9 @@
  * server in one process, then prints a link per user. Open two (alice, bob) side by side.
  * Ctrl-C stops everything. PORT sets the dev server's port (default 5173).
  *
- * The page calls the emulator directly, so the browser must trust the emulator's self-signed
- * certificate: this prints how (accept it once, or start Chromium with its public key hash).
+ * The page calls the emulator directly (and connects to its realtime notification server), so the
+ * browser must trust the emulator's self-signed certificate: this prints how (accept it once on
+ * each of the two ports, or start Chromium with its public key hash).
  */
 import { createHash, X509Certificate } from "node:crypto";
 import { createServer } from "vite";
@@ -38,12 +39,12 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "
   const vite = await createServer({ ...webChatConfig({ port: Number(process.env.PORT ?? 5173) }), configFile: false });
   await vite.listen();
   const origin = vite.resolvedUrls?.local[0]?.replace(/\/+$/, "") ?? "http://127.0.0.1:5173";
-  console.log(`ACS emulator ${emulator.endpoint}, server kit ${server.url}, web chat ${origin}`);
+  console.log(`ACS emulator ${emulator.endpoint} (realtime notifications ${emulator.realtime.url}), server kit ${server.url}, web chat ${origin}`);
   console.log(
     [
       "",
       "The page calls the emulator directly: your browser must trust its self-signed certificate. Either",
-      `  - open ${emulator.endpoint}/ once in the browser and accept the certificate warning, or`,
+      `  - open ${emulator.endpoint}/ and ${emulator.realtime.url}/ once in the browser and accept the certificate warning, or`,
       "  - start Chromium/Chrome trusting this certificate's key (a throwaway profile):",
       `      chromium --user-data-dir=$(mktemp -d) --ignore-certificate-errors-spki-list=${spkiHash(emulator.caPem)}`,
       "",

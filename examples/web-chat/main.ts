@@ -222,9 +222,8 @@ async function start(): Promise<void> {
   }
   $("me").textContent = me;
   const options: AcsClientOptions = {
-    // Browsers get ACS realtime notifications by default; the local emulator has none, so poll.
-    eventSource: "polling",
-    polling: { minIntervalInMs: 200, maxIntervalInMs: 500, watchIntervalInMs: 1000 },
+    // Browsers get ACS realtime notifications by default (eventSource "auto"), from the local
+    // emulator too; polling stays on beside them, at its idle pace, as the safety net.
     ...(mediaUrl ? { mediaStore: { url: mediaUrl } } : {}),
   };
   const client = new Client(await fetchToken(), options);

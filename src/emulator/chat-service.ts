@@ -284,7 +284,7 @@ export class ChatService {
     for (const participant of added) thread.participants.set(participant.rawId, participant);
     if (added.length > 0) {
       this.appendSystemMessage(thread, { type: "participantAdded", participants: added, initiatorRawId: callerRawId }, now);
-      for (const participant of added) this.publish({ kind: "participantAdded", thread, byRawId: callerRawId, participant, at: now });
+      this.publish({ kind: "participantsAdded", thread, byRawId: callerRawId, participants: added, at: now });
     }
     return invalid.length ? { invalidParticipants: invalid } : {};
   }
@@ -308,8 +308,10 @@ export class ChatService {
     const thread = this.threadFor(callerRawId, threadId);
     this.visibleMessage(thread, callerRawId, chatMessageId);
     if (thread.participants.size > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
+    const now = this.now();
     thread.readReceipts.delete(callerRawId);
-    thread.readReceipts.set(callerRawId, { senderRawId: callerRawId, chatMessageId, readOn: this.now() });
+    thread.readReceipts.set(callerRawId, { senderRawId: callerRawId, chatMessageId, readOn: now });
+    this.publish({ kind: "readReceipt", thread, byRawId: callerRawId, chatMessageId, at: now });
   }
 
   listReadReceipts(callerRawId: string, threadId: string, options: { maxPageSize?: number; skip?: number }): Page<ReturnType<typeof readReceiptJson>> {
@@ -318,8 +320,11 @@ export class ChatService {
     return skipPage(receipts.map((receipt) => readReceiptJson(receipt, this.date)), options);
   }
 
-  sendTyping(callerRawId: string, threadId: string): void {
-    this.threadFor(callerRawId, threadId);
+  /** Typing is not stored: it is published to realtime notifications only, and only where ACS has it (20 participants or fewer). */
+  sendTyping(callerRawId: string, threadId: string, senderDisplayName?: string): void {
+    const thread = this.threadFor(callerRawId, threadId);
+    if (thread.participants.size > ACS_LIMITS.receiptsAndTypingMaxParticipants) return;
+    this.publish({ kind: "typing", thread, byRawId: callerRawId, senderDisplayName: senderDisplayName ?? "", at: this.now() });
   }
 
   // ---- helpers ----

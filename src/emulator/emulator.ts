@@ -11,6 +11,7 @@ import { IdentityService } from "./identity-service.js";
 import { MediaService, type MediaServiceOptions } from "./media-service.js";
 import { readSnapshot, SnapshotWriter } from "./persistence.js";
 import { RateLimiter } from "./rate-limits.js";
+import { startRealtimeServer, type RealtimeNotifications, type RealtimeOptions, type RealtimeServer } from "./realtime/server.js";
 import { EmulatorState } from "./state.js";
 import { certificateFits, createCertificate } from "./tls.js";
 import type { TimestampPrecision } from "./wire.js";
@@ -59,6 +60,8 @@ export interface EmulatorOptions {
   lastMessageReceivedOnMovesOnEdit?: boolean;
   /** Whether deleting a message moves its thread's `lastMessageReceivedOn` (default false; undocumented too). */
   lastMessageReceivedOnMovesOnDelete?: boolean;
+  /** The realtime notification server (its own HTTPS port, the same certificate): port and heartbeat pace. */
+  realtime?: RealtimeOptions;
 }
 
 export interface Emulator {
@@ -73,6 +76,11 @@ export interface Emulator {
   readonly resourceId: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * ACS realtime notifications, as the browser SDK's `startRealtimeNotifications()` reaches them:
+   * `realtime.url` is the Trouter and registrar the emulator's `/chat/config/realTimeNotifications` names.
+   */
+  readonly realtime: RealtimeNotifications;
   /** Every change, as the Event Grid events ACS publishes for it. */
   readonly events: EmulatorEventFeed;
   /** Inject 429s, 503s, delays and dropped connections into the next matching requests. */
@@ -104,7 +112,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const topic = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Communication/communicationServices/${resourceName}`;
   const events = new EmulatorEventFeed();
   const webhooks: WebhookSubscription[] = [];
+  let realtime: RealtimeServer | undefined;
   const publish = (change: ChatChange) => {
+    realtime?.publish(change);
     if (!events.hasListeners() && webhooks.length === 0) return;
     const converted = toEventGridEvents(change, topic);
     events.publish(converted);
@@ -117,6 +127,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const requests = new EventEmitter<{ request: [RequestLogEntry] }>();
   let endpoint = "";
   const media = new MediaService(state.tokenSigningKey, () => endpoint, now, options.media);
+  const identity = new IdentityService(state, now);
+  const onRequest = (entry: RequestLogEntry) => requests.emit("request", entry);
+  realtime = await startRealtimeServer(
+    {
+      host,
+      tls,
+      verifyToken: (token) => identity.verifyChatToken(token),
+      stillValid: (holder) => identity.stillValid(holder),
+      faults,
+      now,
+      onRequest,
+    },
+    options.realtime,
+  );
+  identity.onTokensRevoked = (userId) => realtime?.revoke(userId);
   const listener = createRequestListener({
     endpoint: () => endpoint,
     accessKey: state.accessKey,
@@ -126,10 +151,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...(options.lastMessageReceivedOnMovesOnEdit ? { lastMessageReceivedOnMovesOnEdit: true } : {}),
       ...(options.lastMessageReceivedOnMovesOnDelete ? { lastMessageReceivedOnMovesOnDelete: true } : {}),
     }),
-    identity: new IdentityService(state, now),
+    identity,
     faults,
     now,
-    onRequest: (entry) => requests.emit("request", entry),
+    onRequest,
+    realtimeUrl: () => realtime!.url,
     onMutation: () => writer?.markDirty(),
     media,
     ...(options.rateLimits ? { rateLimiter: new RateLimiter(now) } : {}),
@@ -142,6 +168,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       server.off("error", reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await realtime?.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   endpoint = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -157,6 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   } catch (error) {
     server.close();
     server.closeAllConnections();
+    await realtime.close();
     throw error;
   }
 
@@ -168,6 +198,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resourceId: state.resourceId,
     host,
     port,
+    realtime,
     events,
     faults,
     requests,
@@ -176,6 +207,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     flush: async () => writer?.flush(),
     close: async () => {
       for (const webhook of webhooks) webhook.close();
+      await realtime?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -80,9 +80,13 @@ export type ChatChange =
   | { kind: "threadCreated"; thread: ThreadRecord; at: number }
   | { kind: "messageSent" | "messageEdited" | "messageDeleted"; thread: ThreadRecord; message: MessageRecord; at: number }
   | { kind: "propertiesUpdated"; thread: ThreadRecord; byRawId: string; at: number }
-  | { kind: "participantAdded"; thread: ThreadRecord; byRawId: string; participant: ParticipantRecord; at: number }
+  /** One request's additions: Event Grid has an event per participant, realtime one notification for all. */
+  | { kind: "participantsAdded"; thread: ThreadRecord; byRawId: string; participants: ParticipantRecord[]; at: number }
   | { kind: "participantRemoved"; thread: ThreadRecord; byRawId: string; participant: ParticipantRecord; at: number; recipients: string[] }
-  | { kind: "threadDeleted"; thread: ThreadRecord; byRawId: string; at: number; recipients: string[] };
+  | { kind: "threadDeleted"; thread: ThreadRecord; byRawId: string; at: number; recipients: string[] }
+  /** Realtime only: ACS publishes no Event Grid event for typing or read receipts. */
+  | { kind: "typing"; thread: ThreadRecord; byRawId: string; senderDisplayName: string; at: number }
+  | { kind: "readReceipt"; thread: ThreadRecord; byRawId: string; chatMessageId: string; at: number };
 
 const eventParticipant = (participant: ParticipantRecord): EventThreadParticipant => ({
   ...(participant.displayName !== undefined ? { displayName: participant.displayName } : {}),
@@ -90,7 +94,8 @@ const eventParticipant = (participant: ParticipantRecord): EventThreadParticipan
   ...(participant.metadata ? { metadata: participant.metadata } : {}),
 });
 
-const eventMessageType = (message: MessageRecord): string => (message.type === "html" ? "RichText/Html" : "Text");
+/** "Text" or "RichText/Html", as ACS's events (Event Grid and realtime) name a message's type. */
+export const eventMessageType = (message: MessageRecord): string => (message.type === "html" ? "RichText/Html" : "Text");
 
 /** Turns one change into its thread-level event followed by its user-level events. */
 export function toEventGridEvents(change: ChatChange, topic: string): AcsChatEvent[] {
@@ -183,18 +188,19 @@ export function toEventGridEvents(change: ChatChange, topic: string): AcsChatEve
         ...forRecipients(members(), change.byRawId, "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser", subject, data),
       ];
     }
-    case "participantAdded": {
-      const data = {
-        time: eventTime,
-        addedByCommunicationIdentifier: eventIdentifier(change.byRawId),
-        participantAdded: eventParticipant(change.participant),
-        ...threadBase,
-      };
-      return [
-        make("Microsoft.Communication.ChatThreadParticipantAdded", `${base}/participantadded/${change.participant.rawId}`, { ...data, ...threadLevel }),
-        ...forRecipients(members(), change.byRawId, "Microsoft.Communication.ChatParticipantAddedToThreadWithUser", `${base}/participantAdded/${change.participant.rawId}`, data),
-      ];
-    }
+    case "participantsAdded":
+      return change.participants.flatMap((participant) => {
+        const data = {
+          time: eventTime,
+          addedByCommunicationIdentifier: eventIdentifier(change.byRawId),
+          participantAdded: eventParticipant(participant),
+          ...threadBase,
+        };
+        return [
+          make("Microsoft.Communication.ChatThreadParticipantAdded", `${base}/participantadded/${participant.rawId}`, { ...data, ...threadLevel }),
+          ...forRecipients(members(), change.byRawId, "Microsoft.Communication.ChatParticipantAddedToThreadWithUser", `${base}/participantAdded/${participant.rawId}`, data),
+        ];
+      });
     case "participantRemoved": {
       const data = {
         time: eventTime,
@@ -219,5 +225,8 @@ export function toEventGridEvents(change: ChatChange, topic: string): AcsChatEve
         ...forRecipients(change.recipients, change.byRawId, "Microsoft.Communication.ChatThreadWithUserDeleted", subject, data),
       ];
     }
+    case "typing":
+    case "readReceipt":
+      return [];
   }
 }

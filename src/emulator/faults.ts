@@ -4,11 +4,21 @@ export type Fault =
   | { kind: "status"; status: number; retryAfterSeconds?: number }
   /** Wait, then handle the request normally. */
   | { kind: "delay"; delayInMs: number }
-  /** Close the connection without answering. */
-  | { kind: "drop" };
+  /** Close the connection without answering; a realtime notification is not delivered. */
+  | { kind: "drop" }
+  /**
+   * Realtime notifications: cut the recipient's realtime sockets instead of delivering (the
+   * notification is lost, the SDK reconnects). Requests: as `drop`.
+   */
+  | { kind: "disconnect" };
 
+/**
+ * Requests are matched by method and path. Realtime notifications are matched as method `NOTIFY`
+ * and path `/realtime/<event name>/<recipient's ACS user id>` (`/realtime/chatMessageReceived/8:acs:...`):
+ * `drop` loses the notification, `delay` holds it back, `disconnect` cuts the recipient's sockets.
+ */
 export interface FaultRule {
-  /** HTTP method to match; any when omitted. */
+  /** HTTP method to match (`NOTIFY` for realtime notifications); any when omitted. */
   method?: string;
   /**
    * Path to match, after percent-decoding and without the query: a string matches that path and

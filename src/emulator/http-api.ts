@@ -53,6 +53,8 @@ export interface HttpApiDependencies {
   /** ACS's rate limits, when the emulator enforces them. */
   rateLimiter?: RateLimiter;
   media: MediaService;
+  /** The realtime notification server's URL (Trouter and registrar). */
+  realtimeUrl: () => string;
 }
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -132,6 +134,11 @@ export function createRequestListener(deps: HttpApiDependencies) {
   route("GET", "/chat/threads", "user", (r, user) =>
     listReply(r, chat.listThreads(user!, { maxPageSize: intQuery(r, "maxPageSize"), startTime: timeQuery(r), cursor: cursorQuery(r) })),
   );
+  // Where the browser SDK's signaling client connects (`@azure/communication-signaling` appends /v4/a and /v3/registrations).
+  route("GET", "/chat/config/realTimeNotifications", "user", () => ({
+    status: 200,
+    body: { trouterServiceUrl: deps.realtimeUrl(), registrarServiceUrl: `${deps.realtimeUrl()}/registrar`, cloudType: "Public" },
+  }));
   route("GET", "/chat/threads/{threadId}", "user", (r, user) => ({ status: 200, body: chat.getThread(user!, r.params.threadId!) }));
   route("PATCH", "/chat/threads/{threadId}", "user", (r, user) => {
     chat.updateThread(user!, r.params.threadId!, parseBody(updateThreadSchema, r.body));
@@ -181,8 +188,7 @@ export function createRequestListener(deps: HttpApiDependencies) {
     return { status: 204 };
   });
   route("POST", "/chat/threads/{threadId}/typing", "user", (r, user) => {
-    parseBody(typingSchema, r.body);
-    chat.sendTyping(user!, r.params.threadId!);
+    chat.sendTyping(user!, r.params.threadId!, parseBody(typingSchema, r.body).senderDisplayName);
     return { status: 200 };
   });
   route("POST", "/chat/threads/{threadId}/readReceipts", "user", (r, user) => {
@@ -263,7 +269,7 @@ export function createRequestListener(deps: HttpApiDependencies) {
     const fault = deps.faults.take(method, path ?? url.pathname);
     if (fault) {
       entry.fault = fault.kind === "status" ? String(fault.status) : fault.kind;
-      if (fault.kind === "drop") return finish(undefined);
+      if (fault.kind === "drop" || fault.kind === "disconnect") return finish(undefined);
       if (fault.kind === "status") {
         const retryAfter = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : undefined;
         return finish(errorReply(new ApiError(fault.status, faultCode(fault.status), "Fault injected by the emulator.", undefined, retryAfter)));
@@ -411,7 +417,8 @@ function nextLink(endpoint: string, request: Request, next: Record<string, strin
   return `${endpoint}${decodePath(request.url.pathname)}?${query.toString().replace(/\+/g, "%20")}`;
 }
 
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/** The request body; rejects with a 413 ApiError past `maxBytes`. */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -10,7 +10,19 @@ import { ACS_LIMITS } from "./limits.js";
 import type { createIdentitySchema, issueTokenSchema } from "./requests.js";
 import type { EmulatorState, UserRecord } from "./state.js";
 
+/** Who a user token proves, and until when. */
+export interface TokenHolder {
+  userId: string;
+  /** Epoch ms at which the token expires. */
+  expiresOn: number;
+  /** The user's token generation the token was issued in: revocation moves it on. */
+  generation: number;
+}
+
 export class IdentityService {
+  /** Called after a user's tokens are revoked or the user is deleted (realtime connections end then). */
+  onTokensRevoked: (userId: string) => void = () => undefined;
+
   constructor(
     private readonly state: EmulatorState,
     private readonly now: () => number,
@@ -45,17 +57,24 @@ export class IdentityService {
 
   revokeTokens(userId: string): void {
     this.user(userId).tokenGeneration++;
+    this.onTokensRevoked(userId);
   }
 
   deleteUser(userId: string): void {
     this.user(userId);
     this.state.users.delete(userId);
+    this.onTokensRevoked(userId);
   }
 
   /** The ACS user id a chat request's `Authorization: Bearer` token proves; 401/403 otherwise. */
   authenticateChat(authorization: string | undefined): string {
     const token = authorization?.match(/^Bearer (.+)$/i)?.[1];
     if (!token) throw unauthorized("The request has no bearer access token.");
+    return this.verifyChatToken(token).userId;
+  }
+
+  /** Checks a chat user token (signature, expiry, user, revocation, chat scope); 401/403 otherwise. */
+  verifyChatToken(token: string): TokenHolder {
     const claims = verifyUserToken(token, this.state.tokenSigningKey, this.now());
     const user = this.state.users.get(`8:${claims.skypeid}`);
     if (!user) throw unauthorized("The identity of the access token no longer exists.");
@@ -63,7 +82,13 @@ export class IdentityService {
     if (!claims.acsScope.split(",").some((scope) => scope.startsWith("chat"))) {
       throw forbidden("The access token does not have the chat scope.");
     }
-    return user.id;
+    return { userId: user.id, expiresOn: claims.exp * 1000, generation: claims.tgen };
+  }
+
+  /** Whether a token checked earlier still holds: not expired, not revoked, its user not deleted. */
+  stillValid(holder: TokenHolder): boolean {
+    const user = this.state.users.get(holder.userId);
+    return user !== undefined && user.tokenGeneration === holder.generation && holder.expiresOn > this.now();
   }
 
   private user(userId: string): UserRecord {

@@ -10,5 +10,8 @@ export type { AcsChatEvent, AcsChatEventDataMap, AcsChatEventType, EventGridEven
 export { EmulatorEventFeed, WebhookSubscription, type WebhookOptions, type WebhookStatus } from "./event-grid-feed.js";
 export type { Fault, FaultController, FaultHandle, FaultRule } from "./faults.js";
 export type { RequestLogEntry } from "./http-api.js";
+export type { RealtimeNotifications, RealtimeOptions } from "./realtime/server.js";
+export type { DeliveredNotification } from "./realtime/sessions.js";
+export { REALTIME_EVENT_IDS, type RealtimeEventName } from "./realtime/notifications.js";
 export { ACS_LIMITS } from "./limits.js";
 export { ACS_RATE_LIMITS } from "./rate-limits.js";

@@ -1,7 +1,9 @@
 /**
  * The web chat (examples/web-chat, Twilio API code aliased to this library) in real headless
  * Chromium: two users, alice and bob, each on their own page, against the local ACS emulator and
- * the example server kit. Messages, a file and unread counts must appear on the other side.
+ * the example server kit. Messages, a file and unread counts must appear on the other side. The
+ * pages run as browsers do in production: on ACS realtime notifications (the library's default
+ * `eventSource: "auto"`, served by the emulator's realtime server), typing indicators included.
  *
  * Needs Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH). When it is missing, the test
  * installs it (as root, with CI set or WEB_CHAT_INSTALL_CHROMIUM=1) or is skipped, saying why.
@@ -11,36 +13,20 @@
  * server: both answer CORS. Chromium trusts the emulator's self-signed certificate by its public key
  * (`--ignore-certificate-errors-spki-list`), checked here by opening a media URL in a tab.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { startExampleServer, type ExampleServer } from "../../examples/server/node-http.js";
-import { spkiHash, webChatUrl } from "../../examples/web-chat/dev.js";
+import { webChatUrl } from "../../examples/web-chat/dev.js";
 import { webChatConfig } from "../../examples/web-chat/vite.config.js";
+import { ensureChromium, launchChromium } from "../helpers/browser.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web-chat");
 const WAIT_MS = 15_000;
-
-/** Undefined when Chromium is there (installing it when allowed); else why the test is skipped. */
-function ensureChromium(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  const allowed = (process.env.CI !== undefined && process.env.CI !== "false") || process.env.WEB_CHAT_INSTALL_CHROMIUM === "1";
-  const root = process.getuid?.() === 0;
-  const hint = "install Debian's Chromium (apt-get install -y chromium), or run as root with CI=true or WEB_CHAT_INSTALL_CHROMIUM=1 to let this test install it";
-  if (!allowed || !root) return `${CHROMIUM} is missing: ${hint}`;
-  try {
-    execFileSync("sh", ["-c", "apt-get update -qq && apt-get install -y -qq chromium"], { stdio: "ignore", timeout: 10 * 60_000 });
-  } catch (error) {
-    return `${CHROMIUM} is missing and installing it failed (${(error as Error).message.split("\n")[0]}): ${hint}`;
-  }
-  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is still missing after apt-get install chromium`;
-}
 
 const skipReason = ensureChromium();
 if (skipReason) console.warn(`web chat browser test skipped: ${skipReason}`);
@@ -138,19 +124,7 @@ describe.skipIf(skipReason !== undefined)(`web chat in Chromium${skipReason ? ` 
     vite = await createServer({ ...webChatConfig({ port: 0 }), configFile: false, logLevel: "warn" });
     await vite.listen();
     origin = vite.resolvedUrls!.local[0]!.replace(/\/+$/, "");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        `--ignore-certificate-errors-spki-list=${spkiHash(emulator.caPem)}`,
-      ],
-    });
+    browser = await launchChromium(emulator.caPem);
     // bob reads two messages a page, so that he has older ones to load.
     [alice, bob] = await Promise.all([openPage("alice", 20), openPage("bob", 2)]);
   }, 60_000);
@@ -168,6 +142,12 @@ describe.skipIf(skipReason !== undefined)(`web chat in Chromium${skipReason ? ` 
     expect(await bob.page.getByTestId("me").textContent()).toBe("bob");
     expect(await alice.page.getByTestId("status").textContent()).toBe("connected");
     expect(await bob.page.getByTestId("conversation").count()).toBe(0);
+  });
+
+  it("both pages are on realtime notifications: each has a registered socket on the emulator", async () => {
+    const registered = () => Promise.resolve(emulator.realtime.connections().filter((c) => c.registered).length);
+    expect(await eventually(registered, 2)).toBe(2);
+    expect(new Set(emulator.realtime.connections().map((c) => c.userId)).size).toBe(2);
   });
 
   it("alice starts a conversation with bob and sends three texts and a file", async () => {
@@ -244,9 +224,15 @@ describe.skipIf(skipReason !== undefined)(`web chat in Chromium${skipReason ? ` 
     await screenshot("bob-read");
   });
 
-  it("bob's reply reaches alice, who is reading, so her badge stays clear", async () => {
+  it("bob types: alice sees it (realtime typing notifications); his reply reaches her, who is reading, so her badge stays clear", async () => {
+    const typing = () => alice.page.getByTestId("typing").textContent();
+    expect(await typing()).toBe("");
     await bob.page.getByTestId("message-input").fill("hi alice");
+    expect(await eventually(typing, "bob is typing…")).toBe("bob is typing…");
+    await screenshot("bob-typing");
     await bob.page.getByTestId("message-input").press("Enter");
+    // His message ends his typing on her side.
+    expect(await eventually(typing, "")).toBe("");
     expect(await eventually(() => bodies(alice), ["hello bob", "second", "third", "", "hi alice"])).toEqual(["hello bob", "second", "third", "", "hi alice"]);
     expect((await authors(alice)).at(-1)).toBe("bob");
     expect(await eventually(() => badgeOf(alice, "Alice & Bob"), "hidden")).toBe("hidden");
