@@ -272,21 +272,41 @@ interface MediaServiceOptions {
 }
 
 /**
- * ACS Chat's documented rate limits (service-limits page), enforced when the emulator is started
- * with `rateLimits: true`: a request over a limit gets 429 with `Retry-After`, as from ACS. Off by
- * default, so tests that send hundreds of messages stay fast; on, it proves a client stays inside
- * the budget.
+ * ACS Chat service limits (the service-limits page of the ACS docs). The client checks data
+ * against them before sending; the emulator enforces them. Browser-safe: no Node built-ins.
  */
-type Scope = "user" | "thread" | "userThread";
-interface Limit {
-    scope: Scope;
+declare const ACS_LIMITS: {
+    readonly participantsPerThread: 250;
+    readonly participantsPerRequest: 200;
+    /** "Approximately 28 KB": counted as the UTF-8 bytes of content, display name and metadata. */
+    readonly messageSizeBytes: number;
+    /** Thread and participant metadata: "the total size of all metadata pairs can be up to 1KB". */
+    readonly metadataBytes: 1024;
+    readonly maxPageSize: 200;
+    /** Read receipts and typing indicators are not supported on larger threads. */
+    readonly receiptsAndTypingMaxParticipants: 20;
+    readonly retentionDays: {
+        readonly min: 30;
+        readonly max: 90;
+    };
+    readonly tokenMinutes: {
+        readonly min: 60;
+        readonly max: 1440;
+    };
+};
+type RateLimitScope = "user" | "thread" | "userThread";
+interface RateLimit {
+    scope: RateLimitScope;
     max: number;
     windowInMs: number;
 }
-/** Keyed by the emulator's operation names (`METHOD /route/{template}`). */
+/**
+ * ACS Chat's documented rate limits (service-limits page; a request over one gets 429), keyed by
+ * operation (`METHOD /route/{template}`); operations of one group share their counts.
+ */
 declare const ACS_RATE_LIMITS: Record<string, {
     group: string;
-    limits: Limit[];
+    limits: RateLimit[];
 }>;
 
 /** One request as the emulator saw it, for logs and for counting requests in tests and demos. */
@@ -443,29 +463,5 @@ interface Emulator {
     close(): Promise<void>;
 }
 declare function startEmulator(options?: EmulatorOptions): Promise<Emulator>;
-
-/**
- * ACS Chat service limits (the service-limits page of the ACS docs). The client checks data
- * against them before sending; the emulator enforces them. Browser-safe: no Node built-ins.
- */
-declare const ACS_LIMITS: {
-    readonly participantsPerThread: 250;
-    readonly participantsPerRequest: 200;
-    /** "Approximately 28 KB": counted as the UTF-8 bytes of content, display name and metadata. */
-    readonly messageSizeBytes: number;
-    /** Thread and participant metadata: "the total size of all metadata pairs can be up to 1KB". */
-    readonly metadataBytes: 1024;
-    readonly maxPageSize: 200;
-    /** Read receipts and typing indicators are not supported on larger threads. */
-    readonly receiptsAndTypingMaxParticipants: 20;
-    readonly retentionDays: {
-        readonly min: 30;
-        readonly max: 90;
-    };
-    readonly tokenMinutes: {
-        readonly min: 60;
-        readonly max: 1440;
-    };
-};
 
 export { ACS_LIMITS, ACS_RATE_LIMITS, type AcsChatEvent, type AcsChatEventDataMap, type AcsChatEventType, type DeliveredNotification, type Emulator, EmulatorEventFeed, type EmulatorOptions, type EventGridEvent, type EventIdentifier, type EventThreadParticipant, type Fault, FaultController, type FaultHandle, type FaultRule, type MediaServiceOptions, REALTIME_EVENT_IDS, type RealtimeEventName, type RealtimeNotifications, type RealtimeOptions, type RequestLogEntry, type TimestampPrecision, type WebhookOptions, type WebhookStatus, WebhookSubscription, startEmulator };

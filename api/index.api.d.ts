@@ -508,11 +508,6 @@ interface ExternalEventSource {
     attach(sink: NudgeSink): () => void;
 }
 
-/**
- * Polling, the event source that works everywhere: one thread-list request per cycle finds the
- * threads that changed. The interval adapts: short after activity, growing while idle, backing
- * off after errors, and it recovers by itself.
- */
 interface PollingOptions {
     /** Interval right after a cycle that found changes. */
     minIntervalInMs?: number;
@@ -1160,6 +1155,12 @@ interface ClientContext {
     conversationJoined(conversation: Conversation): void;
     conversationLeft(conversation: Conversation): void;
     conversationRemoved(conversation: Conversation): void;
+    /**
+     * Whether an event source follows this client's conversations (every `eventSource` but "none"):
+     * then their rosters, message windows and horizons are kept current from the change feed, and
+     * reads answer from them, as Twilio's do from its subscription.
+     */
+    followsEvents(): boolean;
     /** Another participant said the thread's properties changed: the event engine reads them soon. */
     propertiesSignalled(conversation: Conversation): void;
     /** Rejects with Twilio's conflict error when another conversation has the unique name. */
@@ -1306,6 +1307,11 @@ declare class Conversation extends ReplayEventEmitter<ConversationEvents> {
     add(identity: string, attributes?: JSONValue): Promise<ParticipantResponse>;
     /** SMS, WhatsApp and email participants need Twilio's channels. */
     addNonChatParticipant(proxyAddress: string, address: string, attributes?: JSONValue, bindingOptions?: ParticipantBindingOptions): Promise<ParticipantResponse>;
+    /**
+     * Twilio answers from the roster its subscription keeps: so does this client once it has read
+     * the participants, as long as an event source follows the conversation (system messages in the
+     * change feed tell joins and departures). After leaving, the roster as it was, without a request.
+     */
     getParticipants(): Promise<Participant[]>;
     getParticipantsCount(): Promise<number>;
     getParticipantBySid(participantSid: string): Promise<Participant | null>;

@@ -24,9 +24,10 @@ const root = new URL("../../", import.meta.url).pathname;
  * what we control. The whole bundle includes the ACS SDK (82 KB of it, 50 KB of which is
  * ACS's realtime client, which the SDK's ChatClient brings in with it): well under the 145 KB
  * of the Twilio SDK it replaces, over the 100 KB the project first set itself (see the
- * closing note of the issue that moved it).
+ * closing note of the issue that moved it). Our code went from 25 to 26.5 KiB with the rate budget
+ * every request passes (ACS's limits table and its sliding windows) and live local state.
  */
-const OUR_CODE_BUDGET_BYTES = 25 * 1024;
+const OUR_CODE_BUDGET_BYTES = 26.5 * 1024;
 const BROWSER_BUDGET_BYTES = 106 * 1024;
 /** The package's entries: their source, and their build in dist/ without extension. */
 const ENTRIES = [
@@ -70,8 +71,8 @@ const ALLOWED_UNEXPORTED: Record<(typeof ENTRIES)[number]["name"], () => Record<
   index: () => ({ ...twilioUnexportedTypes(), ListenerMap: "the event-map constraint of ReplayEventEmitter, which Twilio leaves unexported" }),
   server: () => ({ CommonOptions: "part of EventGridSourceOptions, which apps name whole" }),
   emulator: () => ({
-    Limit: "the shape of ACS_RATE_LIMITS' entries, read, never built",
-    Scope: "the shape of ACS_RATE_LIMITS' entries, read, never built",
+    RateLimit: "the shape of ACS_RATE_LIMITS' entries, read, never built",
+    RateLimitScope: "the shape of ACS_RATE_LIMITS' entries, read, never built",
     UserLevel: "a part of AcsChatEventDataMap's entries, which apps name whole",
     ThreadLevel: "a part of AcsChatEventDataMap's entries, which apps name whole",
     MessageBase: "a part of AcsChatEventDataMap's entries, which apps name whole",
