@@ -369,10 +369,12 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       } finally {
         release();
       }
+      this.#departed = false;
       this.#setStatus("joined");
       this.#context.joinedThroughServer(this);
       return this;
     }
+    this.#departed = false;
     this.#setStatus("joined");
     this.#context.conversationJoined(this);
     return this;
@@ -382,6 +384,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     await this.#context.ensureReady();
     if (this.#currentStatus !== "joined") return this;
     await acsCall("removeParticipant", () => this.#thread.removeParticipant({ communicationUserId: this.#context.self.userId }));
+    this.#departed = true;
     this.#roster.drop(this.#context.self.userId);
     this.#setStatus("notParticipating");
     this.#context.conversationLeft(this);
@@ -580,6 +583,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   /** @internal The conversation was found gone (deleted, or this user removed). */
   _markRemoved(): void {
+    this.#departed = true;
     if (this.#currentStatus === "joined") this.#setStatus("notParticipating");
     this.emit("removed", this);
   }
@@ -732,6 +736,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       if (message.type === "participantAdded") {
         this.#roster.upsert(participant, message.createdOn);
       } else if (data.sid === this.#context.self.userId) {
+        this.#departed = true;
         this.#roster.drop(data.sid);
         this.#setStatus("notParticipating");
         this.#context.conversationLeft(this);
@@ -896,8 +901,11 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
 
   /** After leaving or removal ACS refuses this user's reads: local state is all there is. */
   #participating(): boolean {
-    return this.#currentStatus === "joined";
+    return !this.#departed;
   }
+
+  /** This user left or was removed (a conversation created but not joined yet is still readable). */
+  #departed = false;
 
   async #ensureRoster(): Promise<void> {
     await this.#context.ensureReady();
