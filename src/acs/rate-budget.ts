@@ -23,27 +23,34 @@ const MARGIN_MS = 50;
 export class RateBudget {
   readonly #windows: RateWindows;
   readonly #userId: string;
+  readonly #scale: number;
 
-  constructor(userId: string, now: () => number = Date.now) {
+  /** `scale` multiplies ACS's limits (a resource whose limits were raised); Infinity lets everything through. */
+  constructor(userId: string, now: () => number = Date.now, scale = 1) {
     this.#userId = userId;
     this.#windows = new RateWindows(now);
+    this.#scale = scale;
   }
 
   /** How long a request would wait now (0: it would go at once); counts nothing. */
   delayOf(method: string, path: string, background = false): number {
     const found = acsChatOperationOf(method, path);
-    return found ? this.#windows.waitFor(found.operation, this.#userId, found.threadId, background ? BACKGROUND_SHARE : FOREGROUND_SHARE) : 0;
+    return found && Number.isFinite(this.#scale) ? this.#windows.waitFor(found.operation, this.#userId, found.threadId, this.#share(background)) : 0;
   }
 
   /** Resolves once the request fits the budget (and counts it); rejects when `signal` aborts first. */
   async admit(method: string, path: string, background: boolean, signal?: AbortSignalLike): Promise<void> {
     const found = acsChatOperationOf(method, path);
-    if (!found) return;
-    const share = background ? BACKGROUND_SHARE : FOREGROUND_SHARE;
+    if (!found || !Number.isFinite(this.#scale)) return;
+    const share = this.#share(background);
     for (let wait = this.#windows.waitFor(found.operation, this.#userId, found.threadId, share); wait > 0; wait = this.#windows.waitFor(found.operation, this.#userId, found.threadId, share)) {
       await sleep(wait + MARGIN_MS, signal);
     }
     this.#windows.count(found.operation, this.#userId, found.threadId);
+  }
+
+  #share(background: boolean): number {
+    return (background ? BACKGROUND_SHARE : FOREGROUND_SHARE) * this.#scale;
   }
 
   /** The SDK pipeline policy, to run per retry: a retried request counts against the limits again. */

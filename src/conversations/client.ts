@@ -166,7 +166,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     this.#scheduleTokenEvents();
     // One HTTP client (one connection pool) for the ChatClient and every conversation's thread
     // client: otherwise each conversation opens its own connections, as Twilio's one socket does not.
-    this.#budget = new RateBudget(this.#session.userId);
+    const rateLimits = this.#options.rateLimits;
+    if (rateLimits !== undefined && rateLimits !== false && !(typeof rateLimits?.scale === "number" && rateLimits.scale > 0 && Number.isFinite(rateLimits.scale))) {
+      throw new InvalidArgumentError("options.rateLimits.scale", "expected a positive number (a multiple of ACS's documented limits), or rateLimits: false");
+    }
+    this.#budget = new RateBudget(this.#session.userId, Date.now, rateLimits === false ? Number.POSITIVE_INFINITY : (rateLimits?.scale ?? 1));
     this.#chatClient = new ChatClient(this.#session.endpoint, this.#credential, {
       ...this.#options.chatClientOptions,
       httpClient: this.#options.chatClientOptions?.httpClient ?? createDefaultHttpClient(),

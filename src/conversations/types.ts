@@ -74,6 +74,12 @@ export interface ClientOptions {
   /** Options for the underlying `ChatClient` (retry policy, `tlsOptions` for the emulator, ...). */
   chatClientOptions?: ChatClientOptions;
   /**
+   * The rate budget every request passes (default: ACS's documented limits). `{ scale }` multiplies
+   * them, for an ACS resource whose limits Microsoft raised on request; `false` sends every request
+   * at once (for an emulator without limits; on ACS, expect 429s and the SDK's retries).
+   */
+  rateLimits?: { scale: number } | false;
+  /**
    * Where events about others' changes come from. `auto` (default): ACS realtime notifications
    * where the ACS SDK has them (browsers, React Native), else polling; `polling`; `realtime`
    * (falls back to polling where unavailable); `none` (events only for this client's own

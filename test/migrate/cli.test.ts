@@ -33,13 +33,12 @@ function fixture(name: string): string {
 describe("twilio-conversations-acs check", () => {
   it("exits 1 on an unsupported member, 0 with --fail-on none; json on stdout", async () => {
     const dir = fixture("plain-js");
-    const failing = await check(dir);
+    const [failing, passing] = await Promise.all([check(dir), check(dir, "--fail-on", "none", "--format", "json")]);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain("  static Client.pushNotification  [Push notifications]\n");
     expect(failing.stdout.trimEnd().split("\n").at(-1)).toBe(
       "3 files checked; 1 unsupported, 7 emulated, 10 native members (22 uses); 2 patterns that break on ACS; 1 unresolved use.",
     );
-    const passing = await check(dir, "--fail-on", "none", "--format", "json");
     expect(passing.code).toBe(0);
     const report = JSON.parse(passing.stdout) as { version: number; summary: { unsupported: number } };
     expect(report.version).toBe(1);
@@ -61,6 +60,7 @@ describe("twilio-conversations-acs check", () => {
   it("exits 2 on bad arguments and unreadable projects, with a message and nothing on stdout", async () => {
     const dir = fixture("react-hooks");
     writeFileSync(join(dir, "broken.json"), '{ "compilerOptions": { "strict": tru');
+    const runs: Array<Promise<{ args: string[]; result: Awaited<ReturnType<typeof check>> }>> = [];
     for (const args of [
       [dir, "--format", "xml"],
       [dir, "--fail-on", "warnings"],
@@ -70,7 +70,10 @@ describe("twilio-conversations-acs check", () => {
       [join(dir, "missing")],
       [dir, "--project", join(dir, "broken.json")],
     ]) {
-      const result = await check(...args);
+      runs.push(check(...args).then((result) => ({ args, result })));
+    }
+    // One process each, all at once: each spends its time starting up.
+    for (const { args, result } of await Promise.all(runs)) {
       expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 2, stdout: "" });
       expect(result.stderr.length).toBeGreaterThan(10);
     }
