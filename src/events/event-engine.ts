@@ -14,8 +14,6 @@ import { isGone } from "../errors.js";
 import type { Nudge, NudgeSink, ReadLimiter } from "./nudges.js";
 
 const OVERLAP_MS = 1000;
-/** A sweep's visits spread over this many cycles at least (about 10 idle conversations a cycle for 100). */
-const SWEEP_SPREAD = 10;
 /** Sweep visits a second at most (each a change-feed and a receipts read, every third one a properties read too), and at most at once. */
 const SWEEP_VISITS_PER_SECOND = 3;
 const SWEEP_BURST = 10;
@@ -231,7 +229,8 @@ export class EventEngine implements NudgeSink {
 
   /**
    * The idle conversations to visit this cycle: those not visited for a sweep interval, oldest
-   * first, a few a cycle so that a large client spreads its reads instead of bursting them.
+   * first, as many as the visit allowance has room for (a few a second), so that a large client
+   * spreads its reads instead of bursting them.
    */
   #sweepBatch(idle: EngineConversation[], now: number): EngineConversation[] {
     const visitedAt = (conversation: EngineConversation) => this.#sweptAt.get(conversation.sid) ?? this.#startedAt;
@@ -240,7 +239,7 @@ export class EventEngine implements NudgeSink {
     // them more slowly rather than pass ACS's 50 thread reads per 10 s for one user.
     this.#sweepAllowance = Math.min(SWEEP_BURST, this.#sweepAllowance + ((now - this.#lastSweepAt) * SWEEP_VISITS_PER_SECOND) / 1000);
     this.#lastSweepAt = now;
-    const batch = due.slice(0, Math.min(Math.max(1, Math.ceil(idle.length / SWEEP_SPREAD)), Math.floor(this.#sweepAllowance)));
+    const batch = due.slice(0, Math.floor(this.#sweepAllowance));
     this.#sweepAllowance -= batch.length;
     for (const conversation of batch) this.#sweptAt.set(conversation.sid, now);
     return batch;
