@@ -364,6 +364,15 @@ declare class ServerDirectory implements IdentityResolver {
     /** Claims a unique name for a conversation; false when another conversation has it. */
     claimUniqueName(uniqueName: string, conversationSid: string): Promise<boolean>;
     releaseUniqueName(uniqueName: string, conversationSid: string): Promise<void>;
+    /**
+     * The conversations this user muted; `unchanged` when they are as at `etag` (the kit answers 304),
+     * `unsupported` when the kit's directory keeps no notification levels (501).
+     */
+    mutedConversations(etag: string | undefined): Promise<{
+        muted: string[];
+        etag: string | undefined;
+    } | "unchanged" | "unsupported">;
+    setNotificationLevel(conversationSid: string, level: "default" | "muted"): Promise<void>;
     /** Asks the server to add this user to a conversation they are not in (its `authorizeJoin` decides). */
     join(conversationSid: string): Promise<void>;
 }
@@ -1169,6 +1178,10 @@ interface ClientContext {
      * reads answer from them, as Twilio's do from its subscription.
      */
     followsEvents(): boolean;
+    /** This user's notification level for a conversation ("default" unless the server kit keeps it "muted"). */
+    notificationLevelOf(conversationSid: string): "default" | "muted";
+    /** Stores it through the server kit; rejects `UnsupportedFeatureError` without one that keeps levels. */
+    setNotificationLevel(conversation: Conversation, level: "default" | "muted"): Promise<void>;
     /** Another participant said the thread's properties changed: the event engine reads them soon. */
     propertiesSignalled(conversation: Conversation): void;
     /** Rejects with Twilio's conflict error when another conversation has the unique name. */
@@ -1305,7 +1318,7 @@ declare class Conversation extends ReplayEventEmitter<ConversationEvents> {
     /** This user's read horizon, from their ACS read receipt; null before any (or before it was read). */
     get lastReadMessageIndex(): number | null;
     get lastMessage(): LastMessage | undefined;
-    /** ACS has no push notifications to mute. */
+    /** This user's level for this conversation, kept by the server kit's directory ("default" without it). */
     get notificationLevel(): NotificationLevel;
     get bindings(): ConversationBindings;
     get limits(): ConversationLimits;
@@ -1371,8 +1384,12 @@ declare class Conversation extends ReplayEventEmitter<ConversationEvents> {
      * indexes have gaps); null until this user has a read receipt in the conversation, as Twilio.
      */
     getUnreadMessagesCount(): Promise<number | null>;
-    /** Notification levels mute push notifications, which ACS's web SDK does not have. */
-    setUserNotificationLevel(notificationLevel: NotificationLevel): Promise<void>;
+    /**
+     * Stored per user and conversation by the server kit's directory, the same on all the user's
+     * clients (`conversationUpdated` with "notificationLevel" on each); without the kit,
+     * `UnsupportedFeatureError`. ACS's web SDK sends no push notifications to mute.
+     */
+    setUserNotificationLevel(level: NotificationLevel): Promise<void>;
     /** Recipients are email recipients: none for chat, as Twilio answers for chat conversations. */
     getMessageRecipients(options?: PaginatorOptions): Promise<Paginator<RecipientDescriptor>>;
 }

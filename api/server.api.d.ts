@@ -204,6 +204,8 @@ interface UniqueNameClaim {
     /** The identity that claimed it; absent for claims stored before claimers were recorded. */
     claimedBy?: string;
 }
+/** Twilio's notification levels: "muted" conversations send their users no push notifications. */
+type NotificationLevelSetting = "default" | "muted";
 /** An upload the kit has not yet seen attached to a message. */
 interface PendingUpload {
     /** The media store's id of the file. */
@@ -242,6 +244,14 @@ interface DirectoryStore {
     tokensRevokedBefore(identity: string): Promise<number | undefined>;
     /** Revokes the identity's tokens issued before `time`; an earlier time than the one stored changes nothing. */
     revokeTokensBefore(identity: string, time: number): Promise<void>;
+    /**
+     * The conversations this identity muted (Twilio's notification level "muted"), by thread id.
+     * Optional for stores written before notification levels: without it the kit answers 501 and
+     * clients keep rejecting `setUserNotificationLevel` as unsupported.
+     */
+    mutedThreadsOf?(identity: string): Promise<string[]>;
+    /** Mutes or unmutes one conversation for this identity; the other conversations' levels stay as they are. */
+    putNotificationLevel?(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void>;
     /** Records an upload as pending (not yet seen in a message). */
     trackUpload(upload: PendingUpload): Promise<void>;
     /** Up to `limit` pending uploads made before `uploadedBefore`, in no particular order. */
@@ -257,6 +267,7 @@ declare class MemoryDirectoryStore implements DirectoryStore {
     private readonly names;
     private readonly revocations;
     private readonly uploads;
+    private readonly muted;
     userIdOf(identity: string): Promise<string | undefined>;
     identityOf(userId: string): Promise<string | undefined>;
     putUserIfAbsent(identity: string, userId: string): Promise<string>;
@@ -269,6 +280,8 @@ declare class MemoryDirectoryStore implements DirectoryStore {
     releaseUniqueName(uniqueName: string, threadId: string): Promise<void>;
     tokensRevokedBefore(identity: string): Promise<number | undefined>;
     revokeTokensBefore(identity: string, time: number): Promise<void>;
+    mutedThreadsOf(identity: string): Promise<string[]>;
+    putNotificationLevel(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void>;
     trackUpload(upload: PendingUpload): Promise<void>;
     pendingUploads(uploadedBefore: number, limit: number): Promise<PendingUpload[]>;
     untrackUpload(id: string): Promise<void>;
@@ -393,6 +406,8 @@ interface ServerKit {
      */
     sweepUploads(): Promise<UploadSweepResult>;
 }
+/** The most conversations one identity may mute: their ids fit one directory entry. */
+declare const MAX_MUTED_CONVERSATIONS = 500;
 /** Twilio's limits on a User: friendlyName 256 characters, attributes 16 KiB of JSON. */
 declare const MAX_FRIENDLY_NAME_LENGTH = 256;
 declare const MAX_USER_ATTRIBUTES_BYTES: number;
@@ -430,6 +445,8 @@ declare class TableDirectoryStore implements DirectoryStore {
     releaseUniqueName(uniqueName: string, threadId: string): Promise<void>;
     tokensRevokedBefore(identity: string): Promise<number | undefined>;
     revokeTokensBefore(identity: string, time: number): Promise<void>;
+    mutedThreadsOf(identity: string): Promise<string[]>;
+    putNotificationLevel(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void>;
     trackUpload(upload: PendingUpload): Promise<void>;
     pendingUploads(uploadedBefore: number, limit: number): Promise<PendingUpload[]>;
     untrackUpload(id: string): Promise<void>;
@@ -474,4 +491,4 @@ declare class BlobMediaStore implements MediaStore {
     delete(id: string): Promise<void>;
 }
 
-export { BlobMediaStore, type BlobMediaStoreOptions, type DirectoryStore, EventGridSource, type EventGridSourceOptions, type ExternalEventSource, type IssuedToken, type JSONArray, type JSONObject, type JSONValue, MAX_FRIENDLY_NAME_LENGTH, MAX_USER_ATTRIBUTES_BYTES, type MediaStore, type MediaUpload, MemoryDirectoryStore, type Nudge, type NudgeSink, type PendingUpload, type PushReadLimits, type ReadLimiter, type ServerKit, type ServerKitOptions, type StoredMedia, TableDirectoryStore, type TableDirectoryStoreOptions, type UniqueNameClaim, type UniqueNameRequest, type UploadSweepResult, type UserProfile, createServerKit };
+export { BlobMediaStore, type BlobMediaStoreOptions, type DirectoryStore, EventGridSource, type EventGridSourceOptions, type ExternalEventSource, type IssuedToken, type JSONArray, type JSONObject, type JSONValue, MAX_FRIENDLY_NAME_LENGTH, MAX_MUTED_CONVERSATIONS, MAX_USER_ATTRIBUTES_BYTES, type MediaStore, type MediaUpload, MemoryDirectoryStore, type NotificationLevelSetting, type Nudge, type NudgeSink, type PendingUpload, type PushReadLimits, type ReadLimiter, type ServerKit, type ServerKitOptions, type StoredMedia, TableDirectoryStore, type TableDirectoryStoreOptions, type UniqueNameClaim, type UniqueNameRequest, type UploadSweepResult, type UserProfile, createServerKit };

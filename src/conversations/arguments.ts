@@ -64,3 +64,4 @@ export const createConversationOptions = optionsObject<{ attributes: JSONValue |
 });
 
 export const messagesDirection = oneOf("backwards", "forward");
+export const notificationLevel = oneOf("default", "muted");

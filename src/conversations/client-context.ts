@@ -33,6 +33,10 @@ export interface ClientContext {
    * reads answer from them, as Twilio's do from its subscription.
    */
   followsEvents(): boolean;
+  /** This user's notification level for a conversation ("default" unless the server kit keeps it "muted"). */
+  notificationLevelOf(conversationSid: string): "default" | "muted";
+  /** Stores it through the server kit; rejects `UnsupportedFeatureError` without one that keeps levels. */
+  setNotificationLevel(conversation: Conversation, level: "default" | "muted"): Promise<void>;
   /** Another participant said the thread's properties changed: the event engine reads them soon. */
   propertiesSignalled(conversation: Conversation): void;
   /** Rejects with Twilio's conflict error when another conversation has the unique name. */

@@ -506,6 +506,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     try {
       // Optional: a directory that cannot answer must not fail start-up (nor reject unhandled).
       const ownProfile = this.#resolver?.getProfile?.(this.#session.identity)?.catch(() => undefined);
+      // Loaded with the conversations, so that each is announced with its level; optional as the profile.
+      const mutedRead = this.#refreshMuted().catch(() => undefined);
       const threads: ChatThreadItem[] = [];
       let serverDate: number | undefined;
       const listing = this.#chatClient.listChatThreads({
@@ -524,6 +526,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       this.#threadsCursor = Math.max(newest, Number.isFinite(serverDate) ? serverDate! - 1000 : Date.now() - 60_000);
       const profile = await ownProfile;
       if (profile) this.#self._setProfile(profile);
+      await mutedRead;
       this.#setConnectionState("connected");
       this.emit("stateChanged", "initialized");
       this.emit("initialized");
@@ -620,6 +623,57 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     await this.#loadConversations(threads);
   }
 
+  // ---- notification levels, kept by the server kit's directory ----
+
+  /** The conversations this user muted; undefined until read, or when no server kit keeps them. */
+  #muted: Set<string> | undefined;
+  #mutedEtag: string | undefined;
+  #mutedUnsupported = false;
+  #mutedWrites = 0;
+
+  /** Reads the muted conversations (a 304 when unchanged); tells each conversation whose level changed. */
+  async #refreshMuted(): Promise<void> {
+    if (!this.#server || this.#mutedUnsupported) return;
+    const writes = this.#mutedWrites;
+    const answer = await this.#server.mutedConversations(this.#mutedEtag);
+    // A read that began before this client's own change may predate it: the next read tells.
+    if (answer === "unchanged" || writes !== this.#mutedWrites) return;
+    if (answer === "unsupported") {
+      this.#mutedUnsupported = true;
+      return;
+    }
+    const before = this.#muted ?? new Set<string>();
+    const after = new Set(answer.muted);
+    this.#muted = after;
+    this.#mutedEtag = answer.etag;
+    for (const sid of new Set([...before, ...after])) {
+      if (before.has(sid) !== after.has(sid)) this.#conversations.get(sid)?._notificationLevelChanged();
+    }
+  }
+
+  async #setNotificationLevel(conversation: Conversation, level: "default" | "muted"): Promise<void> {
+    const unsupported = () =>
+      new UnsupportedFeatureError("Conversation.setUserNotificationLevel", "Push notifications", "ACS Chat's JavaScript SDK has no push notifications; the level is kept by the server kit's directory, and this client has none that keeps it.");
+    if (!this.#server || this.#mutedUnsupported) throw unsupported();
+    try {
+      this.#mutedWrites++;
+      await this.#server.setNotificationLevel(conversation.sid, level);
+    } catch (error) {
+      if (statusOf(error) === 501) {
+        this.#mutedUnsupported = true;
+        throw unsupported();
+      }
+      throw error;
+    }
+    const muted = (this.#muted ??= new Set());
+    if ((level === "muted") === muted.has(conversation.sid)) return;
+    if (level === "muted") muted.add(conversation.sid);
+    else muted.delete(conversation.sid);
+    // The next read brings the directory's new version.
+    this.#mutedEtag = undefined;
+    conversation._notificationLevelChanged();
+  }
+
   /** Threads this client is bringing in itself: discovery leaves them alone until released. */
   readonly #claimed = new Set<string>();
 
@@ -659,7 +713,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     });
     const polling = new PollingSource(
       {
-        cycle: () => engine.cycle(),
+        cycle: () => {
+          // Levels set on the user's other clients: within a poll cycle, a 304 when unchanged.
+          void this.#refreshMuted().catch(() => undefined);
+          return engine.cycle();
+        },
         failed: (error) => this.#connectionTrouble(error),
         succeeded: () => this.#setConnectionState("connected"),
       },
@@ -819,6 +877,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       serviceUserId: this.#session.serviceUserId,
       claim: (threadId) => this.#claim(threadId),
       propertiesSignalled: (conversation) => this.#engine?.propertiesSignalled(conversation.sid),
+      notificationLevelOf: (sid) => (this.#muted?.has(sid) ? "muted" : "default"),
+      setNotificationLevel: (conversation, level) => this.#setNotificationLevel(conversation, level),
       followsEvents: () => this.#engine !== undefined && !this.#shutDown,
       joinedThroughServer: (conversation) => {
         if (this.#conversations.has(conversation.sid)) return this.emit("conversationJoined", conversation);

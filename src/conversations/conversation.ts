@@ -8,7 +8,7 @@ import type { JSONValue } from "../mapping/json.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
 import { toAcsParticipant, toParticipantData } from "../mapping/participant.js";
 import { messageKind } from "../mapping/message.js";
-import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger } from "./arguments.js";
+import { anyString, checkArgument, jsonValue, messagesDirection, nonEmptyString, nonNegativeInteger, notificationLevel } from "./arguments.js";
 import type { ClientContext } from "./client-context.js";
 import {
   AcsRequestError,
@@ -233,9 +233,9 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
   get lastMessage(): LastMessage | undefined {
     return this.#newestMessage;
   }
-  /** ACS has no push notifications to mute. */
+  /** This user's level for this conversation, kept by the server kit's directory ("default" without it). */
   get notificationLevel(): NotificationLevel {
-    return "default";
+    return this.#context.notificationLevelOf(this.sid);
   }
   get bindings(): ConversationBindings {
     return {};
@@ -567,10 +567,20 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     return this.#window.countUserAbove(own.index, ACS_LIMITS.maxPageSize);
   }
 
-  /** Notification levels mute push notifications, which ACS's web SDK does not have. */
-  async setUserNotificationLevel(notificationLevel: NotificationLevel): Promise<void> {
-    void notificationLevel;
-    throw new UnsupportedFeatureError("Conversation.setUserNotificationLevel", "Push notifications", "ACS Chat's JavaScript SDK has no push notifications to mute.");
+  /**
+   * Stored per user and conversation by the server kit's directory, the same on all the user's
+   * clients (`conversationUpdated` with "notificationLevel" on each); without the kit,
+   * `UnsupportedFeatureError`. ACS's web SDK sends no push notifications to mute.
+   */
+  async setUserNotificationLevel(level: NotificationLevel): Promise<void> {
+    checkArgument(notificationLevel, level, "notificationLevel");
+    await this.#context.ensureReady();
+    await this.#context.setNotificationLevel(this, level);
+  }
+
+  /** @internal This user's notification level changed (here or on another of their clients). */
+  _notificationLevelChanged(): void {
+    this.#touch(["notificationLevel"]);
   }
 
   /** Recipients are email recipients: none for chat, as Twilio answers for chat conversations. */

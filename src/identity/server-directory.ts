@@ -68,6 +68,28 @@ export class ServerDirectory implements IdentityResolver {
     await this.#request("DELETE", `/directory/conversations/${encodeURIComponent(uniqueName)}`, { conversationSid });
   }
 
+  /**
+   * The conversations this user muted; `unchanged` when they are as at `etag` (the kit answers 304),
+   * `unsupported` when the kit's directory keeps no notification levels (501).
+   */
+  async mutedConversations(etag: string | undefined): Promise<{ muted: string[]; etag: string | undefined } | "unchanged" | "unsupported"> {
+    const send = this.#send;
+    const response = await send(`${this.#baseUrl}/directory/notification-levels`, {
+      headers: { authorization: `Bearer ${this.#token()}`, ...(etag ? { "if-none-match": etag } : {}) },
+    });
+    if (response.status === 304) return "unchanged";
+    if (response.status === 501) return "unsupported";
+    if (!response.ok) throw new HttpStatusError(`Server kit: GET /directory/notification-levels answered ${response.status}`, response.status);
+    const { muted } = (await response.json()) as { muted?: unknown };
+    // The kit's answer, checked all the same: a list of thread ids.
+    const threadIds = Array.isArray(muted) ? muted.filter((id): id is string => typeof id === "string" && id.length <= 256) : [];
+    return { muted: threadIds, etag: response.headers.get("etag") ?? undefined };
+  }
+
+  async setNotificationLevel(conversationSid: string, level: "default" | "muted"): Promise<void> {
+    await this.#request("PUT", `/directory/notification-levels/${encodeURIComponent(conversationSid)}`, { level });
+  }
+
   /** Asks the server to add this user to a conversation they are not in (its `authorizeJoin` decides). */
   async join(conversationSid: string): Promise<void> {
     await this.#request("POST", `/conversations/${encodeURIComponent(conversationSid)}/join`, {});

@@ -15,6 +15,9 @@ export interface UniqueNameClaim {
   claimedBy?: string;
 }
 
+/** Twilio's notification levels: "muted" conversations send their users no push notifications. */
+export type NotificationLevelSetting = "default" | "muted";
+
 /** An upload the kit has not yet seen attached to a message. */
 export interface PendingUpload {
   /** The media store's id of the file. */
@@ -58,6 +61,15 @@ export interface DirectoryStore {
   /** Revokes the identity's tokens issued before `time`; an earlier time than the one stored changes nothing. */
   revokeTokensBefore(identity: string, time: number): Promise<void>;
 
+  /**
+   * The conversations this identity muted (Twilio's notification level "muted"), by thread id.
+   * Optional for stores written before notification levels: without it the kit answers 501 and
+   * clients keep rejecting `setUserNotificationLevel` as unsupported.
+   */
+  mutedThreadsOf?(identity: string): Promise<string[]>;
+  /** Mutes or unmutes one conversation for this identity; the other conversations' levels stay as they are. */
+  putNotificationLevel?(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void>;
+
   /** Records an upload as pending (not yet seen in a message). */
   trackUpload(upload: PendingUpload): Promise<void>;
   /** Up to `limit` pending uploads made before `uploadedBefore`, in no particular order. */
@@ -74,6 +86,7 @@ export class MemoryDirectoryStore implements DirectoryStore {
   private readonly names = new Map<string, UniqueNameClaim>();
   private readonly revocations = new Map<string, number>();
   private readonly uploads = new Map<string, PendingUpload>();
+  private readonly muted = new Map<string, Set<string>>();
 
   async userIdOf(identity: string): Promise<string | undefined> {
     return this.users.get(identity);
@@ -119,6 +132,15 @@ export class MemoryDirectoryStore implements DirectoryStore {
   }
   async revokeTokensBefore(identity: string, time: number): Promise<void> {
     this.revocations.set(identity, Math.max(time, this.revocations.get(identity) ?? time));
+  }
+  async mutedThreadsOf(identity: string): Promise<string[]> {
+    return [...(this.muted.get(identity) ?? [])];
+  }
+  async putNotificationLevel(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void> {
+    const muted = this.muted.get(identity) ?? new Set<string>();
+    if (level === "muted") muted.add(threadId);
+    else muted.delete(threadId);
+    this.muted.set(identity, muted);
   }
   async trackUpload(upload: PendingUpload): Promise<void> {
     this.uploads.set(upload.id, { ...upload });

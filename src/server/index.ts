@@ -6,6 +6,7 @@
 export {
   createServerKit,
   MAX_FRIENDLY_NAME_LENGTH,
+  MAX_MUTED_CONVERSATIONS,
   MAX_USER_ATTRIBUTES_BYTES,
   type IssuedToken,
   type ServerKit,
@@ -13,7 +14,7 @@ export {
   type UniqueNameRequest,
   type UploadSweepResult,
 } from "./server-kit.js";
-export { MemoryDirectoryStore, type DirectoryStore, type PendingUpload, type UniqueNameClaim } from "./directory-store.js";
+export { MemoryDirectoryStore, type DirectoryStore, type NotificationLevelSetting, type PendingUpload, type UniqueNameClaim } from "./directory-store.js";
 export { TableDirectoryStore, type TableDirectoryStoreOptions } from "./table-directory-store.js";
 export { EventGridSource, type EventGridSourceOptions } from "../events/event-grid-source.js";
 export type { PushReadLimits } from "../events/push-read-limiter.js";

@@ -5,7 +5,7 @@
  * and joining conversations one is not in, through the server's own ACS user. One Fetch-API
  * handler serves it all, so it mounts in node:http, Express, Fastify, Hono or Azure Functions.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { ChatClient, type ChatClientOptions } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential, getIdentifierRawId, parseConnectionString } from "@azure/communication-common";
 import { CommunicationIdentityClient, type CommunicationIdentityClientOptions } from "@azure/communication-identity";
@@ -145,6 +145,9 @@ const threadIdSchema = z.string().regex(/^19:.+@thread\.v2$/, "expected an ACS t
 const claimSchema = z.object({ conversationSid: threadIdSchema });
 /** A page of ACS messages names at most 200 senders (ACS's page size). */
 const userIdsLookupSchema = z.object({ userIds: z.array(z.string().min(1).max(256)).max(200, "at most 200 user ids per lookup") }).strict();
+const notificationLevelSchema = z.object({ level: z.enum(["default", "muted"]) }).strict();
+/** The most conversations one identity may mute: their ids fit one directory entry. */
+export const MAX_MUTED_CONVERSATIONS = 500;
 /** Twilio's limits on a User: friendlyName 256 characters, attributes 16 KiB of JSON. */
 export const MAX_FRIENDLY_NAME_LENGTH = 256;
 export const MAX_USER_ATTRIBUTES_BYTES = 16 * 1024;
@@ -517,6 +520,39 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
         };
         await store.putProfile(who.identity, next);
         return json(200, next);
+      },
+    },
+    {
+      // The caller's notification levels: the conversations they muted (every other one is "default").
+      method: "GET",
+      pattern: /^\/directory\/notification-levels$/,
+      run: async (request) => {
+        const who = await caller(request);
+        if (!store.mutedThreadsOf) throw new HttpError(501, "NotImplemented", "This directory store keeps no notification levels.");
+        const muted = (await store.mutedThreadsOf(who.identity)).sort();
+        const etag = `"${createHash("sha256").update(JSON.stringify(muted)).digest("base64url").slice(0, 22)}"`;
+        // Clients ask every poll cycle: an unchanged answer is a 304 without a body.
+        if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: { etag } });
+        return json(200, { muted }, { etag });
+      },
+    },
+    {
+      method: "PUT",
+      pattern: /^\/directory\/notification-levels\/([^/]+)$/,
+      run: async (request, [sid]) => {
+        const who = await caller(request);
+        const threadId = parse(threadIdSchema, sid!, "conversationSid");
+        if (!store.mutedThreadsOf || !store.putNotificationLevel) throw new HttpError(501, "NotImplemented", "This directory store keeps no notification levels.");
+        admitDirectoryWrite(who.identity);
+        const { level } = parse(notificationLevelSchema, await readJson(request, maxJsonBodyBytes, "maxJsonBodyBytes"), "body");
+        if (level === "muted") {
+          const muted = await store.mutedThreadsOf(who.identity);
+          if (!muted.includes(threadId) && muted.length >= MAX_MUTED_CONVERSATIONS) {
+            throw new HttpError(400, "LimitExceeded", `level: at most ${MAX_MUTED_CONVERSATIONS} muted conversations per identity.`);
+          }
+        }
+        await store.putNotificationLevel(who.identity, threadId, level);
+        return json(200, { conversationSid: threadId, level });
       },
     },
     {

@@ -25,7 +25,7 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import { odata, TableClient, type TableServiceClientOptions } from "@azure/data-tables";
 import type { UserProfile } from "../identity/identity-resolver.js";
 import type { JSONValue } from "../mapping/json.js";
-import type { DirectoryStore, PendingUpload, UniqueNameClaim } from "./directory-store.js";
+import type { DirectoryStore, NotificationLevelSetting, PendingUpload, UniqueNameClaim } from "./directory-store.js";
 
 export interface TableDirectoryStoreOptions {
   /**
@@ -52,6 +52,7 @@ const PROFILE = "profile";
 const UNIQUE_NAME = "uniqueName";
 const REVOCATION = "revocation";
 const UPLOAD = "upload";
+const MUTED = "muted";
 
 /** How often an insert-if-absent retries when the entity it lost to is gone by the time it reads it. */
 const MAX_ATTEMPTS = 10;
@@ -75,6 +76,11 @@ interface UniqueNameEntity {
 interface RevocationEntity {
   identity: string;
   revokedBefore: number;
+}
+interface MutedEntity {
+  identity: string;
+  /** JSON array of thread ids. */
+  threadIds: string;
 }
 interface UploadEntity {
   id: string;
@@ -234,6 +240,34 @@ export class TableDirectoryStore implements DirectoryStore {
       }
     }
     throw new Error(`TableDirectoryStore: the revocation of ${JSON.stringify(identity)} was changed by others ${MAX_ATTEMPTS} times while this call tried to write it.`);
+  }
+
+  async mutedThreadsOf(identity: string): Promise<string[]> {
+    const entity = await this.#get<MutedEntity>(MUTED, "identity", identity);
+    return entity ? (JSON.parse(entity.threadIds) as string[]) : [];
+  }
+
+  async putNotificationLevel(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void> {
+    const rowKey = directoryRowKey("identity", identity);
+    await this.#ready();
+    // One entity per identity, written only over the version read (etag): concurrent mutes of two conversations both stay.
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const current = await this.#read<MutedEntity>(MUTED, rowKey, "identity", identity);
+      const muted = new Set(current ? (JSON.parse(current.threadIds) as string[]) : []);
+      if ((level === "muted") === muted.has(threadId)) return;
+      if (level === "muted") muted.add(threadId);
+      else muted.delete(threadId);
+      const threadIds = JSON.stringify([...muted]);
+      checkProperty("muted thread ids (as JSON text)", threadIds);
+      try {
+        if (current) await this.#client.updateEntity<MutedEntity>({ partitionKey: MUTED, rowKey, identity, threadIds }, "Replace", { etag: current.etag });
+        else await this.#client.createEntity<MutedEntity>({ partitionKey: MUTED, rowKey, identity, threadIds });
+        return;
+      } catch (error) {
+        if (statusOf(error) !== 412 && !isEntityAlreadyExists(error)) throw error;
+      }
+    }
+    throw new Error(`TableDirectoryStore: the muted conversations of ${JSON.stringify(identity)} were changed by others ${MAX_ATTEMPTS} times while this call tried to write them.`);
   }
 
   async trackUpload(upload: PendingUpload): Promise<void> {

@@ -218,6 +218,20 @@ describe.each(subjects)("$name", (subject) => {
       expect(await store.tokensRevokedBefore("bob")).toBeUndefined();
     });
 
+    it("keeps each identity's muted conversations; 10 concurrent mutes of different conversations all stay", async () => {
+      const first = subject.open();
+      expect(await first.mutedThreadsOf!("alice")).toEqual([]);
+      await first.putNotificationLevel!("alice", "19:a@thread.v2", "muted");
+      await first.putNotificationLevel!("alice", "19:a@thread.v2", "muted");
+      expect(await first.mutedThreadsOf!("alice")).toEqual(["19:a@thread.v2"]);
+      expect(await first.mutedThreadsOf!("bob")).toEqual([]);
+      const peers = subject.peers(first, 10);
+      await Promise.all(peers.map((store, i) => store.putNotificationLevel!("alice", `19:c${i}@thread.v2`, "muted")));
+      expect((await first.mutedThreadsOf!("alice")).sort()).toEqual(["19:a@thread.v2", ...peers.map((_, i) => `19:c${i}@thread.v2`)].sort());
+      await first.putNotificationLevel!("alice", "19:a@thread.v2", "default");
+      expect(await first.mutedThreadsOf!("alice")).not.toContain("19:a@thread.v2");
+    });
+
     it("lists pending uploads made before a time, up to a limit, until they are untracked", async () => {
       const store = subject.open();
       const at = 1_700_000_000_000;
