@@ -35,12 +35,12 @@ function reportOf(name: string, options: { withTwilio?: boolean } = {}): CheckRe
 describe("check on the fixture apps", () => {
   it("react-hooks: event callbacks, hooks, destructured props and Promise results, a private field, a parsed sid; a local class named Client is no use", () => {
     expect(findings(reportOf("react-hooks"))).toEqual([
-      "unsupported Conversation.setUserNotificationLevel src/useClient.ts:9:44",
       "emulated static Client.conversationJoined src/useClient.ts:9:13",
       "emulated static Client.tokenAboutToExpire src/useClient.ts:10:13",
       "emulated static Conversation.messageAdded src/useMessages.ts:9:21",
       "emulated static Conversation.messageAdded src/useMessages.ts:10:40",
       "emulated Conversation.sendMessage src/useMessages.ts:12:59",
+      "emulated Conversation.setUserNotificationLevel src/useClient.ts:9:44",
       "emulated Message.author src/ChatView.tsx:5:11",
       "native Client.constructor src/useClient.ts:8:18",
       "native Client.shutdown src/useClient.ts:13:28",
