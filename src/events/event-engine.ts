@@ -233,7 +233,9 @@ export class EventEngine implements NudgeSink {
    * spreads its reads instead of bursting them.
    */
   #sweepBatch(idle: EngineConversation[], now: number): EngineConversation[] {
-    const visitedAt = (conversation: EngineConversation) => this.#sweptAt.get(conversation.sid) ?? this.#startedAt;
+    // A conversation the engine sees for the first time was just read whole (loaded or discovered): its first visit is a sweep interval away.
+    for (const conversation of idle) if (!this.#sweptAt.has(conversation.sid)) this.#sweptAt.set(conversation.sid, Math.max(now, this.#startedAt));
+    const visitedAt = (conversation: EngineConversation) => this.#sweptAt.get(conversation.sid)!;
     const due = idle.filter((conversation) => now - visitedAt(conversation) >= this.#sweepInterval).sort((a, b) => visitedAt(a) - visitedAt(b));
     // A budget of visits over time, whatever the number of conversations: a client in 1,000 sweeps
     // them more slowly rather than pass ACS's 50 thread reads per 10 s for one user.
