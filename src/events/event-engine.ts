@@ -19,6 +19,13 @@ const SWEEP_VISITS_PER_SECOND = 3;
 const SWEEP_BURST = 10;
 /** Idle conversations' properties are read on every third sweep visit. */
 const SWEEP_PROPERTIES_EVERY = 3;
+/**
+ * Periodic reads of thread properties a second at most, across all conversations (and at most at
+ * once): ACS allows a user 50 thread reads per 10 s, which the thread listing (up to 20) and the
+ * app's own calls share.
+ */
+const PROPERTY_READS_PER_SECOND = 1.5;
+const PROPERTY_READS_BURST = 4;
 /** Signalled property reads of one thread are this far apart at least: a flood of signals costs one read per spacing. */
 const SIGNALLED_READ_SPACING_MS = 1000;
 /** How long a thread's time is taken as possibly still moving within its second. */
@@ -90,6 +97,8 @@ export class EventEngine implements NudgeSink {
   readonly #propertiesOwed = new Set<string>();
   readonly #signalledReadAt = new Map<string, number>();
   #sweepAllowance = 0;
+  #propertyAllowance = PROPERTY_READS_BURST;
+  #lastPropertyRefill = Number.NaN;
   #lastSweepAt = Number.NaN;
   /** Thread listings run one at a time (a cycle's and a push's): each moves the cursor the next starts from. */
   #syncing: Promise<void> = Promise.resolve();
@@ -127,6 +136,7 @@ export class EventEngine implements NudgeSink {
     this.#maxActive = options.maxActive ?? 10;
     this.#startedAt = this.#now();
     this.#lastSweepAt = this.#startedAt;
+    this.#lastPropertyRefill = this.#startedAt;
     for (const item of initialThreads) this.#see(item.id, item.lastMessageReceivedOn?.getTime() ?? 0);
     this.#lastFullList = this.#now();
   }
@@ -153,13 +163,21 @@ export class EventEngine implements NudgeSink {
     // Every conversation is followed from start to shutdown, whoever listens (as Twilio's socket
     // pushes everything): active ones closely, the others by a sweep.
     const conversations = this.#host.conversations();
+    // Thread reads are one budget per user across all conversations: signalled ones first, then active ones, then the sweep's.
+    this.#propertyAllowance = Math.min(PROPERTY_READS_BURST, this.#propertyAllowance + ((now - this.#lastPropertyRefill) * PROPERTY_READS_PER_SECOND) / 1000);
+    this.#lastPropertyRefill = now;
+    for (const threadId of this.#propertiesOwed) {
+      const conversation = this.#host.conversation(threadId);
+      if (!conversation) this.#propertiesOwed.delete(threadId);
+      else if (this.#mayReadProperties(this.#signalledReadAt, threadId, SIGNALLED_READ_SPACING_MS, now)) work.push([threadId, this.#readProperties(conversation)]);
+    }
     const active = this.#activeSet(conversations, now);
     for (const conversation of active) {
       const sid = conversation.sid;
       // Edits and deletes do not move a thread in the thread list: active threads' messages are read every cycle.
       if (!changed.includes(conversation) && !this.#throttled(sid, "messages")) work.push([sid, conversation._catchUp()]);
       if (!this.#throttled(sid, "receipts") && this.#due(this.#receiptsReadAt, sid, this.#receiptsInterval, now)) work.push([sid, conversation._refreshReceipts()]);
-      if (!this.#throttled(sid, "properties") && this.#due(this.#propertiesReadAt, sid, this.#watchInterval, now)) work.push([sid, this.#readProperties(conversation)]);
+      if (this.#mayReadProperties(this.#propertiesReadAt, sid, this.#watchInterval, now)) work.push([sid, this.#readProperties(conversation)]);
     }
     const idle = conversations.filter((c) => !active.includes(c) && !changed.includes(c) && !this.#throttled(c.sid, "messages"));
     for (const conversation of this.#sweepBatch(idle, now)) {
@@ -173,12 +191,7 @@ export class EventEngine implements NudgeSink {
       // (this library's clients signal their property changes in the feed, which the visit reads).
       const visits = (this.#sweepVisits.get(conversation.sid) ?? 0) + 1;
       this.#sweepVisits.set(conversation.sid, visits);
-      if (visits % SWEEP_PROPERTIES_EVERY === 1 && !this.#throttled(conversation.sid, "properties")) work.push([conversation.sid, this.#readProperties(conversation)]);
-    }
-    for (const threadId of this.#propertiesOwed) {
-      const conversation = this.#host.conversation(threadId);
-      if (!conversation) this.#propertiesOwed.delete(threadId);
-      else if (!this.#throttled(threadId, "properties") && this.#due(this.#signalledReadAt, threadId, SIGNALLED_READ_SPACING_MS, now)) work.push([threadId, this.#readProperties(conversation)]);
+      if (visits % SWEEP_PROPERTIES_EVERY === 1 && this.#mayReadProperties(undefined, conversation.sid, 0, now)) work.push([conversation.sid, this.#readProperties(conversation)]);
     }
     // The full listing shares its limit (thread reads per user) with property reads: any thread stands for it.
     if (now - this.#lastFullList >= this.#fullListInterval && !this.#throttled("", "properties")) {
@@ -214,6 +227,18 @@ export class EventEngine implements NudgeSink {
       .filter((conversation) => priority(conversation) > now)
       .sort((a, b) => priority(b) - priority(a))
       .slice(0, this.#maxActive);
+  }
+
+  /**
+   * Whether a periodic read of a thread's properties may go now: due (when `readAt` is given;
+   * marked done if it goes), within the engine's own pace of thread reads, and within the budget.
+   */
+  #mayReadProperties(readAt: Map<string, number> | undefined, threadId: string, interval: number, now: number): boolean {
+    if (readAt && now - (readAt.get(threadId) ?? Number.NEGATIVE_INFINITY) < interval) return false;
+    if (this.#propertyAllowance < 1 || this.#throttled(threadId, "properties")) return false;
+    this.#propertyAllowance -= 1;
+    readAt?.set(threadId, now);
+    return true;
   }
 
   #throttled(threadId: string, what: ThreadRead): boolean {
