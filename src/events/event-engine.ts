@@ -17,7 +17,7 @@ const OVERLAP_MS = 1000;
 /** Sweep visits a second at most (each a change-feed and a receipts read, every third one a properties read too), and at most at once. */
 const SWEEP_VISITS_PER_SECOND = 3;
 const SWEEP_BURST = 10;
-/** Idle conversations' properties are read on every third sweep visit. */
+/** Idle conversations' properties are read on every third sweep visit (not the first: loading the conversation just read them). */
 const SWEEP_PROPERTIES_EVERY = 3;
 /**
  * Periodic reads of thread properties a second at most, across all conversations (and at most at
@@ -191,7 +191,7 @@ export class EventEngine implements NudgeSink {
       // (this library's clients signal their property changes in the feed, which the visit reads).
       const visits = (this.#sweepVisits.get(conversation.sid) ?? 0) + 1;
       this.#sweepVisits.set(conversation.sid, visits);
-      if (visits % SWEEP_PROPERTIES_EVERY === 1 && this.#mayReadProperties(undefined, conversation.sid, 0, now)) work.push([conversation.sid, this.#readProperties(conversation)]);
+      if (visits % SWEEP_PROPERTIES_EVERY === 0 && this.#mayReadProperties(undefined, conversation.sid, 0, now)) work.push([conversation.sid, this.#readProperties(conversation)]);
     }
     // The full listing shares its limit (thread reads per user) with property reads: any thread stands for it.
     if (now - this.#lastFullList >= this.#fullListInterval && !this.#throttled("", "properties")) {
