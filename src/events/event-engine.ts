@@ -93,6 +93,8 @@ export class EventEngine implements NudgeSink {
   readonly #receiptsReadAt = new Map<string, number>();
   readonly #sweptAt = new Map<string, number>();
   readonly #sweepVisits = new Map<string, number>();
+  /** Threads discovered by the current cycle's listing: read by their discovery, not again in the same cycle. */
+  readonly #justDiscovered = new Set<string>();
   /** Threads whose properties another client said changed, not read since. */
   readonly #propertiesOwed = new Set<string>();
   readonly #signalledReadAt = new Map<string, number>();
@@ -148,6 +150,7 @@ export class EventEngine implements NudgeSink {
 
   /** One polling cycle; true when it found changes. */
   async cycle(): Promise<boolean> {
+    this.#justDiscovered.clear();
     const sync = this.#syncing.then(() => this.#syncThreads());
     this.#syncing = sync.then(() => undefined, () => undefined);
     const changed = await sync;
@@ -175,7 +178,7 @@ export class EventEngine implements NudgeSink {
     for (const conversation of active) {
       const sid = conversation.sid;
       // Edits and deletes do not move a thread in the thread list: active threads' messages are read every cycle.
-      if (!changed.includes(conversation) && !this.#throttled(sid, "messages")) work.push([sid, conversation._catchUp()]);
+      if (!changed.includes(conversation) && !this.#justDiscovered.has(sid) && !this.#throttled(sid, "messages")) work.push([sid, conversation._catchUp()]);
       if (!this.#throttled(sid, "receipts") && this.#due(this.#receiptsReadAt, sid, this.#receiptsInterval, now)) work.push([sid, conversation._refreshReceipts()]);
       if (this.#mayReadProperties(this.#propertiesReadAt, sid, this.#watchInterval, now)) work.push([sid, this.#readProperties(conversation)]);
     }
@@ -419,6 +422,9 @@ export class EventEngine implements NudgeSink {
       try {
         await this.#host.discover(item, previousCursor);
         this.#see(item.id, changedOn);
+        // Being added to a conversation is activity in it: it is followed closely from the next cycle on (discovery read it now).
+        this.#activeUntil.set(item.id, this.#now() + this.#activeFor);
+        this.#justDiscovered.add(item.id);
       } catch (error) {
         // Not marked seen, and the cursor stays: the next cycle lists this thread again.
         failure ??= error;

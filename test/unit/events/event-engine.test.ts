@@ -91,6 +91,20 @@ describe("EventEngine", () => {
     expect(reads.sort()).toEqual(["messages busy", "messages calm", "properties busy", "receipts busy"]);
   });
 
+  it("follows a conversation it just discovered closely: its feed is read every cycle after", async () => {
+    let now = 0;
+    const reads: string[] = [];
+    const scripted = scriptedHost(() => (now === 1 ? [thread("joined", 500)] : []));
+    scripted.host.discover = async (item) => {
+      scripted.known.set(item.id, { ...conversationOf(item.id), _catchUp: async () => void reads.push(item.id) } as EngineConversation);
+    };
+    const engine = new EventEngine(scripted.host, 0, [], { now: () => now, sweepIntervalInMs: 1_000_000 });
+    now = 1;
+    await engine.cycle();
+    for (now = 2; now < 5; now++) await engine.cycle();
+    expect(reads).toEqual(["joined", "joined", "joined"]);
+  });
+
   it("keeps a conversation added while the full listing ran", async () => {
     let now = 0;
     let addDuringListing: (() => void) | undefined;
