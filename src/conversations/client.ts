@@ -147,6 +147,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   #threadsCursor = 0;
   #engine: EventEngine | undefined;
   readonly #budget: RateBudget;
+  /** Every conversation listed at start-up has been loaded (or failed twice). */
+  #loadedAll = false;
   #polling: PollingSource | undefined;
   #realtime: RealtimeSource | undefined;
   #detachExternal: (() => void) | undefined;
@@ -210,7 +212,9 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       await this.#loadConversations(threads);
       return threads;
     });
-    this.#conversationsLoaded = loaded.then(() => undefined);
+    this.#conversationsLoaded = loaded.then(() => {
+      this.#loadedAll = true;
+    });
     // Events start once the threads are listed, beside the loading of their conversations (which
     // may take minutes for hundreds) and the app's first calls. A listed thread that changes
     // before it is loaded is loaded by the events at once, with its news.
@@ -784,6 +788,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       },
       failed: (error: unknown) => this.#connectionTrouble(error),
       reachable: () => this.#setConnectionState("connected"),
+      loading: () => !this.#loadedAll,
       readDelay: (threadId: string, what: ThreadRead) => {
         const thread = `/chat/threads/${encodeURIComponent(threadId)}`;
         return this.#budget.delayOf("GET", what === "properties" ? thread : `${thread}/${what === "messages" ? "messages" : "readReceipts"}`, true);

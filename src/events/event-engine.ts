@@ -61,6 +61,8 @@ export interface EngineHost {
    * them, so that periodic reads never hold up a cycle nor use what news and the app's calls need.
    */
   readDelay?(threadId: string, what: ThreadRead): number;
+  /** Whether the client is still loading the conversations it listed at start-up: their thread reads come first. */
+  loading?(): boolean;
 }
 
 export interface EngineOptions {
@@ -194,7 +196,7 @@ export class EventEngine implements NudgeSink {
       // (this library's clients signal their property changes in the feed, which the visit reads).
       const visits = (this.#sweepVisits.get(conversation.sid) ?? 0) + 1;
       this.#sweepVisits.set(conversation.sid, visits);
-      if (visits % SWEEP_PROPERTIES_EVERY === 0 && this.#mayReadProperties(undefined, conversation.sid, 0, now)) work.push([conversation.sid, this.#readProperties(conversation)]);
+      if (visits % SWEEP_PROPERTIES_EVERY === 0 && !this.#host.loading?.() && this.#mayReadProperties(undefined, conversation.sid, 0, now)) work.push([conversation.sid, this.#readProperties(conversation)]);
     }
     // The full listing shares its limit (thread reads per user) with property reads: any thread stands for it.
     if (now - this.#lastFullList >= this.#fullListInterval && !this.#throttled("", "properties")) {
