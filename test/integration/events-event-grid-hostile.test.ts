@@ -171,10 +171,13 @@ describe("Event Grid source against hostile deliveries", () => {
   it(`batches discovery: ${FLOOD} forged events naming unknown threads cost at most a couple of thread listings`, async () => {
     const flood = Array.from({ length: FLOOD }, () => forged("ChatMessageReceivedInThread", `19:${randomUUID()}@thread.v2`));
     let took = 0;
+    const started = Date.now();
     const requests = await bobRequestsDuring(async () => (took = await postInDeliveries(flood)));
-    console.log(`${FLOOD} forged events on unknown threads in 20 deliveries (${took} ms): ${requests.length} ACS requests`);
+    // On a loaded machine the deliveries' reads go on after the last delivery: count windows over the whole span.
+    const span = Date.now() - started;
+    console.log(`${FLOOD} forged events on unknown threads in 20 deliveries (${took} ms, reads done in ${span} ms): ${requests.length} ACS requests`);
     // One thread listing per merge window at most, whatever the number of ids.
-    expect(requests.length).toBeLessThanOrEqual(1 + Math.ceil(took / MERGE_WINDOW_MS));
+    expect(requests.length).toBeLessThanOrEqual(1 + Math.ceil(span / MERGE_WINDOW_MS));
     expect(requests.every((r) => r.operation.startsWith("GET /chat/threads") && !r.operation.includes("{threadId}"))).toBe(true);
   });
 

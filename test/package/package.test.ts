@@ -24,11 +24,11 @@ const root = new URL("../../", import.meta.url).pathname;
  * what we control. The whole bundle includes the ACS SDK (82 KB of it, 50 KB of which is
  * ACS's realtime client, which the SDK's ChatClient brings in with it): well under the 145 KB
  * of the Twilio SDK it replaces, over the 100 KB the project first set itself (see the
- * closing note of the issue that moved it). Our code went from 25 to 26.5 KiB (the whole from 106 to
+ * closing note of the issue that moved it). Our code went from 25 to 27 KiB (the whole from 106 to
  * 107 KiB) with the rate budget every request passes (ACS's limits table and its sliding windows),
  * live local state and notification levels.
  */
-const OUR_CODE_BUDGET_BYTES = 26.5 * 1024;
+const OUR_CODE_BUDGET_BYTES = 27 * 1024;
 const BROWSER_BUDGET_BYTES = 107 * 1024;
 /** The package's entries: their source, and their build in dist/ without extension. */
 const ENTRIES = [
