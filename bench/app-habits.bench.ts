@@ -140,8 +140,9 @@ async function renderLoop(): Promise<string[]> {
 
 async function main() {
   const startups: string[] = [];
-  for (const size of [50, 200, 500]) startups.push(await startUp(size));
-  const loop = await renderLoop();
+  // HABITS_SIZES=500 HABITS_LOOP=0 for a shorter run.
+  for (const size of (process.env.HABITS_SIZES ?? "50,200,500").split(",").map(Number)) startups.push(await startUp(size));
+  const loop = process.env.HABITS_LOOP === "0" ? [] : await renderLoop();
   console.log(`App habits on an emulator enforcing ACS's rate limits (node ${process.version})`);
   console.log("Start-up: a user in N conversations, polling at the default pace");
   console.log("     N  initialized  all announced  requests   429  by operation");

@@ -187,8 +187,9 @@ export class EventEngine implements NudgeSink {
     const idle = conversations.filter((c) => !active.includes(c) && !changed.includes(c) && !this.#throttled(c.sid, "messages"));
     for (const conversation of this.#sweepBatch(idle, now)) {
       work.push([conversation.sid, conversation._catchUp()]);
-      // Receipts have their own limit per user and thread (5 per 10 s): every visit reads them, unless that limit is used up.
-      if (!this.#throttled(conversation.sid, "receipts")) {
+      // Receipts have their own limit per user and thread (5 per 10 s): every visit reads them, unless that limit is used up,
+      // or the client is still loading conversations (a first receipt read loads the roster, which reads the thread too).
+      if (!this.#host.loading?.() && !this.#throttled(conversation.sid, "receipts")) {
         this.#receiptsReadAt.set(conversation.sid, now);
         work.push([conversation.sid, conversation._refreshReceipts()]);
       }
