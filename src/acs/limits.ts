@@ -91,7 +91,7 @@ export class RateWindows {
     let waitInMs = 0;
     for (const limit of rule.limits) {
       const max = Math.max(1, Math.floor(limit.max * share));
-      const times = this.#times(this.#key(rule.group, limit, userId, threadId), now - limit.windowInMs);
+      const times = this.#inWindow(this.#key(rule.group, limit, userId, threadId), now - limit.windowInMs);
       if (times.length >= max) waitInMs = Math.max(waitInMs, times[times.length - max]! + limit.windowInMs - now);
     }
     return Math.max(0, waitInMs);
@@ -102,7 +102,12 @@ export class RateWindows {
     const rule = ACS_RATE_LIMITS[operation];
     if (!rule) return;
     const now = this.now();
-    for (const limit of rule.limits) this.#times(this.#key(rule.group, limit, userId, threadId), now - limit.windowInMs).push(now);
+    for (const limit of rule.limits) {
+      const key = this.#key(rule.group, limit, userId, threadId);
+      const times = this.#inWindow(key, now - limit.windowInMs);
+      if (times.length === 0) this.#hits.set(key, times);
+      times.push(now);
+    }
     if (++this.#counted % 1000 === 0) this.#forget(now);
   }
 
@@ -116,9 +121,10 @@ export class RateWindows {
     for (const [key, times] of this.#hits) if ((times[times.length - 1] ?? 0) <= now - MINUTE) this.#hits.delete(key);
   }
 
-  #times(key: string, since: number): number[] {
-    let times = this.#hits.get(key);
-    if (!times) this.#hits.set(key, (times = []));
+  /** The times of a key's requests after `since` (older ones dropped); a caller asking only about a key adds no entry for it. */
+  #inWindow(key: string, since: number): number[] {
+    const times = this.#hits.get(key);
+    if (!times) return [];
     let stale = 0;
     while (stale < times.length && times[stale]! <= since) stale++;
     if (stale > 0) times.splice(0, stale);

@@ -793,6 +793,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         const thread = `/chat/threads/${encodeURIComponent(threadId)}`;
         return this.#budget.delayOf("GET", what === "properties" ? thread : `${thread}/${what === "messages" ? "messages" : "readReceipts"}`, true);
       },
+      listingDelay: () => this.#budget.delayOf("GET", "/chat/threads", true),
     };
   }
 

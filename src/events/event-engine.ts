@@ -61,6 +61,8 @@ export interface EngineHost {
    * them, so that periodic reads never hold up a cycle nor use what news and the app's calls need.
    */
   readDelay?(threadId: string, what: ThreadRead): number;
+  /** The same for a periodic full thread listing. */
+  listingDelay?(): number;
   /** Whether the client is still loading the conversations it listed at start-up: their thread reads come first. */
   loading?(): boolean;
 }
@@ -199,8 +201,7 @@ export class EventEngine implements NudgeSink {
       this.#sweepVisits.set(conversation.sid, visits);
       if (visits % SWEEP_PROPERTIES_EVERY === 0 && !this.#host.loading?.() && this.#mayReadProperties(undefined, conversation.sid, 0, now)) work.push([conversation.sid, this.#readProperties(conversation)]);
     }
-    // The full listing shares its limit (thread reads per user) with property reads: any thread stands for it.
-    if (now - this.#lastFullList >= this.#fullListInterval && !this.#throttled("", "properties")) {
+    if (now - this.#lastFullList >= this.#fullListInterval && (this.#host.listingDelay?.() ?? 0) === 0) {
       this.#lastFullList = now;
       work.push([undefined, this.#noticeRemovals()]);
     }
