@@ -48,6 +48,17 @@ async function clientOf(session: TestSession): Promise<Client> {
   return client;
 }
 
+/** A conversation alice creates and adds bob to, as each sees it, once bob's client has it. */
+async function aliceAddsBob(friendlyName: string): Promise<{ bobClient: Client; mine: Conversation; conversation: Conversation }> {
+  const aliceClient = await clientOf(alice);
+  const bobClient = await clientOf(bob);
+  const mine = await aliceClient.createConversation({ friendlyName });
+  await mine.join();
+  const joined = new Promise<Conversation>((resolve) => bobClient.on("conversationJoined", (c) => c.sid === mine.sid && resolve(c)));
+  await mine.add("bob");
+  return { bobClient, mine, conversation: await joined };
+}
+
 /** The requests one user sends while `work` runs. */
 async function requestsOf(userId: string, work: () => Promise<void>): Promise<RequestLogEntry[]> {
   const seen: RequestLogEntry[] = [];
@@ -63,13 +74,7 @@ async function requestsOf(userId: string, work: () => Promise<void>): Promise<Re
 
 describe("a Twilio app's habits stay inside ACS's limits", () => {
   it("a render loop at 10 renders a second, horizon advanced on every message, participants listed in every handler: no 429, right answers", async () => {
-    const aliceClient = await clientOf(alice);
-    const bobClient = await clientOf(bob);
-    const mine = await aliceClient.createConversation({ friendlyName: "habits" });
-    await mine.join();
-    const joined = new Promise<Conversation>((resolve) => bobClient.on("conversationJoined", (c) => c.sid === mine.sid && resolve(c)));
-    await mine.add("bob");
-    const conversation = await joined;
+    const { bobClient, mine, conversation } = await aliceAddsBob("habits");
 
     const failures: unknown[] = [];
     const safely = (work: Promise<unknown>) => void work.catch((error: unknown) => failures.push(error));
@@ -135,13 +140,7 @@ describe("a Twilio app's habits stay inside ACS's limits", () => {
 
 describe("leaving, as the demo app's handlers see it", () => {
   it("participantLeft and conversationLeft handlers get local answers after leave(), without a request that ACS refuses", async () => {
-    const aliceClient = await clientOf(alice);
-    const bobClient = await clientOf(bob);
-    const mine = await aliceClient.createConversation({ friendlyName: "leaving" });
-    await mine.join();
-    const joined = new Promise<Conversation>((resolve) => bobClient.on("conversationJoined", (c) => c.sid === mine.sid && resolve(c)));
-    await mine.add("bob");
-    const conversation = await joined;
+    const { bobClient, mine, conversation } = await aliceAddsBob("leaving");
     await mine.sendMessage("before leaving");
     await eventually(async () => (await conversation.getMessages()).items.length === 1, "the message on bob's side");
     const [message] = (await conversation.getMessages()).items;
