@@ -179,7 +179,12 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       userOf: (participant) => this.#userOf(participant),
       identityOf: (userId) => context.identities.identityOf(userId),
     };
-    this.#sender = new MessageSender({ thread: this.#thread, context, catchUp: () => this.#feed.catchUp() });
+    this.#sender = new MessageSender({
+      thread: this.#thread,
+      context,
+      catchUp: () => this.#feed.catchUp(),
+      takeSent: async (raw) => (await context.identities.resolveAll(usersNamedIn([raw])), this.#feed.takeSent(raw)),
+    });
     this.#roster = new ParticipantRoster({
       thread: this.#thread,
       identities: context.identities,

@@ -1,9 +1,9 @@
 /**
  * Sending into one conversation: text, or files through the media store, with attributes in
  * metadata, every size checked before the first request. ACS answers a send with the message id
- * only; the index the app gets comes from the change feed's next read.
+ * only; the index the app gets comes from reading the message back.
  */
-import type { ChatThreadClient } from "@azure/communication-chat";
+import type { ChatMessage, ChatThreadClient } from "@azure/communication-chat";
 import { acsCall } from "../acs/acs-errors.js";
 import { ACS_LIMITS, metadataSize, utf8Length } from "../acs/limits.js";
 import { AbortError, InvalidArgumentError, LimitExceededError, MessageSentError, noMediaStore } from "../errors.js";
@@ -20,9 +20,11 @@ import type { UnsentMessage } from "./message-builder.js";
 
 export interface SenderHost {
   readonly thread: ChatThreadClient;
-  readonly context: Pick<ClientContext, "ensureReady" | "self" | "media">;
+  readonly context: Pick<ClientContext, "ensureReady" | "self" | "media" | "followsEvents">;
   /** Reads the conversation's change feed, announcing what it finds; resolves to the entries read. */
   catchUp(): Promise<FeedEntry[]>;
+  /** Announces a message this client sent, read back, if nothing unread can come before it; false when a read of the feed must. */
+  takeSent(message: ChatMessage): Promise<boolean>;
 }
 
 type MediaPayload = FormData | SendMediaOptions;
@@ -121,24 +123,30 @@ export class MessageSender {
   }
 
   /**
-   * The index of a message this client just sent. ACS answers only the id: reading the change
-   * feed learns the index and announces the message (and any sent meanwhile by others) as
-   * messageAdded, in index order. Without the feed, the message itself is read, retried: the
-   * message is sent, and a send that looks failed would be sent again by the app.
+   * The index of a message this client just sent. ACS answers only the id, so the message is
+   * read back (retried: the message is sent, and a send that looks failed would be sent again by
+   * the app). When it is the next message after everything the feed has read, it is announced at
+   * once. Otherwise others' messages may lie between, and the feed is read to announce them and
+   * this one in index order: in the background while an event source runs (that read is news for
+   * the app, not part of the send), before resolving when none does.
    */
   async #indexOfSent(messageId: string): Promise<number> {
-    const entries = await this.#host.catchUp().catch(() => []);
-    const own = entries.find((entry) => entry.message.id === messageId);
-    if (own) return own.index;
     let lastError: unknown;
     for (const delayInMs of [0, 200, 1000]) {
       if (delayInMs) await new Promise((resolve) => setTimeout(resolve, delayInMs));
+      let raw: ChatMessage;
       try {
-        const raw = await acsCall("getMessage", () => this.#host.thread.getMessage(messageId));
-        return indexFromSequenceId(raw.sequenceId);
+        raw = await acsCall("getMessage", () => this.#host.thread.getMessage(messageId));
       } catch (error) {
         lastError = error;
+        continue;
       }
+      if (!(await this.#host.takeSent(raw).catch(() => false))) {
+        // A failed read here is no failed send: the next read of the feed announces it.
+        const read = this.#host.catchUp().catch(() => []);
+        if (!this.#host.context.followsEvents()) await read;
+      }
+      return indexFromSequenceId(raw.sequenceId);
     }
     throw new MessageSentError(messageId, lastError);
   }

@@ -42,6 +42,11 @@ export class ThreadFeed {
    * times have whole seconds), and what it returns again unchanged needs no second application.
    */
   #appliedLastRead = new Map<string, string>();
+  /**
+   * Every index up to this one was read and applied (or is history): a message with the next
+   * index has nothing unread before it. Undefined while unknown, or while a failed entry waits.
+   */
+  #readThrough: number | undefined;
 
   readonly #read: FeedReader;
   readonly #historyBefore: number;
@@ -70,6 +75,7 @@ export class ThreadFeed {
     this.#report = report;
     this.#cursor = historyBefore;
     this.#historyThrough = history.throughIndex;
+    this.#readThrough = history.throughIndex;
     this.#selfUserId = history.selfUserId;
   }
 
@@ -116,7 +122,26 @@ export class ThreadFeed {
     // announced, news is told by time.
     const announced = applied.filter((entry) => entry.isNew);
     if (announced.length > 0) this.#announcedThrough = Math.max(this.#announcedThrough ?? 0, ...announced.map((entry) => entry.index));
+    const newestRead = [...unchanged, ...applied].reduce((newest, entry) => Math.max(newest, entry.index), this.#readThrough ?? Number.NEGATIVE_INFINITY);
+    this.#readThrough = rest.length > 0 || !Number.isFinite(newestRead) ? undefined : newestRead;
     return applied;
+  }
+
+  /**
+   * A message this client just sent, read by its id. When its index is the next after every
+   * index read, no message can lie between (ACS numbers every message of a thread in turn), so
+   * it is announced at once, in order, without a read of the feed. False when a read must come
+   * first; true when it is announced (now, or already by a read).
+   */
+  takeSent(message: ChatMessage): boolean {
+    if (!this.isUnannounced(message)) return true;
+    const index = indexFromSequenceId(message.sequenceId);
+    if (this.#readThrough === undefined || index !== this.#readThrough + 1) return false;
+    // The cursor stays: the next read starts where reads stopped, and finds this message told.
+    if (!this.#applyOne({ message, index, isNew: true })) return false;
+    this.#readThrough = index;
+    this.#announcedThrough = index;
+    return true;
   }
 
   /** Applies one entry; false when it failed for the first time (it is read again), true once applied or skipped. */

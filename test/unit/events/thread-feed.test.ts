@@ -148,13 +148,16 @@ describe("ThreadFeed", () => {
     type Op =
       | { kind: "add"; after: number; drift: number }
       | { kind: "edit" | "delete"; after: number; pick: number }
-      | { kind: "catchUp"; after: number; overlap: boolean };
+      | { kind: "catchUp"; after: number; overlap: boolean }
+      | { kind: "sent"; after: number; overlap: boolean };
     /** Steps of time between operations: many in one millisecond, and around the feed's one-second overlap. */
     const after = fc.constantFrom(0, 0, 0, 1, 2, 500, 999, 1000, 1001, 2500);
     const op: fc.Arbitrary<Op> = fc.oneof(
       { weight: 4, arbitrary: fc.record({ kind: fc.constant("add" as const), after, drift: fc.constantFrom(0, 0, 1, 300) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom("edit" as const, "delete" as const), after, pick: fc.nat() }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant("catchUp" as const), after, overlap: fc.boolean() }) },
+      // This client's own send: the message read back by id is offered to the feed, which reads first when it must.
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant("sent" as const), after, overlap: fc.boolean() }) },
     );
     /**
      * History: created at or before the time the client started following (ages in ms), the newest
@@ -206,6 +209,16 @@ describe("ThreadFeed", () => {
         if (o.kind === "add") {
           // Server clocks drift a little: a later message may carry an earlier time (never before following began).
           thread.add({ createdOn: new Date(Math.max(FOLLOWED_FROM + 1, now - o.drift)) });
+        } else if (o.kind === "sent") {
+          const sent = thread.add({ createdOn: new Date(now) });
+          const send = async () => {
+            // A message taken from a send leaves the cursor where reads left it (edits may lie before it): the reach is measured from reads.
+            const readReach = latestApplied;
+            if (feed.takeSent({ ...sent })) latestApplied = readReach;
+            else await catchUp();
+          };
+          if (o.overlap) pending.push(send());
+          else await Promise.all([...pending.splice(0), send()]);
         } else if (o.kind === "catchUp") {
           if (o.overlap) {
             pending.push(catchUp());
