@@ -4,10 +4,11 @@
  * `@azure/communication-chat` SDK doing the same job as natively as possible:
  *
  * - send: `conversation.sendMessage(body)` resolves to the index; raw = `sendMessage` + `getMessage`
- *   to learn the sequenceId. Sends rotate over SEND_CONVERSATIONS conversations (both sides), so
- *   that no thread takes more than about ten messages a second: ACS allows 10 sends per 10 s per
- *   thread, and our change feed re-reads the last second of a thread (late commits), which a
- *   single thread flooded at hundreds of sends a second would make cost what ACS never serves.
+ *   to learn the sequenceId. Sends rotate over SEND_CONVERSATIONS conversations per side, so that
+ *   no thread takes more than about ten messages a second (ACS allows 10 sends per 10 s per
+ *   thread). Each side has its own conversations: a raw send into ours would be another
+ *   participant's message, which our client must read before it announces its own (measured
+ *   apart, below the table).
  * - first page: `getMessages()` (30, newest) on a conversation of 300 messages the client has not
  *   read; raw = `listMessages({ maxPageSize: 30 })` pages until 30 user messages (no system,
  *   deleted or control messages), ascending, with whether older ones exist.
@@ -92,7 +93,7 @@ async function main() {
   // Two conversations of alice's, made through our classes: one to send into, one of 300 messages to page.
   const setup = await newClient();
   const sendConversations: Conversation[] = [];
-  for (let i = 0; i < SEND_CONVERSATIONS; i++) {
+  for (let i = 0; i < 2 * SEND_CONVERSATIONS; i++) {
     const conversation = await setup.createConversation({ friendlyName: `bench sends ${i}` });
     await conversation.join();
     await conversation.add("bob");
@@ -104,7 +105,7 @@ async function main() {
 
   const aliceChat = chatClientFor(emulator, alice!.acsToken);
   const bobChat = chatClientFor(emulator, bob!.acsToken);
-  const rawSendThreads = sendConversations.map((conversation) => aliceChat.getChatThreadClient(conversation.sid));
+  const rawSendThreads = sendConversations.splice(SEND_CONVERSATIONS).map((conversation) => aliceChat.getChatThreadClient(conversation.sid));
   let oursSends = 0;
   let rawSends = 0;
   const rawPagedThread = aliceChat.getChatThreadClient(pagedConversation.sid);
@@ -223,6 +224,9 @@ async function main() {
     warmPage: { ours: await countRequests(ours.warmPage), raw: await countRequests(raw.warmPage) },
     participants: { ours: await countRequests(ours.participants, bob!.userId), raw: await countRequests(raw.participants) },
   };
+  // For context: a send right after another participant's message, which our client has not read yet.
+  await bobChat.getChatThreadClient(sendConversations[oursSends % SEND_CONVERSATIONS]!.sid).sendMessage({ content: "bob's" });
+  const sendAfterOthers = await countRequests(ours.send);
   // For context: the first prevPage() after a first page goes beyond the first read.
   const firstThenPrev = await freshConversation();
   const firstPage: Paginator<Message> = await firstThenPrev.getMessages();
@@ -269,6 +273,10 @@ async function main() {
   console.log(`  ${line(header)}`);
   console.log(`  ${widths.map((width) => "-".repeat(width)).join("  ")}`);
   for (const row of rows) console.log(`  ${line(row)}`);
+  console.log(
+    `  for context: a send right after another participant's message costs ${sendAfterOthers} request(s): the send, the read-back, ` +
+      "and a read of the change feed (in the background) that announces both messages in order",
+  );
   console.log(
     `  for context: the first prevPage() right after a first page (beyond the first read) costs ${prevAfterFirst} request(s) ours, 1 raw`,
   );
