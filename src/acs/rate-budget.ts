@@ -20,16 +20,28 @@ const BACKGROUND_SHARE = 0.6;
 /** Added to each wait: the service's window and ours do not end on the same millisecond. */
 const MARGIN_MS = 50;
 
+export interface RateShares {
+  /** The part of each limit requests may use (default 0.9). */
+  foreground: number;
+  /** The part background work may use (default 0.6). */
+  background: number;
+}
+
 export class RateBudget {
   readonly #windows: RateWindows;
   readonly #userId: string;
   readonly #scale: number;
+  readonly #shares: RateShares;
 
-  /** `scale` multiplies ACS's limits (a resource whose limits were raised); Infinity lets everything through. */
-  constructor(userId: string, now: () => number = Date.now, scale = 1) {
+  /**
+   * `scale` multiplies ACS's limits (a resource whose limits were raised); Infinity lets everything
+   * through. `shares`: a caller that is alone in its threads (the importer) may use all of each limit.
+   */
+  constructor(userId: string, now: () => number = Date.now, scale = 1, shares: RateShares = { foreground: FOREGROUND_SHARE, background: BACKGROUND_SHARE }) {
     this.#userId = userId;
     this.#windows = new RateWindows(now);
     this.#scale = scale;
+    this.#shares = shares;
   }
 
   /** How long a request would wait now (0: it would go at once); counts nothing. */
@@ -38,29 +50,32 @@ export class RateBudget {
     return found && Number.isFinite(this.#scale) ? this.#windows.waitFor(found.operation, this.#userId, found.threadId, this.#share(background)) : 0;
   }
 
-  /** Resolves once the request fits the budget (and counts it); rejects when `signal` aborts first. */
-  async admit(method: string, path: string, background: boolean, signal?: AbortSignalLike): Promise<void> {
+  /**
+   * Resolves once the request fits the budget (and counts it); rejects when `signal` aborts first.
+   * `userId`: whose request it is, where one budget serves several users (limits per thread are shared by all).
+   */
+  async admit(method: string, path: string, background: boolean, signal?: AbortSignalLike, userId = this.#userId): Promise<void> {
     const found = acsChatOperationOf(method, path);
     if (!found || !Number.isFinite(this.#scale)) return;
     const share = this.#share(background);
-    for (let wait = this.#windows.waitFor(found.operation, this.#userId, found.threadId, share); wait > 0; wait = this.#windows.waitFor(found.operation, this.#userId, found.threadId, share)) {
+    for (let wait = this.#windows.waitFor(found.operation, userId, found.threadId, share); wait > 0; wait = this.#windows.waitFor(found.operation, userId, found.threadId, share)) {
       await sleep(wait + MARGIN_MS, signal);
     }
-    this.#windows.count(found.operation, this.#userId, found.threadId);
+    this.#windows.count(found.operation, userId, found.threadId);
   }
 
   #share(background: boolean): number {
-    return (background ? BACKGROUND_SHARE : FOREGROUND_SHARE) * this.#scale;
+    return (background ? this.#shares.background : this.#shares.foreground) * this.#scale;
   }
 
   /** The SDK pipeline policy, to run per retry: a retried request counts against the limits again. */
-  policy(): PipelinePolicy {
+  policy(userId = this.#userId): PipelinePolicy {
     return {
       name: "twilioConversationsAcsRateBudget",
       sendRequest: async (request, next) => {
         const background = request.headers.has(BACKGROUND_HEADER);
         request.headers.delete(BACKGROUND_HEADER);
-        await this.admit(request.method, new URL(request.url).pathname, background, request.abortSignal);
+        await this.admit(request.method, new URL(request.url).pathname, background, request.abortSignal, userId);
         return next(request);
       },
     };

@@ -28,6 +28,26 @@ export interface PendingUpload {
   uploadedAt: number;
 }
 
+/**
+ * How far the import of one Twilio conversation got (`importFromTwilio`): written after each step,
+ * so that a run that stops anywhere is continued, not repeated, by the next.
+ */
+export interface ImportCheckpoint {
+  /** The Twilio conversation (`CH...`). */
+  conversationSid: string;
+  /** The ACS thread made for it, once made. */
+  threadId?: string;
+  /** The Twilio index of the last message known to be in ACS; absent before the first. */
+  lastIndex?: number;
+  /** Messages imported so far, and passed over (reported) so far. */
+  imported: number;
+  skipped: number;
+  /** All its messages are in: the run that wrote this finished the conversation (receipts, leavers removed). */
+  done: boolean;
+  /** When the run that wrote this read the conversation from Twilio (ms since the epoch): `--since` passes compare with it. */
+  readAt: number;
+}
+
 export interface DirectoryStore {
   /** The ACS user id of an identity, if one was stored. */
   userIdOf(identity: string): Promise<string | undefined>;
@@ -70,6 +90,11 @@ export interface DirectoryStore {
   /** Mutes or unmutes one conversation for this identity; the other conversations' levels stay as they are. */
   putNotificationLevel?(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void>;
 
+  /** The checkpoint of a conversation's import from Twilio, if one was written. Optional: without it, the importer refuses to run. */
+  importCheckpointOf?(conversationSid: string): Promise<ImportCheckpoint | undefined>;
+  /** Replaces a conversation's import checkpoint. */
+  putImportCheckpoint?(checkpoint: ImportCheckpoint): Promise<void>;
+
   /** Records an upload as pending (not yet seen in a message). */
   trackUpload(upload: PendingUpload): Promise<void>;
   /** Up to `limit` pending uploads made before `uploadedBefore`, in no particular order. */
@@ -87,6 +112,7 @@ export class MemoryDirectoryStore implements DirectoryStore {
   private readonly revocations = new Map<string, number>();
   private readonly uploads = new Map<string, PendingUpload>();
   private readonly muted = new Map<string, Set<string>>();
+  private readonly checkpoints = new Map<string, ImportCheckpoint>();
 
   async userIdOf(identity: string): Promise<string | undefined> {
     return this.users.get(identity);
@@ -141,6 +167,13 @@ export class MemoryDirectoryStore implements DirectoryStore {
     if (level === "muted") muted.add(threadId);
     else muted.delete(threadId);
     this.muted.set(identity, muted);
+  }
+  async importCheckpointOf(conversationSid: string): Promise<ImportCheckpoint | undefined> {
+    const checkpoint = this.checkpoints.get(conversationSid);
+    return checkpoint && { ...checkpoint };
+  }
+  async putImportCheckpoint(checkpoint: ImportCheckpoint): Promise<void> {
+    this.checkpoints.set(checkpoint.conversationSid, { ...checkpoint });
   }
   async trackUpload(upload: PendingUpload): Promise<void> {
     this.uploads.set(upload.id, { ...upload });

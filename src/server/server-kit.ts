@@ -730,7 +730,47 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     return response;
   }
 
-  return { handle: handleWithCors, issueToken, userIdOf, serviceUserId: async () => (await serviceChat()).userId, revokeUser, sweepUploads };
+  const kit: ServerKit = { handle: handleWithCors, issueToken, userIdOf, serviceUserId: async () => (await serviceChat()).userId, revokeUser, sweepUploads };
+  kitPieces.set(kit, {
+    store,
+    endpoint: acsEndpoint,
+    acsClientOptions: options.acsClientOptions,
+    mediaStore: options.mediaStore,
+    userIdOf,
+    serviceUserId: kit.serviceUserId,
+    acsTokenFor: async (userId) => {
+      const { token, expiresOn } = await identityClient.getToken({ communicationUserId: userId }, ["chat"], { tokenExpiresInMinutes: ttlMinutes });
+      return { token, expiresOn };
+    },
+    mediaIdFor: (storeId, uploaderUserId) => `${storeId}.${mediaOwnerSignature(storeId, uploaderUserId)}`,
+  });
+  return kit;
+}
+
+/**
+ * What the history importer uses of a kit, so that what it writes is what the kit's own clients
+ * would have: its directory (users created on first use, unique names, profiles), its service
+ * user, its media store and media ids. Internal: not exported from the package.
+ */
+export interface KitPieces {
+  readonly store: DirectoryStore;
+  readonly endpoint: string;
+  readonly acsClientOptions: (ChatClientOptions & CommunicationIdentityClientOptions) | undefined;
+  readonly mediaStore: MediaStore | undefined;
+  userIdOf(identity: string): Promise<string>;
+  serviceUserId(): Promise<string>;
+  /** A chat token for one ACS user of the kit's resource. */
+  acsTokenFor(userId: string): Promise<{ token: string; expiresOn: Date }>;
+  /** The media id the kit gives a stored file uploaded by this user (only they may delete it). */
+  mediaIdFor(storeId: string, uploaderUserId: string): string;
+}
+
+const kitPieces = new WeakMap<ServerKit, KitPieces>();
+
+export function kitPiecesOf(kit: ServerKit): KitPieces {
+  const pieces = kitPieces.get(kit);
+  if (!pieces) throw new TypeError("kit: expected a server kit made by createServerKit()");
+  return pieces;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {

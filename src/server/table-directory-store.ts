@@ -25,7 +25,7 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import { odata, TableClient, type TableServiceClientOptions } from "@azure/data-tables";
 import type { UserProfile } from "../identity/identity-resolver.js";
 import type { JSONValue } from "../mapping/json.js";
-import type { DirectoryStore, NotificationLevelSetting, PendingUpload, UniqueNameClaim } from "./directory-store.js";
+import type { DirectoryStore, ImportCheckpoint, NotificationLevelSetting, PendingUpload, UniqueNameClaim } from "./directory-store.js";
 
 export interface TableDirectoryStoreOptions {
   /**
@@ -53,6 +53,7 @@ const UNIQUE_NAME = "uniqueName";
 const REVOCATION = "revocation";
 const UPLOAD = "upload";
 const MUTED = "muted";
+const IMPORT = "import";
 
 /** How often an insert-if-absent retries when the entity it lost to is gone by the time it reads it. */
 const MAX_ATTEMPTS = 10;
@@ -81,6 +82,11 @@ interface MutedEntity {
   identity: string;
   /** JSON array of thread ids. */
   threadIds: string;
+}
+interface ImportEntity {
+  conversationSid: string;
+  /** The checkpoint as JSON text. */
+  checkpoint: string;
 }
 interface UploadEntity {
   id: string;
@@ -268,6 +274,18 @@ export class TableDirectoryStore implements DirectoryStore {
       }
     }
     throw new Error(`TableDirectoryStore: the muted conversations of ${JSON.stringify(identity)} were changed by others ${MAX_ATTEMPTS} times while this call tried to write them.`);
+  }
+
+  async importCheckpointOf(conversationSid: string): Promise<ImportCheckpoint | undefined> {
+    const entity = await this.#get<ImportEntity>(IMPORT, "conversationSid", conversationSid);
+    return entity ? (JSON.parse(entity.checkpoint) as ImportCheckpoint) : undefined;
+  }
+
+  async putImportCheckpoint(checkpoint: ImportCheckpoint): Promise<void> {
+    const rowKey = directoryRowKey("conversationSid", checkpoint.conversationSid);
+    await this.#ready();
+    // One importer per conversation at a time: its last write is the truth.
+    await this.#client.upsertEntity<ImportEntity>({ partitionKey: IMPORT, rowKey, conversationSid: checkpoint.conversationSid, checkpoint: JSON.stringify(checkpoint) }, "Replace");
   }
 
   async trackUpload(upload: PendingUpload): Promise<void> {
