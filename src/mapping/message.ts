@@ -2,6 +2,7 @@
 import type { ChatMessage } from "@azure/communication-chat";
 import { decodeAttributes } from "./attributes.js";
 import { isControlMetadata } from "./control-message.js";
+import { decodeImportedMessage, shownTimes } from "./imported-message.js";
 import type { JSONValue } from "./json.js";
 import { indexFromSequenceId } from "./message-index.js";
 import { userIdOf } from "./identifier.js";
@@ -27,6 +28,7 @@ export interface MessageData {
   senderUserId: string | null;
   senderDisplayName: string | null;
   attributes: JSONValue;
+  /** When it was created: for a message imported from Twilio, its original time (see imported-message.ts). */
   dateCreated: Date;
   /** When the message was last edited, else when it was created (as Twilio reports). */
   dateUpdated: Date;
@@ -37,6 +39,7 @@ export interface MessageData {
 
 export function toMessageData(message: ChatMessage): MessageData {
   const sender = userIdOf(message.sender);
+  const { dateCreated, dateUpdated } = shownTimes(message, decodeImportedMessage(message.metadata));
   return {
     sid: message.id,
     index: indexFromSequenceId(message.sequenceId),
@@ -45,8 +48,8 @@ export function toMessageData(message: ChatMessage): MessageData {
     senderUserId: sender,
     senderDisplayName: (typeof message.senderDisplayName === "string" && message.senderDisplayName) || null,
     attributes: decodeAttributes(message.metadata),
-    dateCreated: message.createdOn,
-    dateUpdated: message.editedOn ?? message.createdOn,
+    dateCreated,
+    dateUpdated,
     edited: message.editedOn !== undefined,
     version: message.version,
   };
