@@ -6,6 +6,8 @@ export type Fault =
   | { kind: "delay"; delayInMs: number }
   /** Close the connection without answering; a realtime notification is not delivered. */
   | { kind: "drop" }
+  /** Handle the request, then close the connection without answering: the change is made, the answer lost. */
+  | { kind: "dropAnswer" }
   /**
    * Realtime notifications: cut the recipient's realtime sockets instead of delivering (the
    * notification is lost, the SDK reconnects). Requests: as `drop`.

@@ -267,14 +267,16 @@ export function createRequestListener(deps: HttpApiDependencies) {
     }
 
     const fault = deps.faults.take(method, path ?? url.pathname);
+    let loseAnswer = false;
     if (fault) {
       entry.fault = fault.kind === "status" ? String(fault.status) : fault.kind;
       if (fault.kind === "drop" || fault.kind === "disconnect") return finish(undefined);
+      if (fault.kind === "dropAnswer") loseAnswer = true;
       if (fault.kind === "status") {
         const retryAfter = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : undefined;
         return finish(errorReply(new ApiError(fault.status, faultCode(fault.status), "Fault injected by the emulator.", undefined, retryAfter)));
       }
-      await new Promise((resolve) => setTimeout(resolve, fault.delayInMs));
+      if (fault.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.delayInMs));
     }
 
     try {
@@ -300,7 +302,7 @@ export function createRequestListener(deps: HttpApiDependencies) {
       }
       const reply = matched.route.handler(request, userId);
       if (method !== "GET") deps.onMutation();
-      finish(reply);
+      finish(loseAnswer ? undefined : reply);
     } catch (error) {
       finish(errorReply(error));
     }

@@ -99,10 +99,11 @@ export function createRealtimeListener(deps: RealtimeHttpDependencies) {
       entry.fault = fault.kind === "status" ? String(fault.status) : fault.kind;
       if (fault.kind === "drop" || fault.kind === "disconnect") return finish(undefined);
       if (fault.kind === "status") return finish(errorReply(new ApiError(fault.status, "Fault", "Fault injected by the emulator.")));
-      await new Promise((resolve) => setTimeout(resolve, fault.delayInMs));
+      if (fault.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.delayInMs));
     }
     try {
-      finish(handle(method, path, url, req, body));
+      const reply = handle(method, path, url, req, body);
+      finish(fault?.kind === "dropAnswer" ? undefined : reply);
     } catch (error) {
       finish(errorReply(error));
     }

@@ -158,7 +158,7 @@ export class RealtimeSessions {
       } else if (fault.kind === "disconnect") {
         this.drop(notification.recipient);
       }
-      // "drop" and "status": lost.
+      // "drop", "dropAnswer" and "status": lost.
     }
   }
 
