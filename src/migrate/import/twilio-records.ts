@@ -13,7 +13,8 @@ export interface TwilioConversationRecord {
   uniqueName: string | null;
   /** Twilio's `attributes`: a JSON string, as Twilio stores it ("{}" when none). */
   attributes: string;
-  state: "active" | "inactive" | "closed";
+  /** Twilio's state enum also has "initializing" (https://github.com/twilio/twilio-oai, conversation_enum_state). */
+  state: "initializing" | "active" | "inactive" | "closed";
   dateCreated: Date;
   dateUpdated: Date;
 }
@@ -36,6 +37,8 @@ export interface TwilioMediaRecord {
   filename: string | null;
   contentType: string;
   size: number;
+  /** "media" for attachments; the SDK also knows "body" and "history" (email). "media" when Twilio gives none, as the SDK reads it. */
+  category: string;
 }
 
 export interface TwilioMessageRecord {
@@ -50,6 +53,7 @@ export interface TwilioMessageRecord {
   media: TwilioMediaRecord[] | null;
   participantSid: string | null;
   dateCreated: Date;
+  /** Twilio sends null for a message never edited; then `dateCreated`. */
   dateUpdated: Date;
 }
 
@@ -75,6 +79,8 @@ export interface TwilioSource {
   participants(conversationSid: string): AsyncIterable<TwilioParticipantRecord>;
   /** Messages ascending by index. */
   messages(conversationSid: string): AsyncIterable<TwilioMessageRecord>;
+  /** Every User (of the service): people who never joined a conversation still have a friendly name. */
+  users(): AsyncIterable<TwilioUserRecord>;
   /** A user by identity; undefined when Twilio has no User for it. */
   user(identity: string): Promise<TwilioUserRecord | undefined>;
   /** A media file's bytes, through Twilio's Media Content Service. */
