@@ -482,7 +482,7 @@ class ImportRun {
           filename: record.filename,
           contentType: record.contentType || content.contentType,
           size: upload.size,
-          category: "media",
+          category: record.category === "body" || record.category === "history" ? record.category : "media",
           url: upload.url,
           inStore: true,
         });
