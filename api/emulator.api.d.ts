@@ -216,6 +216,10 @@ type Fault =
  | {
     kind: "drop";
 }
+/** Handle the request, then close the connection without answering: the change is made, the answer lost. */
+ | {
+    kind: "dropAnswer";
+}
 /**
  * Realtime notifications: cut the recipient's realtime sockets instead of delivering (the
  * notification is lost, the SDK reconnects). Requests: as `drop`.

@@ -215,6 +215,25 @@ interface PendingUpload {
     /** When, in ms since the epoch (the kit's clock). */
     uploadedAt: number;
 }
+/**
+ * How far the import of one Twilio conversation got (`importFromTwilio`): written after each step,
+ * so that a run that stops anywhere is continued, not repeated, by the next.
+ */
+interface ImportCheckpoint {
+    /** The Twilio conversation (`CH...`). */
+    conversationSid: string;
+    /** The ACS thread made for it, once made. */
+    threadId?: string;
+    /** The Twilio index of the last message known to be in ACS; absent before the first. */
+    lastIndex?: number;
+    /** Messages imported so far, and passed over (reported) so far. */
+    imported: number;
+    skipped: number;
+    /** All its messages are in: the run that wrote this finished the conversation (receipts, leavers removed). */
+    done: boolean;
+    /** When the run that wrote this read the conversation from Twilio (ms since the epoch): `--since` passes compare with it. */
+    readAt: number;
+}
 interface DirectoryStore {
     /** The ACS user id of an identity, if one was stored. */
     userIdOf(identity: string): Promise<string | undefined>;
@@ -252,6 +271,10 @@ interface DirectoryStore {
     mutedThreadsOf?(identity: string): Promise<string[]>;
     /** Mutes or unmutes one conversation for this identity; the other conversations' levels stay as they are. */
     putNotificationLevel?(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void>;
+    /** The checkpoint of a conversation's import from Twilio, if one was written. Optional: without it, the importer refuses to run. */
+    importCheckpointOf?(conversationSid: string): Promise<ImportCheckpoint | undefined>;
+    /** Replaces a conversation's import checkpoint. */
+    putImportCheckpoint?(checkpoint: ImportCheckpoint): Promise<void>;
     /** Records an upload as pending (not yet seen in a message). */
     trackUpload(upload: PendingUpload): Promise<void>;
     /** Up to `limit` pending uploads made before `uploadedBefore`, in no particular order. */
@@ -268,6 +291,7 @@ declare class MemoryDirectoryStore implements DirectoryStore {
     private readonly revocations;
     private readonly uploads;
     private readonly muted;
+    private readonly checkpoints;
     userIdOf(identity: string): Promise<string | undefined>;
     identityOf(userId: string): Promise<string | undefined>;
     putUserIfAbsent(identity: string, userId: string): Promise<string>;
@@ -282,6 +306,8 @@ declare class MemoryDirectoryStore implements DirectoryStore {
     revokeTokensBefore(identity: string, time: number): Promise<void>;
     mutedThreadsOf(identity: string): Promise<string[]>;
     putNotificationLevel(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void>;
+    importCheckpointOf(conversationSid: string): Promise<ImportCheckpoint | undefined>;
+    putImportCheckpoint(checkpoint: ImportCheckpoint): Promise<void>;
     trackUpload(upload: PendingUpload): Promise<void>;
     pendingUploads(uploadedBefore: number, limit: number): Promise<PendingUpload[]>;
     untrackUpload(id: string): Promise<void>;
@@ -447,6 +473,8 @@ declare class TableDirectoryStore implements DirectoryStore {
     revokeTokensBefore(identity: string, time: number): Promise<void>;
     mutedThreadsOf(identity: string): Promise<string[]>;
     putNotificationLevel(identity: string, threadId: string, level: NotificationLevelSetting): Promise<void>;
+    importCheckpointOf(conversationSid: string): Promise<ImportCheckpoint | undefined>;
+    putImportCheckpoint(checkpoint: ImportCheckpoint): Promise<void>;
     trackUpload(upload: PendingUpload): Promise<void>;
     pendingUploads(uploadedBefore: number, limit: number): Promise<PendingUpload[]>;
     untrackUpload(id: string): Promise<void>;
@@ -491,4 +519,321 @@ declare class BlobMediaStore implements MediaStore {
     delete(id: string): Promise<void>;
 }
 
-export { BlobMediaStore, type BlobMediaStoreOptions, type DirectoryStore, EventGridSource, type EventGridSourceOptions, type ExternalEventSource, type IssuedToken, type JSONArray, type JSONObject, type JSONValue, MAX_FRIENDLY_NAME_LENGTH, MAX_MUTED_CONVERSATIONS, MAX_USER_ATTRIBUTES_BYTES, type MediaStore, type MediaUpload, MemoryDirectoryStore, type NotificationLevelSetting, type Nudge, type NudgeSink, type PendingUpload, type PushReadLimits, type ReadLimiter, type ServerKit, type ServerKitOptions, type StoredMedia, TableDirectoryStore, type TableDirectoryStoreOptions, type UniqueNameClaim, type UniqueNameRequest, type UploadSweepResult, type UserProfile, createServerKit };
+type ConversationOutcome =
+/** All its messages are in ACS (this run wrote some or all of them). */
+"imported"
+/** Already imported by an earlier run, or left out on purpose (the reason says which). */
+ | "skipped"
+/** Stopped: the reason says why; a re-run continues where it stopped. */
+ | "failed";
+/** Something of a conversation that was not carried over, and why. */
+interface Omission {
+    /** What: "message IM... (index 4)", "participant MB...", "attributes", "unique name", "media ME...". */
+    item: string;
+    reason: string;
+}
+interface ConversationReport {
+    /** Twilio's sid (`CH...`). */
+    sid: string;
+    friendlyName: string | null;
+    uniqueName: string | null;
+    /** The ACS thread, once made. */
+    threadId?: string;
+    outcome: ConversationOutcome;
+    /** Why it was skipped or failed. */
+    reason?: string;
+    /** Messages this run wrote, and in all runs so far. */
+    messagesImported: number;
+    messagesInAcs: number;
+    participantsImported: number;
+    /** Read horizons written as read receipts. */
+    receiptsWritten: number;
+    mediaImported: number;
+    omitted: Omission[];
+}
+interface ImportReport {
+    startedAt: Date;
+    finishedAt: Date;
+    conversations: ConversationReport[];
+    totals: {
+        conversations: Record<ConversationOutcome, number>;
+        messagesImported: number;
+        mediaImported: number;
+        omitted: number;
+    };
+}
+/** The report for people: totals first, then each conversation that was not simply imported whole. */
+declare function formatImportReport(report: ImportReport): string;
+
+/**
+ * What the importer reads from Twilio's Conversations REST API v1, as plain records: the fields
+ * it carries over to ACS, named as our Twilio-shaped objects name them. `TwilioSource` reads them
+ * (paging and 429s are its business); the importer never sees Twilio's JSON.
+ */
+interface TwilioConversationRecord {
+    /** `CH...` */
+    sid: string;
+    /** The Conversation Service (`IS...`) it lives in: media are fetched through it. */
+    chatServiceSid: string;
+    friendlyName: string | null;
+    uniqueName: string | null;
+    /** Twilio's `attributes`: a JSON string, as Twilio stores it ("{}" when none). */
+    attributes: string;
+    /** Twilio's state enum also has "initializing" (https://github.com/twilio/twilio-oai, conversation_enum_state). */
+    state: "initializing" | "active" | "inactive" | "closed";
+    dateCreated: Date;
+    dateUpdated: Date;
+}
+interface TwilioParticipantRecord {
+    /** `MB...` */
+    sid: string;
+    /** Null for SMS/WhatsApp participants (they have a `messagingBinding` instead). */
+    identity: string | null;
+    attributes: string;
+    lastReadMessageIndex: number | null;
+    /** Non-null for non-chat participants (SMS, WhatsApp, ...): reported and skipped. */
+    messagingBinding: Record<string, unknown> | null;
+    dateCreated: Date;
+}
+interface TwilioMediaRecord {
+    /** `ME...` */
+    sid: string;
+    filename: string | null;
+    contentType: string;
+    size: number;
+    /** "media" for attachments; the SDK also knows "body" and "history" (email). "media" when Twilio gives none, as the SDK reads it. */
+    category: string;
+}
+interface TwilioMessageRecord {
+    /** `IM...` */
+    sid: string;
+    index: number;
+    /** The author's identity (or a phone number for SMS authors); null when Twilio has none. */
+    author: string | null;
+    body: string | null;
+    attributes: string;
+    /** Null or [] when the message has no media. */
+    media: TwilioMediaRecord[] | null;
+    participantSid: string | null;
+    dateCreated: Date;
+    /** Twilio sends null for a message never edited; then `dateCreated`. */
+    dateUpdated: Date;
+}
+interface TwilioUserRecord {
+    /** `US...` */
+    sid: string;
+    identity: string;
+    friendlyName: string | null;
+    attributes: string;
+}
+interface TwilioMediaContent {
+    bytes: Uint8Array;
+    contentType: string;
+}
+/** Reads one Twilio account's (and Conversation Service's) conversations. */
+interface TwilioSource {
+    /** Every conversation (of the service), oldest first where Twilio orders them; `since`: only those updated at or after it. */
+    conversations(options?: {
+        since?: Date;
+    }): AsyncIterable<TwilioConversationRecord>;
+    /** One conversation by sid (`CH...`) or unique name; rejects with TwilioSourceError (status 404) when there is none. */
+    conversation(sidOrUniqueName: string): Promise<TwilioConversationRecord>;
+    participants(conversationSid: string): AsyncIterable<TwilioParticipantRecord>;
+    /** Messages ascending by index. */
+    messages(conversationSid: string): AsyncIterable<TwilioMessageRecord>;
+    /** Every User (of the service): people who never joined a conversation still have a friendly name. */
+    users(): AsyncIterable<TwilioUserRecord>;
+    /** A user by identity; undefined when Twilio has no User for it. */
+    user(identity: string): Promise<TwilioUserRecord | undefined>;
+    /** A media file's bytes, through Twilio's Media Content Service. */
+    mediaContent(chatServiceSid: string, media: TwilioMediaRecord): Promise<TwilioMediaContent>;
+}
+
+interface ImportFromTwilioOptions {
+    /** The server kit the app runs (or one made with the same options): its directory, users and media store. */
+    kit: ServerKit;
+    /** Where the history comes from (`TwilioRestSource` for Twilio's REST API). */
+    source: TwilioSource;
+    /** Only these conversations (sids or unique names); default: all of them. */
+    conversations?: readonly string[];
+    /** Only conversations updated at or after this time: the delta pass on cut-over day. */
+    since?: Date;
+    /** Conversations written at once (each in order); default 32. */
+    concurrency?: number;
+    /** ACS's limits, as for the client: `{ scale }` for a resource whose limits were raised, `false` for an emulator without limits. */
+    rateLimits?: {
+        scale: number;
+    } | false;
+    /** Hears of each step (for a progress bar). */
+    onProgress?: (progress: ImportProgress) => void;
+    /** Stops the run between steps: what is done is recorded, and the next run continues it. */
+    signal?: AbortSignal;
+}
+interface ImportProgress {
+    conversationsDone: number;
+    conversationsTotal: number;
+    messagesImported: number;
+    /** Messages to write in the conversations read so far (grows as conversations are read). */
+    messagesKnown: number;
+}
+interface ImportPlan {
+    conversations: number;
+    participants: number;
+    /** Non-chat participants (SMS, WhatsApp), which ACS Chat cannot hold. */
+    nonChatParticipants: number;
+    messages: number;
+    media: number;
+    mediaBytes: number;
+    /** Conversations ACS cannot hold whole (too many participants). */
+    tooLarge: string[];
+    /** The least time ACS's limits allow for writing it all. */
+    timeAtLimitsMs: number;
+}
+/** What `--plan` prints: Twilio read only, nothing written. */
+declare function planImportFromTwilio(options: Pick<ImportFromTwilioOptions, "source" | "conversations" | "since">): Promise<ImportPlan>;
+declare function importFromTwilio(options: ImportFromTwilioOptions): Promise<ImportReport>;
+
+interface TwilioRestSourceOptions {
+    /** `AC...`: always needed, also with an API key (which belongs to it). */
+    accountSid: string;
+    /** The account's auth token; or give `apiKeySid` and `apiKeySecret` instead. */
+    authToken?: string;
+    /** `SK...` */
+    apiKeySid?: string;
+    apiKeySecret?: string;
+    /** `IS...`: read this Conversation Service through `/v1/Services/{sid}/...`; else the account's default service. */
+    serviceSid?: string;
+    /** Default https://conversations.twilio.com */
+    conversationsUrl?: string;
+    /** Default https://mcs.us1.twilio.com (another region: https://mcs.{region}.twilio.com). */
+    mcsUrl?: string;
+    retry?: {
+        /** Retries of one request after 429, 5xx or a dropped connection (default 6). */
+        maxRetries?: number;
+        /** First back-off without Retry-After, doubled each retry, with jitter (default 1000). */
+        baseDelayMs?: number;
+        /** Cap of one back-off (default 30 000). */
+        maxDelayMs?: number;
+        /** A Retry-After longer than this fails at once rather than stalling the import (default 300 000). */
+        maxRetryAfterMs?: number;
+    };
+    /** Per request, including reading the body (default 120 000). */
+    timeoutMs?: number;
+    /** Told of each retry before its wait: for progress output. */
+    onRetry?: (event: TwilioRetryEvent) => void;
+}
+interface TwilioRetryEvent {
+    /** The request URL (no credentials in it). */
+    url: string;
+    /** HTTP status, or null for a dropped connection or a timeout. */
+    status: number | null;
+    /** 1 for the first retry. */
+    attempt: number;
+    delayMs: number;
+    /** Whether the delay is Twilio's Retry-After. */
+    retryAfter: boolean;
+}
+interface TwilioSourceStats {
+    /** HTTP requests sent, retries included. */
+    requests: number;
+    retries: number;
+    /** 429 answers received. */
+    rateLimited: number;
+    /** Total time spent waiting before retries. */
+    waitedMs: number;
+}
+type TwilioSourceErrorKind =
+/** 401: the credentials are wrong. */
+"auth"
+/** 403: the credentials may not read this. */
+ | "forbidden" | "not-found"
+/** 404 for the Conversation Service itself. */
+ | "unknown-service"
+/** Still 429 after the retries, or a Retry-After past `maxRetryAfterMs`. */
+ | "rate-limited"
+/** Still 5xx after the retries. */
+ | "server"
+/** No answer: connection dropped, refused or timed out, after the retries. */
+ | "network"
+/** Any other HTTP error status. */
+ | "http"
+/** Twilio answered, but not as documented (a record field of the wrong type, a broken page). */
+ | "malformed"
+/** Media bytes that do not match their record, or no way to fetch them. */
+ | "media";
+/** Any failure reading from Twilio; check `error.name` rather than `instanceof` across bundles. */
+declare class TwilioSourceError extends Error {
+    readonly name = "TwilioSourceError";
+    readonly kind: TwilioSourceErrorKind;
+    /** HTTP status, or null when there was no answer or the answer was malformed. */
+    readonly status: number | null;
+    /** Twilio's error code from its JSON error body (e.g. 20003, 20404, 20429). */
+    readonly code: number | null;
+    /** Twilio's `more_info` link. */
+    readonly moreInfo: string | null;
+    /** The request URL, or null. */
+    readonly url: string | null;
+    /** For `malformed`: the Twilio field (snake_case, e.g. `media[0].size`). */
+    readonly field: string | null;
+    /** For `malformed` and `media`: the record, e.g. `message IM... of conversation CH...`. */
+    readonly record: string | null;
+    /** Twilio's own message, when its error body had one. */
+    readonly twilioMessage: string | null;
+    constructor(kind: TwilioSourceErrorKind, message: string, details?: {
+        status?: number | null;
+        code?: number | null;
+        moreInfo?: string | null;
+        url?: string | null;
+        field?: string | null;
+        record?: string | null;
+        twilioMessage?: string | null;
+        cause?: unknown;
+    });
+}
+declare class TwilioRestSource implements TwilioSource {
+    readonly stats: TwilioSourceStats;
+    private readonly accountSid;
+    private readonly serviceSid;
+    private readonly authorization;
+    private readonly credentials;
+    private readonly conversationsUrl;
+    private readonly mcsUrl;
+    private readonly maxRetries;
+    private readonly baseDelayMs;
+    private readonly maxDelayMs;
+    private readonly maxRetryAfterMs;
+    private readonly timeoutMs;
+    private readonly onRetry;
+    /** Set once a service-scoped request succeeded: later 404s are about the resource, not the service. */
+    private serviceKnown;
+    constructor(options: TwilioRestSourceOptions);
+    conversations(options?: {
+        since?: Date;
+    }): AsyncIterable<TwilioConversationRecord>;
+    conversation(sidOrUniqueName: string): Promise<TwilioConversationRecord>;
+    participants(conversationSid: string): AsyncIterable<TwilioParticipantRecord>;
+    messages(conversationSid: string): AsyncIterable<TwilioMessageRecord>;
+    users(): AsyncIterable<TwilioUserRecord>;
+    user(identity: string): Promise<TwilioUserRecord | undefined>;
+    mediaContent(chatServiceSid: string, media: TwilioMediaRecord): Promise<TwilioMediaContent>;
+    /** Default service: /v1/...; a given service: /v1/Services/{IS}/... (OpenAPI paths). */
+    private apiUrl;
+    /**
+     * One list, page by page: `PageSize` at Twilio's maximum, then `meta.next_page_url` until null
+     * (the envelope of every Conversations list: OpenAPI `List...Response`, `meta` and `{key}`).
+     */
+    private list;
+    private getJson;
+    /**
+     * One GET with retries on 429 (after Retry-After when given), 5xx and dropped connections.
+     * Returns a 2xx response, or one whose status is in `passThrough`; throws a typed error otherwise.
+     */
+    private send;
+    private body;
+    /** Twilio's JSON error body `{code, message, more_info, status}` into a typed error. */
+    private errorFrom;
+    /** Fetch Service (`GET /v1/Services/{Sid}`): tells an unknown service from an unknown resource in it. */
+    private serviceExists;
+}
+
+export { BlobMediaStore, type BlobMediaStoreOptions, type ConversationOutcome, type ConversationReport, type DirectoryStore, EventGridSource, type EventGridSourceOptions, type ExternalEventSource, type ImportCheckpoint, type ImportFromTwilioOptions, type ImportPlan, type ImportProgress, type ImportReport, type IssuedToken, type JSONArray, type JSONObject, type JSONValue, MAX_FRIENDLY_NAME_LENGTH, MAX_MUTED_CONVERSATIONS, MAX_USER_ATTRIBUTES_BYTES, type MediaStore, type MediaUpload, MemoryDirectoryStore, type NotificationLevelSetting, type Nudge, type NudgeSink, type Omission, type PendingUpload, type PushReadLimits, type ReadLimiter, type ServerKit, type ServerKitOptions, type StoredMedia, TableDirectoryStore, type TableDirectoryStoreOptions, type TwilioConversationRecord, type TwilioMediaContent, type TwilioMediaRecord, type TwilioMessageRecord, type TwilioParticipantRecord, TwilioRestSource, type TwilioRestSourceOptions, type TwilioRetryEvent, type TwilioSource, TwilioSourceError, type TwilioSourceErrorKind, type TwilioSourceStats, type TwilioUserRecord, type UniqueNameClaim, type UniqueNameRequest, type UploadSweepResult, type UserProfile, createServerKit, formatImportReport, importFromTwilio, planImportFromTwilio };

@@ -1,7 +1,8 @@
 /**
  * The `twilio-conversations-acs` command. `twilio-conversations-acs emulator` runs the local
  * ACS Chat + Identity emulator until Ctrl-C; `twilio-conversations-acs check` reports what of an
- * app's use of the Twilio API changes on ACS (it loads `typescript` only then).
+ * app's use of the Twilio API changes on ACS (it loads `typescript` only then);
+ * `twilio-conversations-acs import` copies the conversation history from Twilio to ACS.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,7 +32,12 @@ const CHECK_USAGE = `Usage: twilio-conversations-acs check [dir] [--project FILE
   Exit codes: 0 nothing at or above --fail-on, 1 found, 2 bad arguments or an unreadable project.
 `;
 
-const USAGE = `${EMULATOR_USAGE}\n${CHECK_USAGE}`;
+const IMPORT_SUMMARY = `Usage: twilio-conversations-acs import --from-twilio --to-acs [--plan] [--conversation CH...] [--since DATE] [--report FILE]
+
+  Copies the conversation history from Twilio to ACS (see twilio-conversations-acs import --help).
+`;
+
+const USAGE = `${EMULATOR_USAGE}\n${CHECK_USAGE}\n${IMPORT_SUMMARY}`;
 
 /** A command's options, or its exit code: 2 with the usage on stderr for bad ones, 0 with the usage on stdout for --help. */
 function parseCommand(
@@ -56,6 +62,8 @@ function parseCommand(
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "check") return check(rest);
+  // Loaded here, so that the emulator and check load none of the importer.
+  if (command === "import") return (await import("./migrate/import/command.js")).importCommand(rest);
   if (command !== "emulator") {
     process.stderr.write(USAGE);
     return command === undefined || command === "--help" || command === "-h" ? 0 : 2;

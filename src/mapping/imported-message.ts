@@ -31,20 +31,20 @@ export function encodeImportedMessage(message: ImportedMessage): Record<string, 
   };
 }
 
-const TWILIO_SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+/** A date as the importer writes it (`toISOString()`), else undefined: no other spelling is taken. */
+function isoDate(text: string | undefined): Date | undefined {
+  const date = new Date(text ?? Number.NaN);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === text ? date : undefined;
+}
 
 /** What an imported message's metadata says, when all of it is well formed; undefined otherwise. */
 export function decodeImportedMessage(metadata: unknown): ImportedMessage | undefined {
-  const sid = metadataText(metadata, IMPORT_KEYS.sid);
-  const index = metadataText(metadata, IMPORT_KEYS.index);
-  const created = metadataText(metadata, IMPORT_KEYS.dateCreated);
-  const updated = metadataText(metadata, IMPORT_KEYS.dateUpdated);
-  if (!sid || !TWILIO_SID.test(sid) || !index || !/^(0|[1-9]\d{0,15})$/.test(index) || !created || !updated) return undefined;
-  if (!ISO_TIME.test(created) || !ISO_TIME.test(updated)) return undefined;
-  const dateCreated = new Date(created);
-  const dateUpdated = new Date(updated);
-  if (Number.isNaN(dateCreated.getTime()) || Number.isNaN(dateUpdated.getTime()) || !Number.isSafeInteger(Number(index))) return undefined;
+  const text = (key: string) => metadataText(metadata, key);
+  const sid = text(IMPORT_KEYS.sid);
+  const index = text(IMPORT_KEYS.index);
+  const dateCreated = isoDate(text(IMPORT_KEYS.dateCreated));
+  const dateUpdated = isoDate(text(IMPORT_KEYS.dateUpdated));
+  if (!sid || !/^[A-Z]{2}[\da-f]{32}$/i.test(sid) || !index || !/^(0|[1-9]\d*)$/.test(index) || !Number.isSafeInteger(Number(index)) || !dateCreated || !dateUpdated) return undefined;
   return { sid, index: Number(index), dateCreated, dateUpdated };
 }
 
