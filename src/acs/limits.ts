@@ -97,18 +97,37 @@ export class RateWindows {
     return Math.max(0, waitInMs);
   }
 
-  /** Counts one request of `operation`. */
-  count(operation: string, userId: string, threadId: string | undefined): void {
+  /**
+   * Counts one request of `operation`, now. The result moves its time to when it is called: a
+   * client calls it when the answer comes, since the service counted the request somewhere
+   * between, and a window is only surely past it from the answer on.
+   */
+  count(operation: string, userId: string, threadId: string | undefined): () => void {
     const rule = ACS_RATE_LIMITS[operation];
-    if (!rule) return;
+    if (!rule) return () => undefined;
     const now = this.now();
+    const keys: string[] = [];
     for (const limit of rule.limits) {
       const key = this.#key(rule.group, limit, userId, threadId);
       const times = this.#inWindow(key, now - limit.windowInMs);
       if (times.length === 0) this.#hits.set(key, times);
       times.push(now);
+      keys.push(key);
     }
     if (++this.#counted % 1000 === 0) this.#forget(now);
+    return () => {
+      const later = this.now();
+      for (const key of keys) {
+        const times = this.#hits.get(key);
+        const at = times?.indexOf(now) ?? -1;
+        if (!times || at < 0) continue;
+        times.splice(at, 1);
+        // Kept in order: the wait reads the time `max` requests back.
+        let i = times.length;
+        while (i > 0 && times[i - 1]! > later) i--;
+        times.splice(i, 0, later);
+      }
+    };
   }
 
   #key(group: string, limit: RateLimit, userId: string, threadId: string | undefined): string {

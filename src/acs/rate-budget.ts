@@ -51,17 +51,18 @@ export class RateBudget {
   }
 
   /**
-   * Resolves once the request fits the budget (and counts it); rejects when `signal` aborts first.
+   * Resolves once the request fits the budget (and counts it), to the call that says its answer
+   * came (its count moves to then); rejects when `signal` aborts first.
    * `userId`: whose request it is, where one budget serves several users (limits per thread are shared by all).
    */
-  async admit(method: string, path: string, background: boolean, signal?: AbortSignalLike, userId = this.#userId): Promise<void> {
+  async admit(method: string, path: string, background: boolean, signal?: AbortSignalLike, userId = this.#userId): Promise<() => void> {
     const found = acsChatOperationOf(method, path);
-    if (!found || !Number.isFinite(this.#scale)) return;
+    if (!found || !Number.isFinite(this.#scale)) return () => undefined;
     const share = this.#share(background);
     for (let wait = this.#windows.waitFor(found.operation, userId, found.threadId, share); wait > 0; wait = this.#windows.waitFor(found.operation, userId, found.threadId, share)) {
       await sleep(wait + MARGIN_MS, signal);
     }
-    this.#windows.count(found.operation, userId, found.threadId);
+    return this.#windows.count(found.operation, userId, found.threadId);
   }
 
   #share(background: boolean): number {
@@ -75,8 +76,12 @@ export class RateBudget {
       sendRequest: async (request, next) => {
         const background = request.headers.has(BACKGROUND_HEADER);
         request.headers.delete(BACKGROUND_HEADER);
-        await this.admit(request.method, new URL(request.url).pathname, background, request.abortSignal, userId);
-        return next(request);
+        const answered = await this.admit(request.method, new URL(request.url).pathname, background, request.abortSignal, userId);
+        try {
+          return await next(request);
+        } finally {
+          answered();
+        }
       },
     };
   }

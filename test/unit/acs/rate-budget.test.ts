@@ -35,6 +35,21 @@ describe("acsChatOperationOf", () => {
 });
 
 describe("RateWindows", () => {
+  it("counts a request from its answer once it is answered: the service counted it somewhere between", () => {
+    let now = 0;
+    const windows = new RateWindows(() => now);
+    const create = "POST /chat/threads";
+    const answers = Array.from({ length: 10 }, () => windows.count(create, "u1", undefined));
+    expect(windows.waitFor(create, "u1", undefined)).toBe(10_000);
+    // The answers come 400 ms later: the window frees 10 s after them, not after the sends.
+    now = 400;
+    for (const answered of answers) answered();
+    now = 10_000;
+    expect(windows.waitFor(create, "u1", undefined)).toBe(400);
+    now = 10_400;
+    expect(windows.waitFor(create, "u1", undefined)).toBe(0);
+  });
+
   it("lets no more requests through in any window than each limit allows, whatever the timing", () => {
     const operations = Object.keys(ACS_RATE_LIMITS);
     fc.assert(
