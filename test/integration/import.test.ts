@@ -191,4 +191,69 @@ describe("importFromTwilio", () => {
     const messages = await allMessages(conversation);
     expect(messages.map((m) => m.body).slice(-2)).toEqual(["Done", "Last one on Twilio"]);
   }, 60_000);
+
+  it("reports bad input clearly and writes nothing a re-run would not mend", async () => {
+    const crowded = standInSid("CH", 0xc0);
+    const flaky = standInSid("CH", 0xf1);
+    const gone = standInSid("CH", 0x90);
+    const picture = Uint8Array.from({ length: 3000 }, (_, i) => i % 251);
+    const badTwilio = await startTwilioStandIn({
+      accountSid: ACCOUNT,
+      authToken: TOKEN,
+      data: {
+        conversations: [
+          // More chat participants than an ACS thread holds (250, the kit's user among them).
+          { sid: crowded, friendlyName: "Town hall", participants: Array.from({ length: 250 }, (_, i) => ({ identity: `resident${i}` })), messages: [{ author: "resident0", body: "Welcome" }] },
+          { sid: flaky, friendlyName: "Flaky files", participants: [{ identity: "alice" }], messages: [{ author: "alice", body: "before" }, { author: "alice", body: "photo", media: [{ filename: "p.png", contentType: "image/png", bytes: picture }] }, { author: "alice", body: "after" }] },
+          // Twilio lost this file (its sid is not in the Media service): the message comes without it.
+          { sid: gone, friendlyName: "Lost file", participants: [{ identity: "alice" }], messages: [{ author: "alice", body: "lost", media: [{ contentType: "image/png", bytes: picture, raw: { sid: standInSid("ME", 0xdead) } }] }] },
+        ],
+      },
+    });
+    try {
+      const badSource = new TwilioRestSource({ accountSid: ACCOUNT, authToken: TOKEN, conversationsUrl: badTwilio.url, mcsUrl: badTwilio.mcsUrl, retry: { maxRetries: 1, baseDelayMs: 10 } });
+      const plan = await planImportFromTwilio({ source: badSource });
+      expect(plan.tooLarge).toEqual([crowded]);
+
+      // The media service fails for the whole first run: the conversation stops at that message.
+      badTwilio.addFault({ when: (request) => request.host === "mcs", fault: { status: 500 } });
+      const first = await importFromTwilio({ kit, source: badSource });
+      const outcome = (r: typeof first, sid: string) => r.conversations.find((c) => c.sid === sid)!;
+      expect(outcome(first, crowded)).toMatchObject({ outcome: "skipped", reason: expect.stringContaining("250 chat participants"), messagesImported: 0 });
+      expect(outcome(first, crowded).threadId).toBeUndefined();
+      expect(outcome(first, flaky)).toMatchObject({ outcome: "failed", messagesImported: 1 });
+      expect(outcome(first, flaky).reason).toMatch(/500/);
+      expect(outcome(first, gone)).toMatchObject({ outcome: "failed" });
+
+      // Fixed: one conversation alone, then the rest; each continues where it stopped.
+      await badTwilio.close();
+      const fixedTwilio = await startTwilioStandIn({
+        accountSid: ACCOUNT,
+        authToken: TOKEN,
+        data: {
+          conversations: [
+            { sid: flaky, friendlyName: "Flaky files", participants: [{ identity: "alice" }], messages: [{ author: "alice", body: "before" }, { author: "alice", body: "photo", media: [{ filename: "p.png", contentType: "image/png", bytes: picture }] }, { author: "alice", body: "after" }] },
+            { sid: gone, friendlyName: "Lost file", participants: [{ identity: "alice" }], messages: [{ author: "alice", body: "lost", media: [{ contentType: "image/png", bytes: picture, raw: { sid: standInSid("ME", 0xdead) } }] }] },
+          ],
+        },
+      });
+      try {
+        const fixedSource = new TwilioRestSource({ accountSid: ACCOUNT, authToken: TOKEN, conversationsUrl: fixedTwilio.url, mcsUrl: fixedTwilio.mcsUrl });
+        const one = await importFromTwilio({ kit, source: fixedSource, conversations: [flaky] });
+        expect(one.conversations.map((c) => [c.sid, c.outcome, c.messagesImported, c.mediaImported, c.messagesInAcs])).toEqual([[flaky, "imported", 2, 1, 3]]);
+        const rest = await importFromTwilio({ kit, source: fixedSource });
+        expect(outcome(rest, gone)).toMatchObject({ outcome: "imported", messagesImported: 1, mediaImported: 0 });
+        expect(outcome(rest, gone).omitted).toEqual([{ item: expect.stringMatching(/^media ME0+dead of message IM/), reason: "Twilio no longer has the file (404)" }]);
+
+        const alice = await clientFor("alice");
+        const files = await alice.getConversationBySid(outcome(one, flaky).threadId!);
+        const messages = await allMessages(files);
+        expect(messages.map((m) => [m.body, m.attachedMedia?.length ?? 0])).toEqual([["before", 0], ["photo", 1], ["after", 0]]);
+      } finally {
+        await fixedTwilio.close();
+      }
+    } finally {
+      await badTwilio.close().catch(() => undefined);
+    }
+  }, 60_000);
 });
