@@ -26,7 +26,7 @@ export const IMPORT_USAGE = `Usage: twilio-conversations-acs import --from-twili
   --since DATE       only conversations updated at or after DATE (ISO 8601): the second pass on cut-over day
   --report FILE      also write the report as JSON to FILE
   --format F         text (default) or json, for the report on stdout
-  --concurrency N    conversations written at once (default 32)
+  --concurrency N    conversations written at once (default 200)
 
   Environment:
   TWILIO_ACCOUNT_SID                 AC...; with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET

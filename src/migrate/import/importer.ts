@@ -39,7 +39,7 @@ export interface ImportFromTwilioOptions {
   conversations?: readonly string[];
   /** Only conversations updated at or after this time: the delta pass on cut-over day. */
   since?: Date;
-  /** Conversations written at once (each in order); default 32. */
+  /** Conversations written at once (each in order); default 200: each uses little of ACS (30 sends a minute), and thread creations (one a second) set the pace. */
   concurrency?: number;
   /** ACS's limits, as for the client: `{ scale }` for a resource whose limits were raised, `false` for an emulator without limits. */
   rateLimits?: { scale: number } | false;
@@ -113,7 +113,7 @@ export async function importFromTwilio(options: ImportFromTwilioOptions): Promis
   if (!store.importCheckpointOf || !store.putImportCheckpoint) {
     throw new TypeError("kit: its directory store keeps no import checkpoints (importCheckpointOf/putImportCheckpoint); use MemoryDirectoryStore or TableDirectoryStore, or add them to yours.");
   }
-  const concurrency = options.concurrency ?? 32;
+  const concurrency = options.concurrency ?? 200;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number of at least 1, got ${String(options.concurrency)}`);
   const run = new ImportRun(options, pieces, store as CheckpointStore);
   const reports: ConversationReport[] = [];
