@@ -62,7 +62,7 @@ const busy: StandInConversation = {
   messages: Array.from({ length: 14 }, (_, i) => ({ author: i % 2 ? "bob" : "alice", body: `busy ${i}`, dateCreated: minute(10 + i) })),
 };
 const data: StandInData = {
-  conversations: [project, busy],
+  conversations: [busy, project],
   users: [
     { identity: "alice", friendlyName: "Alice Anders", attributes: JSON.stringify({ title: "PM" }) },
     { identity: "bob", friendlyName: "Bob Berg" },
@@ -127,6 +127,9 @@ describe("importFromTwilio", () => {
   it("imports every conversation as the library would have written it, within ACS's limits", async () => {
     const report = await run();
     expect(report.totals).toMatchObject({ conversations: { imported: 2, skipped: 0, failed: 0 }, messagesImported: 20, mediaImported: 1 });
+    // In Twilio's order, though the short conversation (listed second) finishes first.
+    expect(report.conversations.map((c) => c.sid)).toEqual([BUSY, PROJECT]);
+    expect(report.users).toEqual({ copied: 2, omitted: [] });
     const projectReport = report.conversations.find((c) => c.sid === PROJECT)!;
     expect(projectReport.omitted.map((o) => o.item)).toEqual([expect.stringMatching(/^participant MB/), expect.stringMatching(/^message IM.* \(index 5\)$/)]);
     expect(projectReport.receiptsWritten).toBe(2);

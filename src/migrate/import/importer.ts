@@ -119,6 +119,8 @@ export async function importFromTwilio(options: ImportFromTwilioOptions): Promis
   const reports: ConversationReport[] = [];
   const queue: TwilioConversationRecord[] = [];
   for await (const conversation of conversationsOf(options.source, options)) queue.push(conversation);
+  // The report lists conversations in Twilio's order, whichever finished first.
+  const order = new Map(queue.map((conversation, i) => [conversation.sid, i]));
   run.progress.conversationsTotal = queue.length;
   run.report();
   const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
@@ -129,10 +131,9 @@ export async function importFromTwilio(options: ImportFromTwilioOptions): Promis
     }
   });
   await Promise.all(workers);
-  await run.finishProfiles();
-  const order = new Map(reports.map((report, i) => [report.sid, i]));
+  const users = await run.copyProfiles();
   reports.sort((a, b) => order.get(a.sid)! - order.get(b.sid)!);
-  return { startedAt, finishedAt: new Date(), conversations: reports, totals: totalsOf(reports) };
+  return { startedAt, finishedAt: new Date(), conversations: reports, users, totals: totalsOf(reports) };
 }
 
 type CheckpointStore = DirectoryStore & Required<Pick<DirectoryStore, "importCheckpointOf" | "putImportCheckpoint">>;
@@ -536,14 +537,25 @@ class ImportRun {
     return ids;
   }
 
-  /** Users' friendly names and attributes, to the directory's profiles. */
-  async finishProfiles(): Promise<void> {
+  /** Users' friendly names and attributes, to the directory's profiles (of every identity this run met). */
+  async copyProfiles(): Promise<ImportReport["users"]> {
+    const users: ImportReport["users"] = { copied: 0, omitted: [] };
     for (const identity of this.#identities) {
-      const user = await this.#options.source.user(identity).catch(() => undefined);
-      if (!user) continue;
-      const omitted: Omission[] = [];
-      await this.#pieces.store.putProfile(identity, { friendlyName: user.friendlyName, attributes: parseAttributes(user.attributes, "user attributes", omitted) });
+      if (this.#options.signal?.aborted) {
+        users.omitted.push({ item: `profile of ${identity}`, reason: "stopped before it was copied" });
+        continue;
+      }
+      try {
+        const user = await this.#options.source.user(identity);
+        // No Twilio User (a phone number, "system", or never made): nothing to copy.
+        if (!user) continue;
+        await this.#pieces.store.putProfile(identity, { friendlyName: user.friendlyName, attributes: parseAttributes(user.attributes, `attributes of user ${identity}`, users.omitted) });
+        users.copied++;
+      } catch (error) {
+        users.omitted.push({ item: `profile of ${identity}`, reason: describe(error) });
+      }
     }
+    return users;
   }
 }
 

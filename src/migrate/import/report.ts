@@ -43,6 +43,8 @@ export interface ImportReport {
   startedAt: Date;
   finishedAt: Date;
   conversations: ConversationReport[];
+  /** Profiles (friendly name, attributes) copied to the directory, of the users this run met; those it could not copy (a re-run copies them). */
+  users: { copied: number; omitted: Omission[] };
   totals: {
     conversations: Record<ConversationOutcome, number>;
     messagesImported: number;
@@ -73,6 +75,10 @@ export function formatImportReport(report: ImportReport): string {
     const name = conversation.uniqueName ?? conversation.friendlyName;
     lines.push(`  ${conversation.sid}${name ? ` (${name})` : ""}: ${conversation.outcome}${conversation.reason ? `: ${conversation.reason}` : ""}`);
     for (const omission of conversation.omitted) lines.push(`    - ${omission.item}: ${omission.reason}`);
+  }
+  if (report.users.omitted.length) {
+    lines.push(`  user profiles: ${report.users.copied} copied`);
+    for (const omission of report.users.omitted) lines.push(`    - ${omission.item}: ${omission.reason}`);
   }
   if (totals.conversations.failed > 0) lines.push("Run the same command again to continue the failed conversations where they stopped.");
   return lines.join("\n");
