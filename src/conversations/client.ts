@@ -145,6 +145,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   #shutDown = false;
   /** Server time up to which this client's start-up listing saw every thread's changes. */
   #threadsCursor = 0;
+  /** Server time of the start-up listing. */
+  #listedAt = 0;
   #engine: EventEngine | undefined;
   readonly #budget: RateBudget;
   /** Every conversation listed at start-up has been loaded (or failed twice). */
@@ -291,8 +293,9 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     const known = this.#conversations.get(conversationSid);
     if (known) return known;
     try {
-      const properties = await this.#readProperties(conversationSid);
-      return await this.#addFetched(properties);
+      let readAt = Number.NaN;
+      const properties = await this.#readProperties(conversationSid, false, (serverTime) => (readAt = serverTime));
+      return await this.#addFetched(properties, readAt);
     } catch (error) {
       throw new NotFoundError(`Conversation with SID ${conversationSid} was not found.`, { cause: error });
     }
@@ -490,8 +493,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   }
 
   /** A thread's properties read from ACS, vetted (see #vetted). */
-  async #readProperties(threadId: string, background = false): Promise<ChatThreadProperties> {
-    const options = background ? { requestOptions: { customHeaders: { [BACKGROUND_HEADER]: "1" } } } : {};
+  async #readProperties(threadId: string, background = false, answered?: (serverTime: number) => void): Promise<ChatThreadProperties> {
+    const options = {
+      ...(background ? { requestOptions: { customHeaders: { [BACKGROUND_HEADER]: "1" } } } : {}),
+      ...(answered ? { onResponse: (response: { headers: { get(name: string): string | undefined } }) => answered(Date.parse(response.headers.get("date") ?? "")) } : {}),
+    };
     return this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(threadId).getProperties(options)));
   }
 
@@ -528,6 +534,8 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
       const newest = Math.max(0, ...threads.map((t) => t.lastMessageReceivedOn?.getTime() ?? 0));
       // HTTP dates have whole seconds: step back one so that nothing of that second counts as history.
       this.#threadsCursor = Math.max(newest, Number.isFinite(serverDate) ? serverDate! - 1000 : Date.now() - 60_000);
+      // Receipts of that second are state: their times are whole seconds too, and a receipt read as news is an event about the past.
+      this.#listedAt = Math.max(newest, Number.isFinite(serverDate) ? serverDate! : this.#threadsCursor);
       const profile = await ownProfile;
       if (profile) this.#self._setProfile(profile);
       await mutedRead;
@@ -582,11 +590,17 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
     }
   }
 
-  /** A thread this client did not know, fetched by the app: what is in it now is history, by index. */
-  async #addFetched(properties: ChatThreadProperties): Promise<Conversation> {
+  /**
+   * A thread this client did not know, fetched by the app: what is in it now is history, by index;
+   * receipts up to the second ACS answered the fetch (`readAt`, its server time) are state.
+   */
+  async #addFetched(properties: ChatThreadProperties, readAt = Number.NaN): Promise<Conversation> {
     const historyBefore = this.#historyBefore();
     const throughIndex = await this.#newestIndex(properties.id);
-    return this.#addConversation(properties, "joined", historyBefore, undefined, throughIndex !== undefined ? { throughIndex } : {});
+    return this.#addConversation(properties, "joined", historyBefore, undefined, {
+      ...(throughIndex !== undefined ? { throughIndex } : {}),
+      ...(Number.isFinite(readAt) ? { followingSince: readAt } : {}),
+    });
   }
 
   /**
@@ -611,7 +625,11 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
           return;
         }
         const throughIndex = this.#historyThrough.get(thread.id);
-        this.#addConversation(result.value, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.#threadsCursor, thread.lastMessageReceivedOn, throughIndex !== undefined ? { throughIndex } : {});
+        // Messages after the thread's last one are news; receipts are news only from when this client listed the threads.
+        this.#addConversation(result.value, "joined", thread.lastMessageReceivedOn?.getTime() ?? this.#threadsCursor, thread.lastMessageReceivedOn, {
+          ...(throughIndex !== undefined ? { throughIndex } : {}),
+          followingSince: this.#listedAt,
+        });
       });
     }
     // Once more for those that failed (events would load them only when they change).

@@ -121,7 +121,12 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     historyBefore: number,
     lastMessageReceivedOn?: Date,
     /** What tells history from news where times tie (ACS's have whole seconds): see ThreadFeed. */
-    history: { throughIndex?: number; fromJoin?: boolean } = {},
+    history: {
+      throughIndex?: number;
+      fromJoin?: boolean;
+      /** Server time the client began following the thread: receipts the first read finds from before it are state, not news (default `historyBefore`). */
+      followingSince?: number;
+    } = {},
   ) {
     super();
     this.#context = context;
@@ -163,7 +168,7 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
       },
       participantCount: async () => (await this.#ensureRoster(), this.#roster.acsCount()),
       changed: (userId, horizon, initial) => this.#horizonChanged(userId, horizon, initial),
-      followingSince: historyBefore,
+      followingSince: Math.max(historyBefore, history.followingSince ?? historyBefore),
     });
     this.#messageHost = {
       identityOf: (userId) => context.identities.identityOf(userId),

@@ -230,7 +230,8 @@ export function createRequestListener(deps: HttpApiDependencies) {
     const finish = (reply: Reply | undefined) => {
       entry.status = reply?.status ?? 0;
       entry.durationInMs = performance.now() - started;
-      if (reply) send(res, req, reply);
+      // The service's clock, as ACS's Date header is (Node's own would be the machine's, whatever `now` says).
+      if (reply) send(res, req, { ...reply, headers: { date: new Date(deps.now()).toUTCString(), ...reply.headers } });
       else req.socket.destroy();
       deps.onRequest(entry);
     };
