@@ -1303,6 +1303,8 @@ declare class Conversation extends ReplayEventEmitter<ConversationEvents> {
     history?: {
         throughIndex?: number;
         fromJoin?: boolean;
+        /** Server time the client began following the thread: receipts the first read finds from before it are state, not news (default `historyBefore`). */
+        followingSince?: number;
     });
     /** Escape hatch: the ACS thread client behind this conversation. */
     get acs(): {

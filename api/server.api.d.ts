@@ -555,6 +555,11 @@ interface ImportReport {
     startedAt: Date;
     finishedAt: Date;
     conversations: ConversationReport[];
+    /** Profiles (friendly name, attributes) copied to the directory, of the users this run met; those it could not copy (a re-run copies them). */
+    users: {
+        copied: number;
+        omitted: Omission[];
+    };
     totals: {
         conversations: Record<ConversationOutcome, number>;
         messagesImported: number;
@@ -658,7 +663,7 @@ interface ImportFromTwilioOptions {
     conversations?: readonly string[];
     /** Only conversations updated at or after this time: the delta pass on cut-over day. */
     since?: Date;
-    /** Conversations written at once (each in order); default 32. */
+    /** Conversations written at once (each in order); default 200: each uses little of ACS (30 sends a minute), and thread creations (one a second) set the pace. */
     concurrency?: number;
     /** ACS's limits, as for the client: `{ scale }` for a resource whose limits were raised, `false` for an emulator without limits. */
     rateLimits?: {
