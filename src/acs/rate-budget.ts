@@ -76,6 +76,8 @@ export class RateBudget {
       sendRequest: async (request, next) => {
         const background = request.headers.has(BACKGROUND_HEADER);
         request.headers.delete(BACKGROUND_HEADER);
+        // Limits off (rateLimits: false): nothing to count, not even the path.
+        if (!Number.isFinite(this.#scale)) return next(request);
         const answered = await this.admit(request.method, new URL(request.url).pathname, background, request.abortSignal, userId);
         try {
           return await next(request);
