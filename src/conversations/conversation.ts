@@ -4,6 +4,7 @@ import { ACS_LIMITS } from "../acs/limits.js";
 import { assertMetadataFits, decodeAttributes, encodeAttributes, withAttributes } from "../mapping/attributes.js";
 import { decodeControlMessage, encodeControlMessage } from "../mapping/control-message.js";
 import { toConversationData, type ConversationData } from "../mapping/conversation.js";
+import { shownThreadTimes } from "../mapping/imported-message.js";
 import type { JSONValue } from "../mapping/json.js";
 import { METADATA_KEYS } from "../mapping/metadata-keys.js";
 import { toAcsParticipant, toParticipantData } from "../mapping/participant.js";
@@ -133,8 +134,10 @@ export class Conversation extends ReplayEventEmitter<ConversationEvents> {
     this.sid = properties.id;
     this.#data = toConversationData(properties, context.report);
     this.#currentStatus = status;
-    this.#updatedOn = lastMessageReceivedOn ?? properties.createdOn;
-    this.#newestMessage = lastMessageReceivedOn ? { dateCreated: lastMessageReceivedOn } : undefined;
+    // An imported conversation's last message is its Twilio time until something newer comes.
+    const lastActivity = shownThreadTimes(properties.createdOn, lastMessageReceivedOn, this.#data.imported).lastActivity;
+    this.#updatedOn = lastActivity ?? this.#data.dateCreated;
+    this.#newestMessage = lastActivity ? { dateCreated: lastActivity } : undefined;
     this.#thread = context.chatClient.getChatThreadClient(this.sid);
     this.#window = new MessageWindow(async ({ maxPageSize, continuationToken }) => {
       // The SDK writes the next page's link into the settings object it was given.

@@ -61,3 +61,38 @@ export function shownTimes(acs: { createdOn: Date; editedOn?: Date | undefined }
   const updated = Math.min(Math.max(imported.dateUpdated.getTime(), created), sent);
   return { dateCreated: new Date(created), dateUpdated: new Date(updated) };
 }
+
+/** Keys of a thread imported from Twilio (thread metadata), written by the importer. */
+export const IMPORTED_THREAD_KEYS = {
+  /** The conversation's `date_created` on Twilio. */
+  dateCreated: "twilioDateCreated",
+  /** When its last message was sent on Twilio. */
+  lastMessageOn: "twilioLastMessageOn",
+  /** ACS's time of the import's last write: activity up to it is the import's, later activity is new. */
+  importedUpTo: "twilioImportedUpTo",
+} as const;
+
+export interface ImportedThread {
+  dateCreated?: Date;
+  lastMessage?: { on: Date; importedUpTo: Date };
+}
+
+export function decodeImportedThread(metadata: unknown): ImportedThread {
+  const text = (key: string) => metadataText(metadata, key);
+  const dateCreated = isoDate(text(IMPORTED_THREAD_KEYS.dateCreated));
+  const on = isoDate(text(IMPORTED_THREAD_KEYS.lastMessageOn));
+  const importedUpTo = isoDate(text(IMPORTED_THREAD_KEYS.importedUpTo));
+  return { ...(dateCreated ? { dateCreated } : {}), ...(on && importedUpTo ? { lastMessage: { on, importedUpTo } } : {}) };
+}
+
+/**
+ * A conversation's times: an imported one's original creation, and its last message's original
+ * time while nothing newer came (ACS moves a thread's last-message time for the import's own
+ * writes). Bounded by ACS's as message times are: never later.
+ */
+export function shownThreadTimes(createdOn: Date, lastMessageReceivedOn: Date | undefined, imported: ImportedThread): { dateCreated: Date; lastActivity: Date | undefined } {
+  const dateCreated = imported.dateCreated && imported.dateCreated < createdOn ? imported.dateCreated : createdOn;
+  const last = imported.lastMessage;
+  if (!lastMessageReceivedOn || !last || lastMessageReceivedOn > last.importedUpTo) return { dateCreated, lastActivity: lastMessageReceivedOn };
+  return { dateCreated, lastActivity: last.on < lastMessageReceivedOn ? last.on : lastMessageReceivedOn };
+}

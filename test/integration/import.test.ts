@@ -139,6 +139,9 @@ describe("importFromTwilio", () => {
     const conversation = await alice.getConversationByUniqueName("project-apollo");
     expect(conversation.sid).toBe(projectReport.threadId);
     expect([conversation.friendlyName, conversation.attributes]).toEqual(["Project Apollo", { color: "teal", pinned: [1, 2] }]);
+    // Its Twilio times: a conversation list sorted by activity keeps Twilio's order, not the import's.
+    expect(conversation.dateCreated?.toISOString()).toBe(minute(0).toISOString());
+    expect(conversation.lastMessage?.dateCreated?.toISOString()).toBe(minute(8).toISOString());
 
     const messages = await allMessages(conversation);
     expect(messages.map((m) => [m.author, m.body])).toEqual([
@@ -193,6 +196,7 @@ describe("importFromTwilio", () => {
     const conversation = await bob.getConversationByUniqueName("project-apollo");
     const messages = await allMessages(conversation);
     expect(messages.map((m) => m.body).slice(-2)).toEqual(["Done", "Last one on Twilio"]);
+    expect(conversation.lastMessage?.dateCreated?.toISOString()).toBe(minute(50).toISOString());
   }, 60_000);
 
   it("reports bad input clearly and writes nothing a re-run would not mend", async () => {

@@ -26,10 +26,11 @@ const root = new URL("../../", import.meta.url).pathname;
  * of the Twilio SDK it replaces, over the 100 KB the project first set itself (see the
  * closing note of the issue that moved it). Our code went from 25 to 27 KiB (the whole from 106 to
  * 107 KiB) with the rate budget every request passes (ACS's limits table and its sliding windows),
- * live local state and notification levels; the whole to 108 KiB with sends announced without a
- * read of the change feed and imported messages shown with their original times (+0.4 KiB).
+ * live local state and notification levels; to 28 KiB (the whole to 108 KiB) with sends announced
+ * without a read of the change feed, and imported conversations and messages shown with their
+ * Twilio times (+0.8 KiB).
  */
-const OUR_CODE_BUDGET_BYTES = 27 * 1024;
+const OUR_CODE_BUDGET_BYTES = 28 * 1024;
 const BROWSER_BUDGET_BYTES = 108 * 1024;
 /** The package's entries: their source, and their build in dist/ without extension. */
 const ENTRIES = [

@@ -19,7 +19,7 @@ import { RateBudget } from "../../acs/rate-budget.js";
 import { statusOf } from "../../errors.js";
 import { encodeAttributes } from "../../mapping/attributes.js";
 import { userIdOf as rawUserIdOf } from "../../mapping/identifier.js";
-import { decodeImportedMessage, encodeImportedMessage, type ImportedMessage } from "../../mapping/imported-message.js";
+import { decodeImportedMessage, encodeImportedMessage, IMPORTED_THREAD_KEYS, type ImportedMessage } from "../../mapping/imported-message.js";
 import type { JSONValue } from "../../mapping/json.js";
 import { encodeMediaMetadata, type MediaDescriptor } from "../../mapping/media-metadata.js";
 import { METADATA_KEYS } from "../../mapping/metadata-keys.js";
@@ -72,6 +72,8 @@ export interface ImportPlan {
 }
 
 const SERVICE_DISPLAY_NAME = "";
+/** As long as any time the importer writes in ISO form. */
+const ISO_SAMPLE = new Date(0).toISOString();
 /** Whose name messages without an author carry on Twilio. */
 const NO_AUTHOR = "system";
 
@@ -304,7 +306,7 @@ class ImportRun {
     members: Map<string, { identity: string; attributes: JSONValue }>,
     report: ConversationReport,
   ): Promise<string> {
-    const metadata: Record<string, string> = {};
+    const metadata: Record<string, string> = { [IMPORTED_THREAD_KEYS.dateCreated]: conversation.dateCreated.toISOString() };
     const attributes = parseAttributes(conversation.attributes, "conversation attributes", report.omitted);
     const encoded = encodeAttributes(attributes, "attributes");
     if (encoded !== "{}") metadata[METADATA_KEYS.attributes] = encoded;
@@ -318,7 +320,9 @@ class ImportRun {
         metadata[METADATA_KEYS.uniqueName] = uniqueName;
       }
     }
-    if (metadataSize(metadata) > ACS_LIMITS.metadataBytes) {
+    // Room for what the finish writes: the last message's time, and up to when the thread's activity is the import's.
+    const finishing = { [IMPORTED_THREAD_KEYS.lastMessageOn]: ISO_SAMPLE, [IMPORTED_THREAD_KEYS.importedUpTo]: ISO_SAMPLE };
+    if (metadataSize({ ...metadata, ...finishing }) > ACS_LIMITS.metadataBytes) {
       delete metadata[METADATA_KEYS.attributes];
       report.omitted.push({ item: "conversation attributes", reason: `larger than ACS's ${ACS_LIMITS.metadataBytes} bytes of thread metadata, with the unique name` });
     }
@@ -523,6 +527,15 @@ class ImportRun {
       if (userId === serviceUserId || members.has(userId)) continue;
       await service.removeParticipant({ communicationUserId: userId });
       inThread.delete(userId);
+    }
+    // The thread's last activity is the import's own: clients show the last message's Twilio time until something newer comes.
+    const newest = await service.listMessages({ maxPageSize: 20 }).byPage().next();
+    const messages = newest.done ? [] : newest.value;
+    const lastImported = messages.map((message) => decodeImportedMessage(message.metadata)).find((imported) => imported !== undefined);
+    if (lastImported && messages[0]) {
+      await service.updateProperties({
+        metadata: { [IMPORTED_THREAD_KEYS.lastMessageOn]: lastImported.dateCreated.toISOString(), [IMPORTED_THREAD_KEYS.importedUpTo]: messages[0].createdOn.toISOString() },
+      });
     }
   }
 

@@ -4,7 +4,16 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeImportedMessage, encodeImportedMessage, IMPORT_KEYS, shownTimes, type ImportedMessage } from "../../../src/mapping/imported-message.js";
+import {
+  decodeImportedMessage,
+  decodeImportedThread,
+  encodeImportedMessage,
+  IMPORT_KEYS,
+  IMPORTED_THREAD_KEYS,
+  shownThreadTimes,
+  shownTimes,
+  type ImportedMessage,
+} from "../../../src/mapping/imported-message.js";
 import { toMessageData } from "../../../src/mapping/message.js";
 import type { ChatMessage } from "@azure/communication-chat";
 
@@ -59,5 +68,27 @@ describe("imported message metadata", () => {
     expect(toMessageData(raw)).toMatchObject({ dateCreated: original.dateCreated, dateUpdated: original.dateUpdated, index: 12 });
     const editedOn = new Date("2026-12-01T11:00:00Z");
     expect(toMessageData({ ...raw, editedOn })).toMatchObject({ dateCreated: original.dateCreated, dateUpdated: editedOn, edited: true });
+  });
+
+  it("shows an imported conversation's Twilio times until something newer comes, never later than ACS's", () => {
+    const metadata = {
+      [IMPORTED_THREAD_KEYS.dateCreated]: "2023-05-01T08:00:00.000Z",
+      [IMPORTED_THREAD_KEYS.lastMessageOn]: "2023-06-01T08:00:00.000Z",
+      [IMPORTED_THREAD_KEYS.importedUpTo]: "2026-12-01T10:00:05.000Z",
+    };
+    const imported = decodeImportedThread(metadata);
+    const createdOn = new Date("2026-12-01T10:00:00Z");
+    expect(shownThreadTimes(createdOn, new Date("2026-12-01T10:00:05Z"), imported)).toEqual({ dateCreated: new Date("2023-05-01T08:00:00Z"), lastActivity: new Date("2023-06-01T08:00:00Z") });
+    // A message after the import: ACS's time.
+    expect(shownThreadTimes(createdOn, new Date("2026-12-02T09:00:00Z"), imported).lastActivity).toEqual(new Date("2026-12-02T09:00:00Z"));
+    expect(decodeImportedThread({ [IMPORTED_THREAD_KEYS.lastMessageOn]: "2023-06-01T08:00:00.000Z" })).toEqual({});
+    fc.assert(
+      fc.property(time, fc.option(time, { nil: undefined }), time, time, time, (created, lastOn, claimedCreated, claimedLast, upTo) => {
+        const shown = shownThreadTimes(created, lastOn, { dateCreated: claimedCreated, lastMessage: { on: claimedLast, importedUpTo: upTo } });
+        expect(shown.dateCreated.getTime()).toBeLessThanOrEqual(created.getTime());
+        if (lastOn) expect(shown.lastActivity!.getTime()).toBeLessThanOrEqual(lastOn.getTime());
+        else expect(shown.lastActivity).toBeUndefined();
+      }),
+    );
   });
 });

@@ -250,6 +250,7 @@ describe("toConversationData", () => {
       attributes: { priority: 2 },
       createdByUserId: ALICE,
       dateCreated: CREATED,
+      imported: {},
       metadata: { twilioUniqueName: "support-42", twilioAttributes: '{"priority":2}', appKey: "kept" },
     });
   });
