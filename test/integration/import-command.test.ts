@@ -76,6 +76,10 @@ it("refuses to run without its direction, or with wrong Twilio credentials (exit
   expect(wrong.code).toBe(2);
   expect(wrong.stderr).toMatch(/credentials/i);
   expect(wrong.stderr).not.toContain("not-the-token");
+  const unknownService = standInSid("IS", 0xbad);
+  const service = await command(["--from-twilio", "--to-acs", "--plan"], { TWILIO_CONVERSATIONS_SERVICE_SID: unknownService });
+  expect(service.code).toBe(2);
+  expect(service.stderr).toContain(unknownService);
 });
 
 it("plans, imports, and on a second run writes nothing", async () => {
