@@ -94,7 +94,14 @@ export class EventEngine implements NudgeSink {
   readonly #owed = new Set<string>();
   readonly #activeUntil = new Map<string, number>();
   readonly #propertiesReadAt = new Map<string, number>();
+  /**
+   * When each thread's change feed and receipts were last read, by whatever read (news, the active
+   * tier, a nudge, a sweep visit): a read that starts then sees every change made before. The sweep
+   * visits a thread a sweep interval after the older of the two, so that no change waits longer.
+   */
+  readonly #messagesReadAt = new Map<string, number>();
   readonly #receiptsReadAt = new Map<string, number>();
+  /** The last sweep visit of each thread, or when the engine first met it (it was then read whole). */
   readonly #sweptAt = new Map<string, number>();
   readonly #sweepVisits = new Map<string, number>();
   /** Threads discovered by the current cycle's listing: read by their discovery, not again in the same cycle. */
@@ -165,11 +172,13 @@ export class EventEngine implements NudgeSink {
     }
     const now = this.#now();
     // News first: changed threads are read whatever the budget (they wait for it if they must).
-    const work: Array<[string | undefined, Promise<void>]> = changed.map((conversation) => [conversation.sid, conversation._catchUp()]);
+    const work: Array<[string | undefined, Promise<void>]> = changed.map((conversation) => [conversation.sid, this.#readMessages(conversation)]);
     for (const conversation of changed) this.#activeUntil.set(conversation.sid, now + this.#activeFor);
     // Every conversation is followed from start to shutdown, whoever listens (as Twilio's socket
     // pushes everything): active ones closely, the others by a sweep.
     const conversations = this.#host.conversations();
+    // A conversation the engine meets for the first time was just read whole (loaded or discovered): its sweep visits count from now.
+    for (const conversation of conversations) if (!this.#sweptAt.has(conversation.sid)) this.#sweptAt.set(conversation.sid, Math.max(now, this.#startedAt));
     // Thread reads are one budget per user across all conversations: signalled ones first, then active ones, then the sweep's.
     this.#propertyAllowance = Math.min(PROPERTY_READS_BURST, this.#propertyAllowance + ((now - this.#lastPropertyRefill) * PROPERTY_READS_PER_SECOND) / 1000);
     this.#lastPropertyRefill = now;
@@ -182,18 +191,17 @@ export class EventEngine implements NudgeSink {
     for (const conversation of active) {
       const sid = conversation.sid;
       // Edits and deletes do not move a thread in the thread list: active threads' messages are read every cycle.
-      if (!changed.includes(conversation) && !this.#justDiscovered.has(sid) && !this.#throttled(sid, "messages")) work.push([sid, conversation._catchUp()]);
+      if (!changed.includes(conversation) && !this.#justDiscovered.has(sid) && !this.#throttled(sid, "messages")) work.push([sid, this.#readMessages(conversation)]);
       if (!this.#throttled(sid, "receipts") && this.#due(this.#receiptsReadAt, sid, this.#receiptsInterval, now)) work.push([sid, conversation._refreshReceipts()]);
       if (this.#mayReadProperties(this.#propertiesReadAt, sid, this.#watchInterval, now)) work.push([sid, this.#readProperties(conversation)]);
     }
     const idle = conversations.filter((c) => !active.includes(c) && !changed.includes(c) && !this.#throttled(c.sid, "messages"));
     for (const conversation of this.#sweepBatch(idle, now)) {
-      work.push([conversation.sid, conversation._catchUp()]);
+      work.push([conversation.sid, this.#readMessages(conversation)]);
       // Receipts have their own limit per user and thread (5 per 10 s): every visit reads them, unless that limit is used up,
       // or the client is still loading conversations (a first receipt read loads the roster, which reads the thread too).
       if (!this.#host.loading?.() && !this.#throttled(conversation.sid, "receipts")) {
-        this.#receiptsReadAt.set(conversation.sid, now);
-        work.push([conversation.sid, conversation._refreshReceipts()]);
+        work.push([conversation.sid, this.#readReceipts(conversation)]);
       }
       // Thread reads share ACS's 50 per 10 s per user with the thread list: idle properties every few visits
       // (this library's clients signal their property changes in the feed, which the visit reads).
@@ -259,15 +267,31 @@ export class EventEngine implements NudgeSink {
     return true;
   }
 
+  /** A read of the thread's change feed, which sees every change made before it starts. */
+  #readMessages(conversation: EngineConversation): Promise<void> {
+    this.#messagesReadAt.set(conversation.sid, this.#now());
+    return conversation._catchUp();
+  }
+
+  /** A read of the thread's receipts, likewise. */
+  #readReceipts(conversation: EngineConversation): Promise<void> {
+    this.#receiptsReadAt.set(conversation.sid, this.#now());
+    return conversation._refreshReceipts();
+  }
+
   /**
-   * The idle conversations to visit this cycle: those not visited for a sweep interval, oldest
-   * first, as many as the visit allowance has room for (a few a second), so that a large client
-   * spreads its reads instead of bursting them.
+   * The idle conversations to visit this cycle: those whose feed or receipts went a sweep interval
+   * unread, oldest first, as many as the visit allowance has room for (a few a second), so that a
+   * large client spreads its reads instead of bursting them.
    */
   #sweepBatch(idle: EngineConversation[], now: number): EngineConversation[] {
-    // A conversation the engine sees for the first time was just read whole (loaded or discovered): its first visit is a sweep interval away.
-    for (const conversation of idle) if (!this.#sweptAt.has(conversation.sid)) this.#sweptAt.set(conversation.sid, Math.max(now, this.#startedAt));
-    const visitedAt = (conversation: EngineConversation) => this.#sweptAt.get(conversation.sid)!;
+    // Counted from the last read, not from when the conversation went idle: a conversation's last
+    // reads as an active one (or as news) may be a poll cycle or more before the engine sees it idle.
+    const visitedAt = (conversation: EngineConversation) => {
+      const sid = conversation.sid;
+      const lastRead = Math.min(this.#messagesReadAt.get(sid) ?? Number.NEGATIVE_INFINITY, this.#receiptsReadAt.get(sid) ?? Number.NEGATIVE_INFINITY);
+      return Math.max(this.#sweptAt.get(sid) ?? now, lastRead);
+    };
     const due = idle.filter((conversation) => now - visitedAt(conversation) >= this.#sweepInterval).sort((a, b) => visitedAt(a) - visitedAt(b));
     // A budget of visits over time, whatever the number of conversations: a client in 1,000 sweeps
     // them more slowly rather than pass ACS's 50 thread reads per 10 s for one user.
@@ -340,7 +364,7 @@ export class EventEngine implements NudgeSink {
     this.#whenAllowed("threads", () => {
       this.#syncing = this.#syncing.then(async () => {
         const changed = await this.#syncThreads();
-        for (const conversation of changed) this.#track(conversation._catchUp(), conversation.sid);
+        for (const conversation of changed) this.#track(this.#readMessages(conversation), conversation.sid);
       });
       this.#syncing.catch((error: unknown) => {
         this.#host.failed(error);
@@ -364,7 +388,7 @@ export class EventEngine implements NudgeSink {
       // Looked up when the read starts: the conversation may have gone (or come back) meanwhile.
       const conversation = this.#host.conversation(threadId);
       if (!conversation) return;
-      const read = what === "messages" ? conversation._catchUp() : what === "properties" ? this.#readProperties(conversation) : conversation._refreshReceipts();
+      const read = what === "messages" ? this.#readMessages(conversation) : what === "properties" ? this.#readProperties(conversation) : this.#readReceipts(conversation);
       this.#track(read, threadId);
     });
   }
@@ -380,7 +404,7 @@ export class EventEngine implements NudgeSink {
     this.#owed.delete(threadId);
     this.#lastSeen.delete(threadId);
     this.#propertiesOwed.delete(threadId);
-    for (const map of [this.#activeUntil, this.#propertiesReadAt, this.#receiptsReadAt, this.#sweptAt, this.#sweepVisits, this.#signalledReadAt]) map.delete(threadId);
+    for (const map of [this.#activeUntil, this.#propertiesReadAt, this.#messagesReadAt, this.#receiptsReadAt, this.#sweptAt, this.#sweepVisits, this.#signalledReadAt]) map.delete(threadId);
     this.#host.remove(threadId);
   }
 
@@ -428,6 +452,7 @@ export class EventEngine implements NudgeSink {
         this.#see(item.id, changedOn);
         // Being added to a conversation is activity in it: it is followed closely from the next cycle on (discovery read it now).
         this.#activeUntil.set(item.id, this.#now() + this.#activeFor);
+        this.#sweptAt.set(item.id, this.#now());
         this.#justDiscovered.add(item.id);
       } catch (error) {
         // Not marked seen, and the cursor stays: the next cycle lists this thread again.

@@ -105,6 +105,38 @@ describe("EventEngine", () => {
     expect(reads).toEqual(["joined", "joined", "joined"]);
   });
 
+  it("visits a conversation gone idle a sweep interval after its last read, however late it sees it idle", async () => {
+    let now = 0;
+    let watched = true;
+    const reads: string[] = [];
+    const scripted = scriptedHost(() => []);
+    scripted.known.set("open", {
+      ...conversationOf("open"),
+      _catchUp: async () => void reads.push(`messages ${now}`),
+      _refreshReceipts: async () => void reads.push(`receipts ${now}`),
+      _isWatched: () => watched,
+    } as EngineConversation);
+    const engine = new EventEngine(scripted.host, 0, [], { now: () => now, sweepIntervalInMs: 10_000, receiptsIntervalInMs: 3000, watchIntervalInMs: 1_000_000 });
+    // Open in the app: read every cycle (its receipts every 3 s).
+    for (now of [0, 1000]) await engine.cycle();
+    expect(reads).toEqual(["messages 0", "receipts 0", "messages 1000"]);
+    // Closed; the next cycles come late (polling slowed down). Its receipts were last read at 0: due at 10,000.
+    watched = false;
+    reads.length = 0;
+    for (now of [9000, 9900]) await engine.cycle();
+    expect(reads).toEqual([]);
+    now = 10_000;
+    await engine.cycle();
+    expect(reads).toEqual(["messages 10000", "receipts 10000"]);
+    // And from that visit on, every sweep interval.
+    reads.length = 0;
+    for (now of [15_000, 19_999]) await engine.cycle();
+    expect(reads).toEqual([]);
+    now = 20_000;
+    await engine.cycle();
+    expect(reads).toEqual(["messages 20000", "receipts 20000"]);
+  });
+
   it("keeps a conversation added while the full listing ran", async () => {
     let now = 0;
     let addDuringListing: (() => void) | undefined;
