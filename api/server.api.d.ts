@@ -646,6 +646,8 @@ interface TwilioSource {
     participants(conversationSid: string): AsyncIterable<TwilioParticipantRecord>;
     /** Messages ascending by index. */
     messages(conversationSid: string): AsyncIterable<TwilioMessageRecord>;
+    /** The index of the conversation's newest message; undefined when it has none. */
+    newestMessageIndex(conversationSid: string): Promise<number | undefined>;
     /** Every User (of the service): people who never joined a conversation still have a friendly name. */
     users(): AsyncIterable<TwilioUserRecord>;
     /** A user by identity; undefined when Twilio has no User for it. */
@@ -661,7 +663,11 @@ interface ImportFromTwilioOptions {
     source: TwilioSource;
     /** Only these conversations (sids or unique names); default: all of them. */
     conversations?: readonly string[];
-    /** Only conversations updated at or after this time: the delta pass on cut-over day. */
+    /**
+     * The delta pass on cut-over day: conversations an earlier run finished are looked at again if
+     * Twilio updated them at or after this time or they have messages after the last one imported
+     * (one request each); without it, they are skipped. Conversations not finished are continued either way.
+     */
     since?: Date;
     /** Conversations written at once (each in order); default 200: each uses little of ACS (30 sends a minute), and thread creations (one a second) set the pace. */
     concurrency?: number;
@@ -818,6 +824,7 @@ declare class TwilioRestSource implements TwilioSource {
     conversation(sidOrUniqueName: string): Promise<TwilioConversationRecord>;
     participants(conversationSid: string): AsyncIterable<TwilioParticipantRecord>;
     messages(conversationSid: string): AsyncIterable<TwilioMessageRecord>;
+    newestMessageIndex(conversationSid: string): Promise<number | undefined>;
     users(): AsyncIterable<TwilioUserRecord>;
     user(identity: string): Promise<TwilioUserRecord | undefined>;
     mediaContent(chatServiceSid: string, media: TwilioMediaRecord): Promise<TwilioMediaContent>;

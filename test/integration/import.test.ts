@@ -182,14 +182,17 @@ describe("importFromTwilio", () => {
     expect(again.totals.conversations).toEqual({ imported: 0, skipped: 2, failed: 0 });
     expect(writes()).toBe(before);
 
-    // Cut-over day: a message arrived on Twilio after the first pass.
+    // Cut-over day: a message arrived on Twilio after the first pass (Twilio need not move the conversation's date_updated).
     project.messages!.push({ author: "alice", body: "Last one on Twilio", dateCreated: minute(50) });
-    project.dateUpdated = minute(50);
     await twilio.close();
     twilio = await startTwilioStandIn({ accountSid: ACCOUNT, authToken: TOKEN, data });
     source = new TwilioRestSource({ accountSid: ACCOUNT, authToken: TOKEN, conversationsUrl: twilio.url, mcsUrl: twilio.mcsUrl });
     const delta = await run({ since: minute(45) });
-    expect(delta.conversations.map((c) => [c.sid, c.outcome, c.messagesImported])).toEqual([[PROJECT, "imported", 1]]);
+    expect(delta.conversations.map((c) => [c.sid, c.outcome, c.messagesImported])).toEqual([
+      [BUSY, "skipped", 0],
+      [PROJECT, "imported", 1],
+    ]);
+    expect(delta.conversations[0]!.reason).toBe(`nothing new since ${minute(45).toISOString()}`);
     expect(writes()).toBe(before + 1);
 
     const bob: Client = await clientFor("bob");

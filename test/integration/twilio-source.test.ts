@@ -124,6 +124,14 @@ describe("paging", () => {
     expect(all[3]!.dateUpdated).toEqual(at(9000));
   });
 
+  it("reads the newest message's index in one request (Order=desc, PageSize=1); undefined without messages", async () => {
+    const all = await collect(source().messages(BIG));
+    const before = standIn.requests.length;
+    expect(await source().newestMessageIndex(BIG)).toBe(all.at(-1)!.index);
+    expect(since(before).map((r) => [r.query.get("Order"), r.query.get("PageSize")])).toEqual([["desc", "1"]]);
+    expect(await source().newestMessageIndex(standInSid("CH", 241))).toBeUndefined();
+  });
+
   it("reads users across pages of 50, Twilio's maximum for Users", async () => {
     const before = standIn.requests.length;
     const all = await collect(source().users());

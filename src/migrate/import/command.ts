@@ -23,7 +23,8 @@ export const IMPORT_USAGE = `Usage: twilio-conversations-acs import --from-twili
 
   --plan             read Twilio only: print the counts and the time ACS's limits need, write nothing
   --conversation ID  only this conversation (sid or unique name); repeat for more
-  --since DATE       only conversations updated at or after DATE (ISO 8601): the second pass on cut-over day
+  --since DATE       the second pass on cut-over day (ISO 8601): also look again at conversations an earlier run
+                     finished, and bring what they have that is new (without it, those are skipped)
   --report FILE      also write the report as JSON to FILE
   --format F         text (default) or json, for the report on stdout
   --concurrency N    conversations written at once (default 200)

@@ -37,7 +37,11 @@ export interface ImportFromTwilioOptions {
   source: TwilioSource;
   /** Only these conversations (sids or unique names); default: all of them. */
   conversations?: readonly string[];
-  /** Only conversations updated at or after this time: the delta pass on cut-over day. */
+  /**
+   * The delta pass on cut-over day: conversations an earlier run finished are looked at again if
+   * Twilio updated them at or after this time or they have messages after the last one imported
+   * (one request each); without it, they are skipped. Conversations not finished are continued either way.
+   */
   since?: Date;
   /** Conversations written at once (each in order); default 200: each uses little of ACS (30 sends a minute), and thread creations (one a second) set the pace. */
   concurrency?: number;
@@ -120,7 +124,8 @@ export async function importFromTwilio(options: ImportFromTwilioOptions): Promis
   const run = new ImportRun(options, pieces, store as CheckpointStore);
   const reports: ConversationReport[] = [];
   const queue: TwilioConversationRecord[] = [];
-  for await (const conversation of conversationsOf(options.source, options)) queue.push(conversation);
+  // Every conversation, also with `since`: Twilio does not say that a new message moves a conversation's date_updated.
+  for await (const conversation of conversationsOf(options.source, { conversations: options.conversations })) queue.push(conversation);
   // The report lists conversations in Twilio's order, whichever finished first.
   const order = new Map(queue.map((conversation, i) => [conversation.sid, i]));
   run.progress.conversationsTotal = queue.length;
@@ -250,9 +255,13 @@ class ImportRun {
   async #importConversation(conversation: TwilioConversationRecord, report: ConversationReport): Promise<void> {
     const readAt = Date.now();
     const earlier = await this.#store.importCheckpointOf(conversation.sid);
-    if (earlier?.done && !this.#options.since) {
-      Object.assign(report, { outcome: "skipped", reason: "imported by an earlier run (use --since for what changed after it)", threadId: earlier.threadId, messagesInAcs: earlier.imported });
-      return;
+    if (earlier?.done) {
+      const skip = (reason: string): void => void Object.assign(report, { outcome: "skipped", reason, threadId: earlier.threadId, messagesInAcs: earlier.imported });
+      const since = this.#options.since;
+      if (!since) return skip("imported by an earlier run (use --since for what changed after it)");
+      // A delta pass: a conversation changed since (Twilio's date_updated), or with a message after the last one imported.
+      const newest = await this.#options.source.newestMessageIndex(conversation.sid);
+      if (conversation.dateUpdated < since && (newest === undefined || newest <= (earlier.lastIndex ?? -1))) return skip(`nothing new since ${since.toISOString()}`);
     }
     this.#checkAborted();
     const participants: Array<TwilioParticipantRecord & { identity: string }> = [];

@@ -79,6 +79,8 @@ export interface TwilioSource {
   participants(conversationSid: string): AsyncIterable<TwilioParticipantRecord>;
   /** Messages ascending by index. */
   messages(conversationSid: string): AsyncIterable<TwilioMessageRecord>;
+  /** The index of the conversation's newest message; undefined when it has none. */
+  newestMessageIndex(conversationSid: string): Promise<number | undefined>;
   /** Every User (of the service): people who never joined a conversation still have a friendly name. */
   users(): AsyncIterable<TwilioUserRecord>;
   /** A user by identity; undefined when Twilio has no User for it. */

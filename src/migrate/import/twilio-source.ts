@@ -255,6 +255,16 @@ export class TwilioRestSource implements TwilioSource {
     }
   }
 
+  async newestMessageIndex(conversationSid: string): Promise<number | undefined> {
+    checkSid(conversationSid, SID.conversation, "conversationSid", "a Conversation SID (CH...)");
+    const what = `newest message of conversation ${conversationSid}`;
+    // One page of one, newest first: whether anything came since, for the price of one request.
+    const body = await this.getJson(this.apiUrl(`/Conversations/${conversationSid}/Messages`, { Order: "desc", PageSize: "1" }), what);
+    const items = body["messages"];
+    if (!Array.isArray(items)) throw malformed(what, "messages", "must be an array", items);
+    return items.length > 0 ? parseMessage(items[0], conversationSid).index : undefined;
+  }
+
   async *users(): AsyncIterable<TwilioUserRecord> {
     for await (const raw of this.list("/Users", "users", {})) yield parseUser(raw);
   }
