@@ -26,6 +26,12 @@ const SWEEP_PROPERTIES_EVERY = 3;
  */
 const PROPERTY_READS_PER_SECOND = 1.5;
 const PROPERTY_READS_BURST = 4;
+/**
+ * Properties of a conversation the app has open (listeners, or pages read lately) are read this
+ * often at most, within the same allowance: a change a native ACS client makes to its metadata,
+ * which nothing signals, shows within a few seconds where the user looks.
+ */
+const WATCHED_PROPERTIES_MS = 2000;
 /** Signalled property reads of one thread are this far apart at least: a flood of signals costs one read per spacing. */
 const SIGNALLED_READ_SPACING_MS = 1000;
 /** How long a thread's time is taken as possibly still moving within its second. */
@@ -193,7 +199,8 @@ export class EventEngine implements NudgeSink {
       // Edits and deletes do not move a thread in the thread list: active threads' messages are read every cycle.
       if (!changed.includes(conversation) && !this.#justDiscovered.has(sid) && !this.#throttled(sid, "messages")) work.push([sid, this.#readMessages(conversation)]);
       if (!this.#throttled(sid, "receipts") && this.#due(this.#receiptsReadAt, sid, this.#receiptsInterval, now)) work.push([sid, conversation._refreshReceipts()]);
-      if (this.#mayReadProperties(this.#propertiesReadAt, sid, this.#watchInterval, now)) work.push([sid, this.#readProperties(conversation)]);
+      const propertiesInterval = conversation._isWatched(now) ? Math.min(this.#watchInterval, WATCHED_PROPERTIES_MS) : this.#watchInterval;
+      if (this.#mayReadProperties(this.#propertiesReadAt, sid, propertiesInterval, now)) work.push([sid, this.#readProperties(conversation)]);
     }
     const idle = conversations.filter((c) => !active.includes(c) && !changed.includes(c) && !this.#throttled(c.sid, "messages"));
     for (const conversation of this.#sweepBatch(idle, now)) {

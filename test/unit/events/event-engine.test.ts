@@ -56,6 +56,23 @@ describe("EventEngine", () => {
     expect(scripted.discovered).toEqual(["new"]); // once
   });
 
+  it("reads an open conversation's properties every 2 s, others' every watch interval, within one allowance", async () => {
+    let now = 0;
+    const reads: string[] = [];
+    const conversation = (sid: string, watched: boolean): EngineConversation =>
+      ({ ...conversationOf(sid), _refreshProperties: async () => void reads.push(sid), _isWatched: () => watched }) as EngineConversation;
+    // Both just changed: active for the whole run.
+    const scripted = scriptedHost(() => (now === 1 ? [thread("open", 1), thread("background", 1)] : []));
+    const engine = new EventEngine(scripted.host, 0, [], { now: () => now });
+    scripted.known.set("open", conversation("open", true));
+    scripted.known.set("background", conversation("background", false));
+    for (now = 1; now <= 20_001; now += 500) await engine.cycle();
+    const count = (sid: string) => reads.filter((read) => read === sid).length;
+    // 20 s: every 2 s for the open one, every 10 s for the other (the first read at once for both).
+    expect(count("open")).toBe(11);
+    expect(count("background")).toBe(3);
+  });
+
   it("leaves periodic reads the rate budget cannot take now to a later cycle, but reads news at once", async () => {
     let now = 0;
     const reads: string[] = [];
