@@ -94,6 +94,23 @@ function kinds(alice: TestSession, carol: TestSession, settle: () => Promise<voi
         ),
     },
     {
+      // The same, with the conversation open in the app (a listener on it): its properties are read every 2 s.
+      name: "conversationUpdated (attributes, native, open)",
+      run: async (thread, client, sid, i) => {
+        const open = await client.getConversationBySid(sid);
+        const onUpdated = () => undefined;
+        open.on("updated", onUpdated);
+        try {
+          return await timed(
+            () => thread.updateProperties({ metadata: { twilioAttributes: JSON.stringify({ round: i }) } }),
+            when(client, "conversationUpdated", ({ conversation, updateReasons }) => conversation.sid === sid && updateReasons.includes("attributes")),
+          );
+        } finally {
+          open.off("updated", onUpdated);
+        }
+      },
+    },
+    {
       name: "conversationUpdated (attributes, this library)",
       run: async (thread, client, sid, i) => {
         const conversation = await aliceClient.getConversationBySid(sid);

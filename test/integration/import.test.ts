@@ -12,7 +12,7 @@ import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/em
 import type { Client, Conversation, Message } from "../../src/index.js";
 import { importFromTwilio, planImportFromTwilio, type ImportFromTwilioOptions } from "../../src/migrate/import/importer.js";
 import { TwilioRestSource } from "../../src/migrate/import/twilio-source.js";
-import { BlobMediaStore, createServerKit, TableDirectoryStore, type ServerKit } from "../../src/server/index.js";
+import { BlobMediaStore, createServerKit, TableDirectoryStore, type ServerKit, type ServerKitOptions } from "../../src/server/index.js";
 import { serveFetch, type FetchServer } from "../helpers/fetch-server.js";
 import { kitClients } from "../helpers/kit-clients.js";
 import { startBlobStorage, startTableStorage, type BlobStorage, type TableStorage } from "../helpers/storage.js";
@@ -75,6 +75,7 @@ let blobs: BlobStorage;
 let tables: TableStorage;
 let server: FetchServer;
 let kit: ServerKit;
+let kitOptions: () => ServerKitOptions;
 let source: TwilioRestSource;
 const acsRequests: RequestLogEntry[] = [];
 
@@ -82,16 +83,19 @@ beforeAll(async () => {
   [emulator, twilio, blobs, tables] = await Promise.all([startEmulator({ rateLimits: true }), startTwilioStandIn({ accountSid: ACCOUNT, authToken: TOKEN, data }), startBlobStorage(), startTableStorage()]);
   emulator.requests.on("request", (entry) => acsRequests.push(entry));
   server = await serveFetch((request) => kit.handle(request));
-  kit = createServerKit({
+  const store = TableDirectoryStore.fromConnectionString(tables.connectionString, "importdirectory", { createTable: true });
+  const mediaStore = BlobMediaStore.fromConnectionString(blobs.connectionString, "imported-media", { createContainer: true });
+  kitOptions = () => ({
     connectionString: emulator.connectionString,
     signingSecret: "a-signing-secret-of-at-least-32-bytes!!",
     publicUrl: server.url,
-    store: TableDirectoryStore.fromConnectionString(tables.connectionString, "importdirectory", { createTable: true }),
-    mediaStore: BlobMediaStore.fromConnectionString(blobs.connectionString, "imported-media", { createContainer: true }),
-    authenticate: (request) => request.headers.get("x-test-user") ?? undefined,
+    store,
+    mediaStore,
+    authenticate: (request: Request) => request.headers.get("x-test-user") ?? undefined,
     acsClientOptions: clientOptionsOf(emulator),
     tokensPerMinute: 1000,
   });
+  kit = createServerKit(kitOptions());
   source = new TwilioRestSource({ accountSid: ACCOUNT, authToken: TOKEN, conversationsUrl: twilio.url, mcsUrl: twilio.mcsUrl });
 }, 60_000);
 
@@ -157,6 +161,11 @@ describe("importFromTwilio", () => {
     expect(messages[0]!.attributes).toEqual({ importance: "high" });
     const [chart] = messages[3]!.attachedMedia!;
     expect([chart!.filename, chart!.contentType, chart!.size]).toEqual(["chart.png", "image/png", CHART.length]);
+    expect(new Uint8Array(await (await fetch((await chart!.getContentTemporaryUrl())!)).arrayBuffer())).toEqual(CHART);
+
+    // The file is tracked as alice's upload: the kit's sweep finds it attached to her message, and keeps it.
+    const sweeper = createServerKit({ ...kitOptions(), unattachedUploadGraceMs: 1, uploadSweepIntervalMs: 0 });
+    expect(await sweeper.sweepUploads()).toEqual({ attached: 1, deleted: 0 });
     expect(new Uint8Array(await (await fetch((await chart!.getContentTemporaryUrl())!)).arrayBuffer())).toEqual(CHART);
 
     // Those who left (carol) or wrote over SMS joined for their messages only.

@@ -500,6 +500,9 @@ class ImportRun {
           url: upload.url,
           inStore: true,
         });
+        // As the kit's own uploads: its upload sweep deletes the file if no message of its author ever carries it
+        // (a run that stopped after the upload, where the next run uploads it again).
+        await this.#pieces.store.trackUpload({ id: upload.id, uploaderUserId: authorId, uploadedAt: Date.now() });
       }
     } catch (error) {
       await Promise.allSettled(stored.map((m) => store.delete(m.sid.slice(0, m.sid.lastIndexOf(".")))));
