@@ -193,6 +193,9 @@ describe("importFromTwilio", () => {
 
     // Cut-over day: a message arrived on Twilio after the first pass (Twilio need not move the conversation's date_updated).
     project.messages!.push({ author: "alice", body: "Last one on Twilio", dateCreated: minute(50) });
+    // Renamed too, and its attributes changed.
+    project.friendlyName = "Project Apollo (archived)";
+    project.attributes = JSON.stringify({ color: "grey" });
     await twilio.close();
     twilio = await startTwilioStandIn({ accountSid: ACCOUNT, authToken: TOKEN, data });
     source = new TwilioRestSource({ accountSid: ACCOUNT, authToken: TOKEN, conversationsUrl: twilio.url, mcsUrl: twilio.mcsUrl });
@@ -209,6 +212,7 @@ describe("importFromTwilio", () => {
     const messages = await allMessages(conversation);
     expect(messages.map((m) => m.body).slice(-2)).toEqual(["Done", "Last one on Twilio"]);
     expect(conversation.lastMessage?.dateCreated?.toISOString()).toBe(minute(50).toISOString());
+    expect([conversation.friendlyName, conversation.attributes]).toEqual(["Project Apollo (archived)", { color: "grey" }]);
   }, 60_000);
 
   it("reports bad input clearly and writes nothing a re-run would not mend", async () => {

@@ -255,6 +255,7 @@ class ImportRun {
   async #importConversation(conversation: TwilioConversationRecord, report: ConversationReport): Promise<void> {
     const readAt = Date.now();
     const earlier = await this.#store.importCheckpointOf(conversation.sid);
+    const finishedBefore = earlier?.done === true;
     if (earlier?.done) {
       const skip = (reason: string): void => void Object.assign(report, { outcome: "skipped", reason, threadId: earlier.threadId, messagesInAcs: earlier.imported });
       const since = this.#options.since;
@@ -289,6 +290,7 @@ class ImportRun {
       checkpoint.threadId = threadId;
       await this.#store.putImportCheckpoint(checkpoint);
     }
+    if (finishedBefore) await this.#refreshProperties(conversation, serviceUserId, threadId, report);
     const inThread = await this.#participantsOf(serviceUserId, threadId);
     // A delta pass (or a resumed run) adds who joined since.
     const joined = [...members].filter(([userId]) => !inThread.has(userId));
@@ -300,6 +302,22 @@ class ImportRun {
     checkpoint.done = true;
     await this.#store.putImportCheckpoint(checkpoint);
     report.messagesInAcs = checkpoint.imported;
+  }
+
+  /** A delta pass: the friendly name and attributes as Twilio has them now (each written only if it changed: a topic change is an ACS system message). */
+  async #refreshProperties(conversation: TwilioConversationRecord, serviceUserId: string, threadId: string, report: ConversationReport): Promise<void> {
+    const thread = await this.#threadOf(serviceUserId, threadId);
+    const current = await thread.getProperties();
+    const topic = conversation.friendlyName ?? "";
+    const attributes = encodeAttributes(parseAttributes(conversation.attributes, "conversation attributes", report.omitted), "attributes");
+    const changes: { topic?: string; metadata?: Record<string, string> } = {};
+    if ((current.topic ?? "") !== topic) changes.topic = topic;
+    if ((current.metadata?.[METADATA_KEYS.attributes] ?? "{}") !== attributes) {
+      const metadata = { ...current.metadata, [METADATA_KEYS.attributes]: attributes };
+      if (metadataSize(metadata) <= ACS_LIMITS.metadataBytes) changes.metadata = { [METADATA_KEYS.attributes]: attributes };
+      else report.omitted.push({ item: "conversation attributes", reason: `larger than ACS's ${ACS_LIMITS.metadataBytes} bytes of thread metadata, with the rest of it` });
+    }
+    if (changes.topic !== undefined || changes.metadata) await thread.updateProperties(changes);
   }
 
   #acsParticipant(userId: string, identity: string, attributes: JSONValue, report: ConversationReport): ChatParticipant {
