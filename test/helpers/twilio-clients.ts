@@ -135,3 +135,16 @@ export async function announcedConversation(owner: Client, other: Client, friend
   const [theirs] = await announced;
   return { mine, theirs };
 }
+
+/**
+ * The set-up of the event-tier tests: an emulator, alice (who writes through the native SDK) and
+ * bob's client polling at `polling`. `close()` stops both.
+ */
+export async function startPollingFollower(polling: NonNullable<ClientOptions["polling"]>): Promise<{ emulator: Emulator; alice: TestSession; bob: TestSession; client: Client; close(): Promise<void> }> {
+  const emulator = await startEmulator();
+  const directory = new TestDirectory();
+  const [alice, bob] = await Promise.all([createSession(emulator, "alice", directory), createSession(emulator, "bob", directory)]);
+  const client = bob.client({ eventSource: "polling", polling });
+  await initialized(client);
+  return { emulator, alice, bob, client, close: async () => (await client.shutdown(), await emulator.close()) };
+}

@@ -8,11 +8,11 @@
  */
 import type { ChatThreadClient } from "@azure/communication-chat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
 import type { Client, Message } from "../../src/index.js";
 import { chatClientFor } from "../helpers/acs.js";
 import { next } from "../helpers/observe.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { startPollingFollower, type TestSession } from "../helpers/twilio-clients.js";
 
 /**
  * A steady poll interval (so that the cycles fall where the test expects), a conversation active
@@ -29,18 +29,12 @@ let emulator: Emulator;
 let alice: TestSession;
 let bob: TestSession;
 let client: Client;
+let close: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  const directory = new TestDirectory();
-  [alice, bob] = await Promise.all([createSession(emulator, "alice", directory), createSession(emulator, "bob", directory)]);
-  client = bob.client({ eventSource: "polling", polling: POLLING });
-  await initialized(client);
+  ({ emulator, alice, bob, client, close } = await startPollingFollower(POLLING));
 });
-afterAll(async () => {
-  await client?.shutdown();
-  await emulator?.close();
-});
+afterAll(() => close());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,11 +6,11 @@
  */
 import type { ChatThreadClient } from "@azure/communication-chat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator/index.js";
+import type { Emulator, RequestLogEntry } from "../../src/emulator/index.js";
 import type { Client, Message } from "../../src/index.js";
 import { chatClientFor } from "../helpers/acs.js";
 import { next, until } from "../helpers/observe.js";
-import { createSession, initialized, TestDirectory, type TestSession } from "../helpers/twilio-clients.js";
+import { initialized, startPollingFollower, type TestSession } from "../helpers/twilio-clients.js";
 
 /**
  * Short tiers, so that the test sees both (active for 1.5 s after a change, an idle sweep every
@@ -22,18 +22,12 @@ let emulator: Emulator;
 let alice: TestSession;
 let bob: TestSession;
 let client: Client;
+let close: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  const directory = new TestDirectory();
-  [alice, bob] = await Promise.all([createSession(emulator, "alice", directory), createSession(emulator, "bob", directory)]);
-  client = bob.client({ eventSource: "polling", polling: POLLING });
-  await initialized(client);
+  ({ emulator, alice, bob, client, close } = await startPollingFollower(POLLING));
 });
-afterAll(async () => {
-  await client?.shutdown();
-  await emulator?.close();
-});
+afterAll(() => close());
 
 /** A thread alice (native) shares with bob, once bob's client has it. */
 async function sharedThread(topic: string): Promise<ChatThreadClient> {
