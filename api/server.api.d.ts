@@ -697,11 +697,11 @@ interface ImportPlan {
     mediaBytes: number;
     /** Conversations ACS cannot hold whole (too many participants). */
     tooLarge: string[];
-    /** The least time ACS's limits allow for writing it all. */
+    /** The least time ACS's limits allow for writing it all, at the run's concurrency. */
     timeAtLimitsMs: number;
 }
 /** What `--plan` prints: Twilio read only, nothing written. */
-declare function planImportFromTwilio(options: Pick<ImportFromTwilioOptions, "source" | "conversations" | "since">): Promise<ImportPlan>;
+declare function planImportFromTwilio(options: Pick<ImportFromTwilioOptions, "source" | "conversations" | "since" | "concurrency">): Promise<ImportPlan>;
 declare function importFromTwilio(options: ImportFromTwilioOptions): Promise<ImportReport>;
 
 interface TwilioRestSourceOptions {

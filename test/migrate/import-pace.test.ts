@@ -40,6 +40,21 @@ describe("import pace", () => {
     expect(importTimeAtLimits(Array(11).fill(30))).toBe(30_000);
   });
 
+  it("with a cap on conversations at once, takes them in order as workers come free", () => {
+    // One at a time: the second thread starts when the first is done (its 12th message at 10 s).
+    expect(importTimeAtLimits([12, 12], 1)).toBe(20_000);
+    expect(importTimeAtLimits([12, 12], 2)).toBe(10_000);
+    // A cap as large as the list: the longest first is no longer chosen, the order given is kept.
+    expect(importTimeAtLimits([1, 40], 2)).toBe(60_000);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 70 }), { maxLength: 25 }), fc.integer({ min: 1, max: 30 }), (counts, concurrency) => {
+        // Never faster than the limits allow, never slower than one at a time would be.
+        expect(importTimeAtLimits(counts, concurrency)).toBeGreaterThanOrEqual(importTimeAtLimits(counts));
+        expect(importTimeAtLimits(counts, concurrency)).toBeLessThanOrEqual(importTimeAtLimits(counts, 1));
+      }),
+    );
+  });
+
   it("prints durations as people read them", () => {
     expect(formatDuration(45_000)).toBe("45 s");
     expect(formatDuration(200_000)).toBe("3 min 20 s");

@@ -95,12 +95,12 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
 
   try {
     if (values.plan) {
-      const plan = await planImportFromTwilio({ source, ...selection });
+      const plan = await planImportFromTwilio({ source, ...selection, ...(concurrency ? { concurrency } : {}) });
       const lines = [
         `Twilio: ${plan.conversations} conversation(s), ${plan.participants} chat participant(s), ${plan.messages} message(s), ${plan.media} file(s) (${(plan.mediaBytes / 1_048_576).toFixed(1)} MiB).`,
         plan.nonChatParticipants ? `${plan.nonChatParticipants} SMS/WhatsApp participant(s) have no ACS Chat equivalent: their messages are imported, they are not.` : "",
         plan.tooLarge.length ? `${plan.tooLarge.length} conversation(s) have more participants than an ACS thread holds and will be skipped: ${plan.tooLarge.join(", ")}.` : "",
-        `ACS's rate limits (30 messages a minute per thread, threads written in parallel) need at least ${formatDuration(plan.timeAtLimitsMs)} to write it.`,
+        `ACS's rate limits (30 messages a minute per thread, 10 threads created per 10 s, up to ${concurrency ?? 200} conversations written at once) need at least ${formatDuration(plan.timeAtLimitsMs)} to write it.`,
       ];
       process.stdout.write(format === "json" ? `${JSON.stringify(plan, null, 2)}\n` : `${lines.filter(Boolean).join("\n")}\n`);
       return 0;

@@ -71,7 +71,7 @@ export interface ImportPlan {
   mediaBytes: number;
   /** Conversations ACS cannot hold whole (too many participants). */
   tooLarge: string[];
-  /** The least time ACS's limits allow for writing it all. */
+  /** The least time ACS's limits allow for writing it all, at the run's concurrency. */
   timeAtLimitsMs: number;
 }
 
@@ -82,7 +82,7 @@ const ISO_SAMPLE = new Date(0).toISOString();
 const NO_AUTHOR = "system";
 
 /** What `--plan` prints: Twilio read only, nothing written. */
-export async function planImportFromTwilio(options: Pick<ImportFromTwilioOptions, "source" | "conversations" | "since">): Promise<ImportPlan> {
+export async function planImportFromTwilio(options: Pick<ImportFromTwilioOptions, "source" | "conversations" | "since" | "concurrency">): Promise<ImportPlan> {
   const plan: ImportPlan = { conversations: 0, participants: 0, nonChatParticipants: 0, messages: 0, media: 0, mediaBytes: 0, tooLarge: [], timeAtLimitsMs: 0 };
   const counts: number[] = [];
   for await (const conversation of conversationsOf(options.source, options)) {
@@ -105,9 +105,12 @@ export async function planImportFromTwilio(options: Pick<ImportFromTwilioOptions
     plan.messages += messages;
     counts.push(messages);
   }
-  plan.timeAtLimitsMs = importTimeAtLimits(counts);
+  plan.timeAtLimitsMs = importTimeAtLimits(counts, options.concurrency ?? DEFAULT_CONCURRENCY);
   return plan;
 }
+
+/** Conversations written at once by default: each uses little of ACS, and thread creations (one a second) set the pace. */
+const DEFAULT_CONCURRENCY = 200;
 
 /** ACS's participants per thread, less the kit's service user. */
 const MAX_IMPORTED_PARTICIPANTS = ACS_LIMITS.participantsPerThread - 1;
@@ -119,7 +122,7 @@ export async function importFromTwilio(options: ImportFromTwilioOptions): Promis
   if (!store.importCheckpointOf || !store.putImportCheckpoint) {
     throw new TypeError("kit: its directory store keeps no import checkpoints (importCheckpointOf/putImportCheckpoint); use MemoryDirectoryStore or TableDirectoryStore, or add them to yours.");
   }
-  const concurrency = options.concurrency ?? 200;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number of at least 1, got ${String(options.concurrency)}`);
   const run = new ImportRun(options, pieces, store as CheckpointStore);
   const reports: ConversationReport[] = [];

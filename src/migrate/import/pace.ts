@@ -31,16 +31,25 @@ export function earliestTimes(count: number, limits: readonly Pick<RateLimit, "m
  * The least time ACS's limits allow for importing conversations of these message counts, with
  * the creations of their threads (one user makes them all) and sends in parallel across threads:
  * the time of the last send, from the first request. Sends of one thread are in order, so a
- * thread's first send waits for its creation.
+ * thread's first send waits for its creation. With `concurrency`, at most that many
+ * conversations are written at once, taken in the order given (as the importer takes them).
  */
-export function importTimeAtLimits(messageCounts: readonly number[]): number {
-  // Most messages first: the longest threads start earliest.
-  const counts = [...messageCounts].sort((a, b) => b - a);
-  const created = earliestTimes(counts.length, CREATE_THREAD_LIMITS);
+export function importTimeAtLimits(messageCounts: readonly number[], concurrency = Number.POSITIVE_INFINITY): number {
+  // Unbounded: the longest threads first is what the limits allow at best.
+  const counts = Number.isFinite(concurrency) ? [...messageCounts] : [...messageCounts].sort((a, b) => b - a);
+  const workers: number[] = Array.from({ length: Math.min(counts.length, Number.isFinite(concurrency) ? concurrency : counts.length) }, () => 0);
+  const creations: number[] = [];
   let end = 0;
-  counts.forEach((count, i) => {
-    if (count > 0) end = Math.max(end, created[i]! + earliestTimes(count, SEND_LIMITS)[count - 1]!);
-  });
+  for (const count of counts) {
+    // The worker free first takes the next conversation; its thread is created as soon as the creations allow.
+    const worker = workers.indexOf(Math.min(...workers));
+    let created = workers[worker]!;
+    for (const { max, windowInMs } of CREATE_THREAD_LIMITS) if (creations.length >= max) created = Math.max(created, creations[creations.length - max]! + windowInMs);
+    creations.push(created);
+    const done = count > 0 ? created + earliestTimes(count, SEND_LIMITS)[count - 1]! : created;
+    workers[worker] = done;
+    if (count > 0) end = Math.max(end, done);
+  }
   return end;
 }
 
