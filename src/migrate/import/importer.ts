@@ -452,9 +452,8 @@ class ImportRun {
     }
     const media = await this.#media(conversation, message, authorId, report);
     const metadata = { ...base, ...encodeMediaMetadata(media) };
-    const store = this.#pieces.mediaStore;
     if (sizeOf(metadata) > ACS_LIMITS.messageSizeBytes) {
-      await Promise.allSettled(media.map((m) => store?.delete(m.sid.slice(0, m.sid.lastIndexOf(".")))));
+      await this.#discard(media);
       report.omitted.push({ item, reason: `${sizeOf(metadata)} bytes with the descriptions of its ${media.length} file(s): more than ACS's ${ACS_LIMITS.messageSizeBytes} bytes per message` });
       return false;
     }
@@ -463,7 +462,7 @@ class ImportRun {
     } catch (error) {
       // Refused (not sent): the files are nobody's. Unanswered: the next run looks for the message, and keeps them if it went.
       const status = statusOf(error);
-      if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) await Promise.allSettled(media.map((m) => store?.delete(m.sid.slice(0, m.sid.lastIndexOf(".")))));
+      if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) await this.#discard(media);
       throw error;
     }
     report.mediaImported += media.length;
@@ -526,10 +525,23 @@ class ImportRun {
         await this.#pieces.store.trackUpload({ id: upload.id, uploaderUserId: authorId, uploadedAt: Date.now() });
       }
     } catch (error) {
-      await Promise.allSettled(stored.map((m) => store.delete(m.sid.slice(0, m.sid.lastIndexOf(".")))));
+      await this.#discard(stored);
       throw error;
     }
     return stored;
+  }
+
+  /** Deletes files copied for a message that will not carry them, and forgets them as uploads. */
+  async #discard(media: MediaDescriptor[]): Promise<void> {
+    const store = this.#pieces.mediaStore;
+    await Promise.allSettled(
+      media.map(async (m) => {
+        // The kit's media id is `<store id>.<uploader's signature>`.
+        const storeId = m.sid.slice(0, m.sid.lastIndexOf("."));
+        await store?.delete(storeId);
+        await this.#pieces.store.untrackUpload(storeId);
+      }),
+    );
   }
 
   /** Read horizons as receipts (where ACS keeps receipts), then those who joined only for their messages leave. */
