@@ -134,6 +134,9 @@ describe("the built package", () => {
     expect(cli.startsWith("#!/usr/bin/env node")).toBe(true);
     const { stdout } = await run(process.execPath, [`${root}dist/cli.js`, "emulator", "--help"]);
     expect(stdout).toContain("twilio-conversations-acs emulator [--port N]");
+    // The importer is a chunk of its own, loaded by its command only: it must ship too.
+    const importHelp = await run(process.execPath, [`${root}dist/cli.js`, "import", "--help"]);
+    expect(importHelp.stdout).toContain("twilio-conversations-acs import --from-twilio --to-acs [--plan]");
   });
 
   it("runs check from an installed copy: against its own published typings, and exits 2 with a message without typescript", async () => {
