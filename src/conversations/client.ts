@@ -496,7 +496,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
   async #readProperties(threadId: string, background = false, answered?: (serverTime: number) => void): Promise<ChatThreadProperties> {
     const options = {
       ...(background ? { requestOptions: { customHeaders: { [BACKGROUND_HEADER]: "1" } } } : {}),
-      ...(answered ? { onResponse: (response: { headers: { get(name: string): string | undefined } }) => answered(Date.parse(response.headers.get("date") ?? "")) } : {}),
+      ...(answered ? { onResponse: (response: AnsweredResponse) => answered(serverTimeOf(response)) } : {}),
     };
     return this.#vetted(await acsCall("getProperties", () => this.#chatClient.getChatThreadClient(threadId).getProperties(options)));
   }
@@ -524,7 +524,7 @@ export class Client extends ReplayEventEmitter<ClientEvents> {
         maxPageSize: ACS_LIMITS.maxPageSize,
         // The server's clock, so that "changed since" questions are asked in its time.
         onResponse: (response) => {
-          serverDate ??= Date.parse(response.headers.get("date") ?? "");
+          serverDate ??= serverTimeOf(response);
         },
       });
       for await (const thread of listing) {
@@ -998,4 +998,11 @@ const UNIQUE_NAME_CHECK_TTL_MS = 5 * 60_000;
 
 function pushUnsupported(feature: string): UnsupportedFeatureError {
   return new UnsupportedFeatureError(feature, "Push notifications", "ACS Chat's JavaScript SDK has no push notification registration.");
+}
+
+type AnsweredResponse = { headers: { get(name: string): string | undefined } };
+
+/** The service's clock at an answer (its Date header, whole seconds); NaN without one. */
+function serverTimeOf(response: AnsweredResponse): number {
+  return Date.parse(response.headers.get("date") ?? "");
 }

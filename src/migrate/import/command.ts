@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { BlobMediaStore } from "../../media/blob-media-store.js";
 import { createServerKit } from "../../server/server-kit.js";
 import { TableDirectoryStore } from "../../server/table-directory-store.js";
-import { importFromTwilio, planImportFromTwilio, type ImportProgress } from "./importer.js";
+import { DEFAULT_CONCURRENCY, importFromTwilio, planImportFromTwilio, type ImportProgress } from "./importer.js";
 import { formatDuration } from "./pace.js";
 import { formatImportReport } from "./report.js";
 import { TwilioRestSource, TwilioSourceError } from "./twilio-source.js";
@@ -27,7 +27,7 @@ export const IMPORT_USAGE = `Usage: twilio-conversations-acs import --from-twili
                      finished, and bring what they have that is new (without it, those are skipped)
   --report FILE      also write the report as JSON to FILE
   --format F         text (default) or json, for the report on stdout
-  --concurrency N    conversations written at once (default 200)
+  --concurrency N    conversations written at once (default ${DEFAULT_CONCURRENCY})
 
   Environment:
   TWILIO_ACCOUNT_SID                 AC...; with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET
@@ -100,7 +100,7 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
         `Twilio: ${plan.conversations} conversation(s), ${plan.participants} chat participant(s), ${plan.messages} message(s), ${plan.media} file(s) (${(plan.mediaBytes / 1_048_576).toFixed(1)} MiB).`,
         plan.nonChatParticipants ? `${plan.nonChatParticipants} SMS/WhatsApp participant(s) have no ACS Chat equivalent: their messages are imported, they are not.` : "",
         plan.tooLarge.length ? `${plan.tooLarge.length} conversation(s) have more participants than an ACS thread holds and will be skipped: ${plan.tooLarge.join(", ")}.` : "",
-        `ACS's rate limits (30 messages a minute per thread, 10 threads created per 10 s, up to ${concurrency ?? 200} conversations written at once) need at least ${formatDuration(plan.timeAtLimitsMs)} to write it.`,
+        `ACS's rate limits (30 messages a minute per thread, 10 threads created per 10 s, up to ${concurrency ?? DEFAULT_CONCURRENCY} conversations written at once) need at least ${formatDuration(plan.timeAtLimitsMs)} to write it.`,
       ];
       process.stdout.write(format === "json" ? `${JSON.stringify(plan, null, 2)}\n` : `${lines.filter(Boolean).join("\n")}\n`);
       return 0;

@@ -12,7 +12,7 @@
  * how far it got, so that a run stopped anywhere is continued, never repeated, by the next.
  */
 import { createHash } from "node:crypto";
-import { ChatClient, type ChatParticipant, type ChatThreadClient } from "@azure/communication-chat";
+import { ChatClient, type ChatMessage, type ChatParticipant, type ChatThreadClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { ACS_LIMITS, metadataSize, utf8Length } from "../../acs/limits.js";
 import { RateBudget } from "../../acs/rate-budget.js";
@@ -110,7 +110,7 @@ export async function planImportFromTwilio(options: Pick<ImportFromTwilioOptions
 }
 
 /** Conversations written at once by default: each uses little of ACS, and thread creations (one a second) set the pace. */
-const DEFAULT_CONCURRENCY = 200;
+export const DEFAULT_CONCURRENCY = 200;
 
 /** ACS's participants per thread, less the kit's service user. */
 const MAX_IMPORTED_PARTICIPANTS = ACS_LIMITS.participantsPerThread - 1;
@@ -168,6 +168,9 @@ function parseAttributes(text: string, item: string, omitted: Omission[]): JSONV
     return text;
   }
 }
+
+/** Twilio's attributes as this library keeps them in ACS metadata ("{}" for none). */
+const encodedAttributesOf = (text: string, item: string, omitted: Omission[]): string => encodeAttributes(parseAttributes(text, item, omitted), "attributes");
 
 /** The same token for the same conversation, run after run: ACS answers a repeated creation with the thread it made. */
 function idempotencyTokenOf(conversationSid: string): string {
@@ -312,7 +315,7 @@ class ImportRun {
     const thread = await this.#threadOf(serviceUserId, threadId);
     const current = await thread.getProperties();
     const topic = conversation.friendlyName ?? "";
-    const attributes = encodeAttributes(parseAttributes(conversation.attributes, "conversation attributes", report.omitted), "attributes");
+    const attributes = encodedAttributesOf(conversation.attributes, "conversation attributes", report.omitted);
     const changes: { topic?: string; metadata?: Record<string, string> } = {};
     if ((current.topic ?? "") !== topic) changes.topic = topic;
     if ((current.metadata?.[METADATA_KEYS.attributes] ?? "{}") !== attributes) {
@@ -337,9 +340,8 @@ class ImportRun {
     report: ConversationReport,
   ): Promise<string> {
     const metadata: Record<string, string> = { [IMPORTED_THREAD_KEYS.dateCreated]: conversation.dateCreated.toISOString() };
-    const attributes = parseAttributes(conversation.attributes, "conversation attributes", report.omitted);
-    const encoded = encodeAttributes(attributes, "attributes");
-    if (encoded !== "{}") metadata[METADATA_KEYS.attributes] = encoded;
+    const attributes = encodedAttributesOf(conversation.attributes, "conversation attributes", report.omitted);
+    if (attributes !== "{}") metadata[METADATA_KEYS.attributes] = attributes;
     let uniqueName = conversation.uniqueName;
     if (uniqueName) {
       const claim = await this.#store.uniqueNameClaim(uniqueName);
@@ -423,11 +425,15 @@ class ImportRun {
     }
   }
 
-  /** What the thread's newest messages say of their Twilio originals: what went last, whatever the checkpoint says. */
+  /** The thread's newest messages, newest first: what went last, whatever the checkpoint says. */
+  async #newestMessages(serviceUserId: string, threadId: string): Promise<ChatMessage[]> {
+    const page = await (await this.#threadOf(serviceUserId, threadId)).listMessages({ maxPageSize: 20 }).byPage().next();
+    return page.done ? [] : page.value;
+  }
+
+  /** What the thread's newest messages say of their Twilio originals, newest first. */
   async #newestImported(serviceUserId: string, threadId: string): Promise<ImportedMessage[]> {
-    const thread = await this.#threadOf(serviceUserId, threadId);
-    const page = await thread.listMessages({ maxPageSize: 20 }).byPage().next();
-    return (page.done ? [] : page.value).flatMap((message) => decodeImportedMessage(message.metadata) ?? []);
+    return (await this.#newestMessages(serviceUserId, threadId)).flatMap((message) => decodeImportedMessage(message.metadata) ?? []);
   }
 
   /** Sends one message as its author; false when it was left out (reported). */
@@ -439,12 +445,11 @@ class ImportRun {
     // Authors who left (or wrote over SMS) join for their messages; the finish removes them again.
     if (!inThread.has(authorId)) await this.#add(serviceUserId, threadId, [toAcsParticipant(authorId, author, undefined)], inThread);
     const body = message.body ?? "";
-    const attributes = parseAttributes(message.attributes, `${item} attributes`, report.omitted);
     const base: Record<string, string> = {
       ...encodeImportedMessage({ sid: message.sid, index: message.index, dateCreated: message.dateCreated, dateUpdated: message.dateUpdated }),
     };
-    const encoded = encodeAttributes(attributes, "attributes");
-    if (encoded !== "{}") base[METADATA_KEYS.attributes] = encoded;
+    const attributes = encodedAttributesOf(message.attributes, `${item} attributes`, report.omitted);
+    if (attributes !== "{}") base[METADATA_KEYS.attributes] = attributes;
     const sizeOf = (metadata: Record<string, string>) => utf8Length(body) + utf8Length(author) + metadataSize(metadata);
     if (sizeOf(base) > ACS_LIMITS.messageSizeBytes) {
       report.omitted.push({ item, reason: `${sizeOf(base)} bytes of body and attributes: more than ACS's ${ACS_LIMITS.messageSizeBytes} bytes per message` });
@@ -574,8 +579,7 @@ class ImportRun {
       inThread.delete(userId);
     }
     // The thread's last activity is the import's own: clients show the last message's Twilio time until something newer comes.
-    const newest = await service.listMessages({ maxPageSize: 20 }).byPage().next();
-    const messages = newest.done ? [] : newest.value;
+    const messages = await this.#newestMessages(serviceUserId, threadId);
     const lastImported = messages.map((message) => decodeImportedMessage(message.metadata)).find((imported) => imported !== undefined);
     if (lastImported && messages[0]) {
       await service.updateProperties({
